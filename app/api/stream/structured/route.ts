@@ -1,0 +1,16 @@
+import { ResearchReport } from '@/lib/ai/report';
+import { readInput } from '@/lib/http/input';
+import { StructuredInput } from '@/lib/http/schemas';
+import { streamEnvelope } from '@/lib/http/stream-response';
+import { structuredView } from '@/lib/protocols/structured-view';
+
+/** Pattern 2: the research report as it fills in, then the validated report. */
+async function handle(request: Request) {
+  const input = await readInput(request, StructuredInput);
+  if (!input.ok) return input.response;
+  const { q, max_tokens, debounce_ms } = input.data;
+  const view = structuredView({ schema: ResearchReport, debounceMs: debounce_ms });
+  return streamEnvelope(request, { kind: 'report', prompt: q, maxOutputTokens: max_tokens }, view);
+}
+
+export { handle as GET, handle as POST };

@@ -1,0 +1,60 @@
+import { createOpenAI } from '@ai-sdk/openai';
+import type { LanguageModel } from 'ai';
+import { env, type Env } from '../env';
+import { OfflineModel } from './offline/model';
+
+/**
+ * `MODEL` is `prefix:model-id`. The prefix picks the wire protocol:
+ * - `openai:`      OpenAI's Responses API (`POST /v1/responses`), for OpenAI itself;
+ * - `openai-chat:` the Chat Completions API (`POST /v1/chat/completions`), which every
+ *                  OpenAI-compatible server speaks (Ollama, vLLM, llama.cpp's server, LM Studio);
+ * - `offline`      the built-in offline model (no key, no network).
+ * Without MODEL: `openai:gpt-4o` when OPENAI_API_KEY is set, `offline` when neither a key nor
+ * OPENAI_BASE_URL is set. A base URL alone needs MODEL, since only its server knows its models.
+ */
+export interface SelectedModel {
+  model: LanguageModel;
+  /** What answered, as `prefix:model-id`; sent with every response. */
+  label: string;
+}
+
+export function selectModel(settings: Env): SelectedModel {
+  const spec = settings.MODEL ?? defaultModel(settings);
+  const [prefix = '', ...rest] = spec.split(':');
+  const modelId = rest.join(':');
+
+  if (prefix === 'offline') {
+    return { model: new OfflineModel({ tokenDelayMs: settings.OFFLINE_TOKEN_DELAY_MS }), label: 'offline' };
+  }
+  if ((prefix === 'openai' || prefix === 'openai-chat') && modelId) {
+    if (!settings.OPENAI_API_KEY && !settings.OPENAI_BASE_URL) {
+      throw new Error(`MODEL=${spec} needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server).`);
+    }
+    const provider = createOpenAI({
+      baseURL: settings.OPENAI_BASE_URL,
+      // Local OpenAI-compatible servers accept any key; the provider insists on one.
+      apiKey: settings.OPENAI_API_KEY ?? 'unused',
+    });
+    const model = prefix === 'openai' ? provider.responses(modelId) : provider.chat(modelId);
+    return { model, label: `${prefix}:${modelId}` };
+  }
+  throw new Error(
+    `MODEL=${spec} is not understood. Use openai:<model>, openai-chat:<model> or offline.`,
+  );
+}
+
+function defaultModel(settings: Env): string {
+  if (settings.OPENAI_API_KEY) return 'openai:gpt-4o';
+  if (settings.OPENAI_BASE_URL) {
+    throw new Error('OPENAI_BASE_URL is set, so MODEL must name its model, e.g. MODEL=openai-chat:llama3.2');
+  }
+  return 'offline';
+}
+
+let selected: SelectedModel | undefined;
+
+/** The model every run uses, chosen once from the environment. */
+export function currentModel(): SelectedModel {
+  selected ??= selectModel(env);
+  return selected;
+}

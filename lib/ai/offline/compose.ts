@@ -1,0 +1,137 @@
+import type { LanguageModelV4CallOptions, LanguageModelV4Message } from '@ai-sdk/provider';
+import { productMentionedIn } from '../catalogue';
+import type { ResearchReport } from '../report';
+
+// What the offline model says, decided from the prompt alone, so the same request always gets the
+// same reply. It plays the three roles a real model plays here: answer in prose, fill in the
+// report schema, and call `lookup_price` then answer from its result.
+
+export type Script =
+  | { kind: 'text'; text: string }
+  | { kind: 'tool-call'; toolName: string; input: string };
+
+const SIGN_OFF = 'Set OPENAI_API_KEY (or OPENAI_BASE_URL and MODEL) to stream answers from a real model.';
+
+export function compose(options: LanguageModelV4CallOptions): Script {
+  const last = options.prompt.at(-1);
+  if (last?.role === 'tool') return { kind: 'text', text: answerFromToolResults(last) };
+
+  const question = textOf(lastMessage(options.prompt, 'user'));
+  if (options.responseFormat?.type === 'json') {
+    return { kind: 'text', text: JSON.stringify(composeReport(question)) };
+  }
+  const offersPriceTool = options.tools?.some((t) => t.name === 'lookup_price') ?? false;
+  if (offersPriceTool && asksForPrice(question)) {
+    const product = productMentionedIn(question)?.product ?? guessProductName(question);
+    return { kind: 'tool-call', toolName: 'lookup_price', input: JSON.stringify({ product }) };
+  }
+  return { kind: 'text', text: composeAnswer(question, earlierQuestions(options.prompt)) };
+}
+
+export function composeReport(topic: string): ResearchReport {
+  const subject = shorten(topic, 60);
+  const seed = hash(topic);
+  return {
+    title: `Research brief: ${subject}`,
+    summary:
+      `A short overview of ${subject}, composed locally by Streamwright's offline model. ` +
+      'It shows how a structured report fills in field by field; it is not research.',
+    key_findings: pick(FINDINGS, seed, 3),
+    confidence_score: Math.round((0.35 + (seed % 40) / 100) * 100) / 100,
+  };
+}
+
+function composeAnswer(question: string, earlier: string[]): string {
+  const opening = /^\s*(hello|hi|hey|good (morning|afternoon|evening))\b/i.test(question)
+    ? "Hello! I'm Streamwright's built-in offline model."
+    : `Here is a short reply about “${shorten(question, 80)}” from Streamwright's built-in offline model.`;
+  const memory = earlier.length
+    ? ` Earlier in this conversation you asked: “${shorten(earlier.at(-1) ?? '', 60)}”.`
+    : '';
+  const [first, second] = pick(REMARKS, hash(question), 2);
+  return `${opening}${memory} ${first} ${second} ${SIGN_OFF}`;
+}
+
+function answerFromToolResults(message: Extract<LanguageModelV4Message, { role: 'tool' }>): string {
+  const answers = message.content.flatMap((part) => {
+    if (part.type !== 'tool-result') return [];
+    const output = part.output;
+    if (output.type === 'json' && isPrice(output.value)) {
+      const { product, price, currency } = output.value;
+      return [`According to the catalogue, the ${product} costs ${price.toFixed(2)} ${currency}.`];
+    }
+    const reason = 'value' in output && typeof output.value === 'string' ? output.value : 'no result';
+    return [`I could not find that price: ${reason.replace(/^Error:\s*/, '')}.`];
+  });
+  return `${answers.join(' ')} (Answered by Streamwright's offline model from the lookup_price tool.)`;
+}
+
+const asksForPrice = (text: string) => /\b(price|prices|cost|costs|how much)\b/i.test(text);
+
+function guessProductName(text: string): string {
+  const match = /\b(?:price|cost)s?\s+(?:of|for)\s+(?:an?\s+|the\s+)?([^?.!,]+)/i.exec(text);
+  return shorten((match?.[1] ?? text).trim(), 60);
+}
+
+function isPrice(value: unknown): value is { product: string; price: number; currency: string } {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.product === 'string' && typeof v.price === 'number' && typeof v.currency === 'string';
+}
+
+function lastMessage(prompt: LanguageModelV4Message[], role: 'user') {
+  return prompt.findLast((m) => m.role === role);
+}
+
+function earlierQuestions(prompt: LanguageModelV4Message[]): string[] {
+  const users = prompt.filter((m) => m.role === 'user');
+  return users.slice(0, -1).map(textOf);
+}
+
+function textOf(message: LanguageModelV4Message | undefined): string {
+  if (!message) return '';
+  if (message.role === 'system') return message.content;
+  return message.content
+    .map((part) => (part.type === 'text' ? part.text : ''))
+    .join(' ')
+    .trim();
+}
+
+function shorten(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** FNV-1a: a small, stable hash so the same prompt always picks the same sentences. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function pick(pool: readonly string[], seed: number, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => pool[(seed + i) % pool.length] ?? '');
+}
+
+const REMARKS = [
+  'Every word you see arrives as its own server-sent event, just as a real model would stream it.',
+  'The reply is composed from your words, so the same question always gets the same answer.',
+  'It runs in the server process, needs no network and costs nothing, which makes it handy for demos and tests.',
+  'Ask for the price of an espresso machine to watch a tool call and its result stream by.',
+  'The structured endpoint fills a research report field by field from the same model.',
+  'Token usage is counted and reported at the end of the stream, as it is for hosted models.',
+  'A token budget caps the reply: ask for fewer tokens with max_tokens and the answer stops early.',
+] as const;
+
+const FINDINGS = [
+  'Streaming the first words early matters more to readers than total generation time.',
+  'Structured output lets a page render each field as soon as it is known.',
+  'Tool calls let a model answer from live data instead of its training set.',
+  'Capping output tokens bounds both cost and latency for every request.',
+  'Keeping partial replies when a client disconnects avoids losing paid-for work.',
+  'One event format for every client keeps frontends simple to build.',
+  'Deterministic test models make streaming behaviour easy to verify.',
+] as const;

@@ -1,0 +1,78 @@
+import { isStepCount, Output, streamText, type StepResult, type TextStreamPart, type ToolSet } from 'ai';
+import { env } from '../env';
+import { log } from '../log';
+import { currentModel } from './model';
+import { ResearchReport } from './report';
+import { tools } from './tools';
+
+// The one place that starts a model run. Route handlers say what they want (a prose answer or a
+// report, the prompt, the budget, the signal); everything else about the run is decided here.
+
+export type RunKind = 'answer' | 'report';
+
+export interface RunRequest {
+  kind: RunKind;
+  prompt: string;
+  /** Output tokens the whole run may spend, across every step. */
+  maxOutputTokens: number;
+  /** Aborting it stops the model call at once (client gone, stop pressed). */
+  abortSignal: AbortSignal;
+}
+
+export type RunPart = TextStreamPart<ToolSet>;
+
+export interface Run {
+  /** Every stream part of the run, in order; read it once. */
+  parts: AsyncIterable<RunPart>;
+  /** Which model answers, as `prefix:model-id`. */
+  model: string;
+  /** The output-token budget the run was given. */
+  budget: number;
+}
+
+const INSTRUCTIONS: Record<RunKind, string> = {
+  answer:
+    'You are a concise, helpful assistant. When asked for the price of a product, ' +
+    'call lookup_price and answer from its result.',
+  report:
+    'You are a careful research assistant. Write a short research report on the topic the user ' +
+    'gives: a title, a two- or three-sentence summary, three to five key findings, and a ' +
+    'confidence score from 0 to 1.',
+};
+
+export function startRun(request: RunRequest): Run {
+  const { model, label } = currentModel();
+  const budget = request.maxOutputTokens;
+  const common = {
+    model,
+    instructions: INSTRUCTIONS[request.kind],
+    prompt: request.prompt,
+    maxOutputTokens: budget,
+    abortSignal: request.abortSignal,
+    // A provider that goes silent is abandoned instead of holding the connection forever.
+    timeout: { firstChunkMs: env.MODEL_IDLE_TIMEOUT_MS, chunkMs: env.MODEL_IDLE_TIMEOUT_MS },
+    onError: ({ error }: { error: unknown }) => log.warn('model_call_failed', { model: label, error }),
+  };
+
+  const result =
+    request.kind === 'report'
+      ? streamText({ ...common, output: Output.object({ schema: ResearchReport, name: 'research_report' }) })
+      : streamText({
+          ...common,
+          tools,
+          stopWhen: [isStepCount(env.MAX_STEPS), budgetSpent(budget)],
+          // The budget is for the whole run: each step may only spend what is left of it.
+          prepareStep: ({ steps }) => ({ maxOutputTokens: Math.max(1, budget - outputTokens(steps)) }),
+        });
+
+  return { parts: result.stream as AsyncIterable<RunPart>, model: label, budget };
+}
+
+function outputTokens(steps: ReadonlyArray<StepResult<ToolSet>>): number {
+  return steps.reduce((sum, step) => sum + (step.usage.outputTokens ?? 0), 0);
+}
+
+const budgetSpent =
+  (budget: number) =>
+  ({ steps }: { steps: ReadonlyArray<StepResult<ToolSet>> }) =>
+    outputTokens(steps) >= budget;

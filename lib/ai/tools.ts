@@ -1,0 +1,20 @@
+import { tool } from 'ai';
+import { z } from 'zod';
+import { findProduct } from './catalogue';
+
+/** The guide's pattern-3 tool, answered from the product's own catalogue. */
+export const lookupPrice = tool({
+  description: 'Look up the list price of a product in the store catalogue.',
+  inputSchema: z.object({
+    product: z.string().min(1).max(200).describe('The product name, e.g. "Espresso machine"'),
+  }),
+  execute: async ({ product }) => {
+    const entry = findProduct(product);
+    // A thrown error goes back to the model as the tool's result, so it can say so.
+    if (!entry) throw new Error(`No product called "${product}" in the catalogue`);
+    return { product: entry.product, price: entry.price, currency: entry.currency };
+  },
+});
+
+export const tools = { lookup_price: lookupPrice };
+export type Tools = typeof tools;

@@ -1,0 +1,21 @@
+// Every error a route answers before a stream starts: a stable code, its HTTP status, and one
+// JSON shape, `{"error": code, "detail": sentence, "field"?: name}`, the same shape as the
+// stream's `event: error` frames.
+
+const STATUS = {
+  invalid_parameter: 400,
+  invalid_json: 400,
+  invalid_body: 400,
+  not_found: 404,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+} as const;
+
+export type ErrorCode = keyof typeof STATUS;
+
+export function errorResponse(code: ErrorCode, detail: string, field?: string): Response {
+  return Response.json(field === undefined ? { error: code, detail } : { error: code, detail, field }, {
+    status: STATUS[code],
+    headers: { 'cache-control': 'no-store' },
+  });
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { errorResponse } from './errors';
+
+// One way to read a request's fields: GET query parameters or a POST JSON body, checked by the
+// same zod schema, so long prompts can be POSTed without a second set of rules.
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
+
+export async function readInput<T>(request: Request, schema: z.ZodType<T>): Promise<Parsed<T>> {
+  const raw = request.method === 'GET' ? queryFields(request) : await bodyFields(request);
+  if (!raw.ok) return raw;
+  const parsed = schema.safeParse(raw.data);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join('.') ?? '';
+  return { ok: false, response: errorResponse('invalid_parameter', describe(field, issue), field) };
+}
+
+function queryFields(request: Request): Parsed<Record<string, string>> {
+  const fields: Record<string, string> = {};
+  // The first of repeated parameters wins, as most frameworks do.
+  for (const [key, value] of new URL(request.url).searchParams) fields[key] ??= value;
+  return { ok: true, data: fields };
+}
+
+async function bodyFields(request: Request): Promise<Parsed<unknown>> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    return fail(errorResponse('unsupported_media_type', 'Send a JSON body with content-type: application/json'));
+  }
+  const text = await readCapped(request, MAX_BODY_BYTES);
+  if (text === undefined) {
+    return fail(errorResponse('payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`));
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return fail(errorResponse('invalid_json', 'The body is not valid JSON'));
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return fail(errorResponse('invalid_body', 'The body must be a JSON object'));
+  }
+  return { ok: true, data: body };
+}
+
+/** The body as text, or undefined once it passes `limit` bytes (reading stops there). */
+async function readCapped(request: Request, limit: number): Promise<string | undefined> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > limit) return undefined;
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+const fail = (response: Response): Parsed<never> => ({ ok: false, response });
+
+function describe(field: string, issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'Invalid request';
+  return field ? `${field}: ${issue.message}` : issue.message;
+}
+
+/** An integer field that arrives as a string in a query and as a number in a JSON body. */
+export const integer = (schema: z.ZodNumber) =>
+  z.preprocess((v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v), schema);

@@ -1,0 +1,182 @@
+import type { LanguageModelUsage } from 'ai';
+import { budgetExceeded, describeModelFailure, timedOut, type Failure } from '../ai/failure';
+import type { Run, RunPart } from '../ai/run';
+import { log } from '../log';
+import { encodeFrame, KEEP_ALIVE, type Frame } from './sse';
+
+// The guide's SSE envelope. One driver reads the run's stream parts and decides how the stream
+// ends; a view per endpoint decides which frames the parts become. Every stream ends with
+// `event: done`, after an `event: error` when the run failed.
+
+export type Emit = (frame: Frame) => void;
+
+export interface RunSummary {
+  /** Text of the final step: the answer, or the report's JSON. */
+  text: string;
+  usage: LanguageModelUsage;
+  /** The budget ran out before the model finished; no final result follows. */
+  budgetExceeded: boolean;
+}
+
+export interface View {
+  onPart(part: RunPart): void | Promise<void>;
+  /** The run finished (possibly cut by the budget). Emit closing frames: result, usage, or an error. */
+  onComplete(summary: RunSummary): void;
+  /** The stream is over either way: release timers. */
+  close?(): void;
+}
+
+export type ViewFactory = (emit: Emit) => View;
+
+const KEEP_ALIVE_MS = 15_000;
+
+/**
+ * Streams a run as SSE bytes. `stop` is called when the client cancels the body, so the model
+ * call ends even if the request's own signal never fires.
+ */
+export function envelopeStream(run: Run, createView: ViewFactory, stop: () => void): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let open = true;
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      let lastWrite = Date.now();
+      const write = (text: string) => {
+        if (!open) return;
+        controller.enqueue(encoder.encode(text));
+        lastWrite = Date.now();
+      };
+      keepAlive = setInterval(() => {
+        if (Date.now() - lastWrite >= KEEP_ALIVE_MS) write(KEEP_ALIVE);
+      }, KEEP_ALIVE_MS);
+
+      const view = createView((frame) => write(encodeFrame(frame)));
+      void drive(run, view, (frame) => write(encodeFrame(frame))).finally(() => {
+        clearInterval(keepAlive);
+        view.close?.();
+        if (open) {
+          open = false;
+          controller.close();
+        }
+      });
+    },
+    cancel() {
+      open = false;
+      clearInterval(keepAlive);
+      stop();
+    },
+  });
+}
+
+async function drive(run: Run, view: View, emit: Emit): Promise<void> {
+  let failure: Failure | undefined;
+  let abortReason: string | undefined;
+  let finish: Extract<RunPart, { type: 'finish' }> | undefined;
+  let stepText = '';
+
+  try {
+    for await (const part of run.parts) {
+      switch (part.type) {
+        case 'start-step':
+          stepText = '';
+          break;
+        case 'text-delta':
+          stepText += part.text;
+          break;
+        case 'error':
+          failure ??= describeModelFailure(part.error);
+          break;
+        case 'abort':
+          abortReason = part.reason ?? 'aborted';
+          break;
+        case 'finish':
+          finish = part;
+          break;
+      }
+      await view.onPart(part);
+    }
+  } catch (error) {
+    failure ??= describeModelFailure(error);
+  }
+
+  if (!failure && abortReason !== undefined) {
+    // A client that left gets nothing more; a model that went silent gets reported.
+    if (abortReason.startsWith('TimeoutError')) failure = timedOut(abortReason);
+  } else if (!failure && finish) {
+    const spent = finish.totalUsage.outputTokens ?? 0;
+    const cut = finish.finishReason === 'length' || (finish.finishReason === 'tool-calls' && spent >= run.budget);
+    try {
+      view.onComplete({ text: stepText, usage: finish.totalUsage, budgetExceeded: cut });
+    } catch (error) {
+      failure = describeModelFailure(error);
+    }
+    if (cut) failure = budgetExceeded(run.budget);
+  }
+
+  if (failure) {
+    if (failure.error === 'internal') log.error('run_failed', { model: run.model, failure });
+    emit({ event: 'error', data: failure });
+  }
+  emit({ event: 'done', data: {} });
+}
+
+/** Text frames only: `data: {"text": delta}`. */
+export const textView: ViewFactory = (emit) => ({
+  onPart(part) {
+    if (part.type === 'text-delta') emit({ data: { text: part.text } });
+  },
+  onComplete() {},
+});
+
+/** The guide's full application: text frames, then `event: usage`. */
+export const fullView: ViewFactory = (emit) => ({
+  ...textView(emit),
+  onComplete({ usage }) {
+    emit({
+      event: 'usage',
+      data: {
+        input_tokens: usage.inputTokens ?? null,
+        output_tokens: usage.outputTokens ?? null,
+        total_tokens: usage.totalTokens ?? null,
+      },
+    });
+  },
+});
+
+const TOOL_RESULT_LIMIT = 500;
+
+/** Every run event (the guide's pattern 3), then `event: result` with the final output. */
+export const eventsView: ViewFactory = (emit) => ({
+  onPart(part) {
+    switch (part.type) {
+      case 'text-start':
+        return emit({ data: { type: 'part_start', kind: 'text' } });
+      case 'reasoning-start':
+        return emit({ data: { type: 'part_start', kind: 'thinking' } });
+      case 'tool-input-start':
+        return emit({ data: { type: 'part_start', kind: 'tool-call' } });
+      case 'text-delta':
+        return emit({ data: { type: 'text_delta', delta: part.text } });
+      case 'reasoning-delta':
+        return emit({ data: { type: 'thinking_delta', delta: part.text } });
+      case 'tool-call':
+        return emit({ data: { type: 'tool_call', tool: part.toolName, args: part.input } });
+      case 'tool-result':
+        return emit({
+          data: { type: 'tool_result', tool: part.toolName, content: cut(stringify(part.output)) },
+        });
+      case 'tool-error':
+        return emit({
+          data: { type: 'tool_result', tool: part.toolName, content: cut(errorText(part.error)), is_error: true },
+        });
+    }
+  },
+  onComplete({ text, budgetExceeded }) {
+    if (!budgetExceeded) emit({ event: 'result', data: { type: 'final', output: text } });
+  },
+});
+
+const cut = (text: string) => text.slice(0, TOOL_RESULT_LIMIT);
+const stringify = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,87 @@
+import { parsePartialJson } from 'ai';
+import type { z } from 'zod';
+import type { Failure } from '../ai/failure';
+import type { ViewFactory } from './envelope';
+
+// The guide's pattern 2: `data:` frames of the partial object as its fields fill in, then
+// `event: result` with the validated object, or `event: error` of kind `validation`.
+
+export interface StructuredViewOptions {
+  schema: z.ZodType;
+  /** Frames closer together than this are merged into the latest; the first is never held. */
+  debounceMs: number;
+}
+
+export function structuredView({ schema, debounceMs }: StructuredViewOptions): ViewFactory {
+  return (emit) => {
+    let json = '';
+    let lastSeen = '';
+    let lastSentAt = Number.NEGATIVE_INFINITY;
+    let pending: unknown;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+
+    const send = (partial: unknown) => {
+      emit({ data: partial });
+      lastSentAt = Date.now();
+    };
+    const flush = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      if (pending !== undefined) send(pending);
+      pending = undefined;
+    };
+
+    return {
+      async onPart(part) {
+        if (part.type === 'start-step') json = '';
+        if (part.type !== 'text-delta') return;
+        json += part.text;
+        const { value } = await parsePartialJson(json);
+        if (!isFilledObject(value)) return;
+        const serialised = JSON.stringify(value);
+        if (serialised === lastSeen) return; // never repeat an unchanged partial
+        lastSeen = serialised;
+
+        const wait = lastSentAt + debounceMs - Date.now();
+        if (wait <= 0 && timer === undefined) return send(value);
+        pending = value;
+        timer ??= setTimeout(flush, Math.max(0, wait));
+      },
+      onComplete({ budgetExceeded }) {
+        flush();
+        if (budgetExceeded) return;
+        const checked = validate(schema, json);
+        if (checked.ok) emit({ event: 'result', data: checked.value });
+        else emit({ event: 'error', data: checked.failure });
+      },
+      close() {
+        clearTimeout(timer);
+      },
+    };
+  };
+}
+
+type Checked = { ok: true; value: unknown } | { ok: false; failure: Failure };
+
+export function validate(schema: z.ZodType, json: string): Checked {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return invalid([{ path: '', message: 'The model did not return valid JSON' }]);
+  }
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return invalid(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+}
+
+function invalid(issues: Failure['issues']): Checked {
+  return {
+    ok: false,
+    failure: { error: 'validation', detail: 'The final object does not match the schema', issues },
+  };
+}
+
+function isFilledObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0;
+}

@@ -1,0 +1,3 @@
+import { describeOpenAIWire } from './openai-wire';
+
+describeOpenAIWire('openai-chat');

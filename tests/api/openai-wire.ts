@@ -1,0 +1,240 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startApp, type RunningApp } from '../support/app';
+import { FAKE_REPORT, PROMPT_TOKENS, startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai';
+import { fetchFrames, type Frame } from '../support/sse';
+
+// Every endpoint, end to end over real HTTP: the built app, @ai-sdk/openai inside it, and the
+// fake OpenAI server on the other side of a real socket. Shared by both wire protocols.
+
+export function describeOpenAIWire(prefix: 'openai' | 'openai-chat') {
+  const wirePath = prefix === 'openai' ? '/v1/responses' : '/v1/chat/completions';
+  const limitField = prefix === 'openai' ? 'max_output_tokens' : 'max_tokens';
+
+  describe(`endpoints over the OpenAI ${prefix === 'openai' ? 'Responses' : 'Chat Completions'} wire`, () => {
+    let fake: FakeOpenAI;
+    let app: RunningApp;
+    const get = (path: string, params: Record<string, string>) =>
+      fetchFrames(`${app.url}${path}?${new URLSearchParams(params)}`);
+    /** The upstream requests made for one prompt (tests run side by side on one fake). */
+    const upstream = (marker: string) =>
+      fake.requests.filter((r) => JSON.stringify(r.body).includes(marker));
+
+    before(async () => {
+      fake = await startFakeOpenAI();
+      app = await startApp({
+        MODEL: `${prefix}:fake-model`,
+        OPENAI_BASE_URL: fake.baseURL,
+        OPENAI_API_KEY: 'sk-test',
+        MODEL_IDLE_TIMEOUT_MS: '1500',
+      });
+    });
+    after(async () => {
+      await app?.stop();
+      await fake?.close();
+    });
+
+    test('/api/stream: text frames, usage, done; the budget and instructions reach the model', async () => {
+      const { status, contentType, model, frames } = await get('/api/stream', { q: 'Hello World' });
+      assert.equal(status, 200);
+      assert.equal(contentType, 'text/event-stream; charset=utf-8');
+      assert.equal(model, `${prefix}:fake-model`);
+      assert.deepEqual(frames, [
+        { data: { text: 'Echo:' } },
+        { data: { text: ' Hello' } },
+        { data: { text: ' World' } },
+        { event: 'usage', data: { input_tokens: PROMPT_TOKENS, output_tokens: 3, total_tokens: PROMPT_TOKENS + 3 } },
+        { event: 'done', data: {} },
+      ]);
+      const [request] = upstream('Hello World');
+      assert.equal(request?.path, wirePath);
+      assert.equal(request?.headers.authorization, 'Bearer sk-test');
+      assert.equal(request?.body[limitField], 500);
+      assert.equal(request?.body.stream, true);
+      assert.match(JSON.stringify(request?.body), /You are a concise, helpful assistant/);
+    });
+
+    test('/api/stream/text: text frames then done', async () => {
+      const { frames } = await get('/api/stream/text', { q: 'plain words' });
+      assert.deepEqual(frames, [
+        { data: { text: 'Echo:' } },
+        { data: { text: ' plain' } },
+        { data: { text: ' words' } },
+        { event: 'done', data: {} },
+      ]);
+    });
+
+    test('POST takes the same fields as a JSON body', async () => {
+      const { status, frames } = await fetchFrames(`${app.url}/api/stream/text`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ q: 'posted prompt', max_tokens: 50 }),
+      });
+      assert.equal(status, 200);
+      assert.deepEqual(frames.at(-2), { data: { text: ' prompt' } });
+      assert.equal(upstream('posted prompt')[0]?.body[limitField], 50);
+    });
+
+    test('/api/stream/events: a tool call and its result, then the final answer', async () => {
+      const q = 'Price please [[call lookup_price {"product":"Espresso machine"}]]';
+      const { frames } = await get('/api/stream/events', { q });
+      const toolOutput = '{"product":"Espresso machine","price":249,"currency":"USD"}';
+      assert.deepEqual(frames, [
+        { data: { type: 'part_start', kind: 'tool-call' } },
+        { data: { type: 'tool_call', tool: 'lookup_price', args: { product: 'Espresso machine' } } },
+        { data: { type: 'tool_result', tool: 'lookup_price', content: toolOutput } },
+        { data: { type: 'part_start', kind: 'text' } },
+        { data: { type: 'text_delta', delta: 'The' } },
+        { data: { type: 'text_delta', delta: ' tool' } },
+        { data: { type: 'text_delta', delta: ' said:' } },
+        { data: { type: 'text_delta', delta: ' {"product":"Espresso' } },
+        { data: { type: 'text_delta', delta: ' machine","price":249,"currency":"USD"}' } },
+        { event: 'result', data: { type: 'final', output: `The tool said: ${toolOutput}` } },
+        { event: 'done', data: {} },
+      ]);
+      const calls = upstream('Price please');
+      assert.equal(calls.length, 2, 'one model call for the tool, one for the answer');
+      assert.match(JSON.stringify(calls[1]?.body), /249/);
+    });
+
+    test('/api/stream/events: a tool error goes back to the model and is shown', async () => {
+      const q = 'Price [[call lookup_price {"product":"Flux capacitor"}]]';
+      const { frames } = await get('/api/stream/events', { q });
+      assert.deepEqual(frames[2], {
+        data: { type: 'tool_result', tool: 'lookup_price', content: 'No product called "Flux capacitor" in the catalogue', is_error: true },
+      });
+      assert.deepEqual(frames.at(-1), { event: 'done', data: {} });
+      assert.equal((frames.at(-2)?.data as { type: string }).type, 'final');
+    });
+
+    test('/api/stream/structured: partials fill in, then the validated report', async () => {
+      const { frames } = await get('/api/stream/structured', { q: 'Tidal energy', debounce_ms: '0' });
+      const partials = frames.slice(0, -2);
+      assert.deepEqual(frames.slice(-2), [
+        { event: 'result', data: FAKE_REPORT },
+        { event: 'done', data: {} },
+      ]);
+      assertFillsIn(partials, FAKE_REPORT);
+      const [request] = upstream('Tidal energy');
+      assert.match(JSON.stringify(request?.body), /json_schema/);
+      assert.match(JSON.stringify(request?.body), /confidence_score/);
+    });
+
+    test('/api/stream/structured: a final object that fails the schema ends in a validation error', async () => {
+      const { frames } = await get('/api/stream/structured', { q: 'Bad [[bad-report]]', debounce_ms: '0' });
+      assert.deepEqual(frames.at(-2), {
+        event: 'error',
+        data: {
+          error: 'validation',
+          detail: 'The final object does not match the schema',
+          issues: [{ path: 'confidence_score', message: 'Too big: expected number to be <=1' }],
+        },
+      });
+      assert.deepEqual(frames.at(-1), { event: 'done', data: {} });
+      assert.equal(frames.filter((f) => f.event === 'result').length, 0);
+    });
+
+    test('the token budget caps generation and is reported', async () => {
+      const { frames } = await get('/api/stream', { q: 'one two three four five six', max_tokens: '3' });
+      assert.deepEqual(frames, [
+        { data: { text: 'Echo:' } },
+        { data: { text: ' one' } },
+        { data: { text: ' two' } },
+        { event: 'usage', data: { input_tokens: PROMPT_TOKENS, output_tokens: 3, total_tokens: PROMPT_TOKENS + 3 } },
+        { event: 'error', data: { error: 'budget_exceeded', detail: 'The reply reached its budget of 3 output tokens' } },
+        { event: 'done', data: {} },
+      ]);
+      assert.equal(upstream('one two three')[0]?.body[limitField], 3);
+    });
+
+    for (const [status, meaning, attempts] of [
+      [401, 'the server’s model credentials were refused', 1],
+      [429, 'rate limited or out of quota', 3],
+      [500, 'the provider failed', 3],
+    ] as const) {
+      test(`upstream HTTP ${status} becomes a model_error event`, async () => {
+        const { status: httpStatus, frames } = await get('/api/stream', { q: `fail ${status} [[status ${status}]]` });
+        assert.equal(httpStatus, 200);
+        assert.deepEqual(frames, [
+          { event: 'error', data: { error: 'model_error', detail: `The model provider answered HTTP ${status}: ${meaning}` } },
+          { event: 'done', data: {} },
+        ]);
+        assert.equal(upstream(`fail ${status}`).length, attempts, 'retryable statuses are retried twice');
+      });
+    }
+
+    test('an in-stream provider error ends the stream with model_error', async () => {
+      const { frames } = await get('/api/stream', { q: 'broken reply here [[stream-error]]' });
+      assert.deepEqual(frames, [
+        { data: { text: 'Echo:' } },
+        { data: { text: ' broken' } },
+        { data: { text: ' reply' } },
+        { event: 'error', data: { error: 'model_error', detail: 'The model provider sent a response that could not be used' } },
+        { event: 'done', data: {} },
+      ]);
+    });
+
+    test('a stream cut off mid-way ends with model_error', async () => {
+      const { frames } = await get('/api/stream', { q: 'cut me off now [[cut]]' });
+      assert.deepEqual(frames, [
+        { data: { text: 'Echo:' } },
+        { data: { text: ' cut' } },
+        { data: { text: ' me' } },
+        { event: 'error', data: { error: 'model_error', detail: 'The connection to the model provider was lost mid-stream' } },
+        { event: 'done', data: {} },
+      ]);
+    });
+
+    test('a stream that hangs is abandoned after the idle timeout', async () => {
+      const started = Date.now();
+      const { frames } = await get('/api/stream', { q: 'hang on there [[hang]]' });
+      assert.deepEqual(frames.slice(0, 3), [
+        { data: { text: 'Echo:' } },
+        { data: { text: ' hang' } },
+        { data: { text: ' on' } },
+      ]);
+      assert.deepEqual(frames.slice(3), [
+        { event: 'error', data: { error: 'model_error', detail: 'The model stopped responding (Chunk timeout of 1500ms exceeded)' } },
+        { event: 'done', data: {} },
+      ]);
+      assert.ok(Date.now() - started >= 1400);
+      await eventually(() => upstream('hang on there')[0]?.closedEarly === true, 'upstream call closed');
+    });
+
+    test('a client that disconnects aborts the upstream call at once', async () => {
+      const controller = new AbortController();
+      const response = await fetch(`${app.url}/api/stream/text?q=${encodeURIComponent('leaving early [[slow]]')}`, {
+        signal: controller.signal,
+      });
+      const reader = response.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      assert.match(first, /^data: \{"text":"word0"\}/);
+      const leftAt = Date.now();
+      controller.abort();
+      await eventually(() => upstream('leaving early')[0]?.closedEarly === true, 'upstream saw its connection close');
+      assert.ok(Date.now() - leftAt < 2000, 'closed well before the 8-second reply would end');
+    });
+  });
+}
+
+/** Partial reports grow toward the final one: no frame repeats, none loses what an earlier had. */
+function assertFillsIn(partials: Frame[], final: Record<string, unknown>) {
+  assert.ok(partials.length >= 4, `expected several partial frames, got ${partials.length}`);
+  const texts = partials.map((p) => JSON.stringify(p.data));
+  texts.forEach((text, i) => assert.notEqual(text, texts[i - 1], `frame ${i} repeats frame ${i - 1}`));
+  for (let i = 1; i < partials.length; i++) {
+    const before = Object.keys(partials[i - 1]!.data as object);
+    const now = Object.keys(partials[i]!.data as object);
+    assert.deepEqual(now.slice(0, before.length), before, 'fields fill in order and stay');
+  }
+  assert.deepEqual(partials.at(-1)?.data, final);
+  assert.deepEqual(Object.keys(partials[0]!.data as object), ['title']);
+}
+
+async function eventually(check: () => boolean, what: string, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

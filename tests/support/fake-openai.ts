@@ -1,0 +1,297 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/**
+ * A fake OpenAI-compatible server on 127.0.0.1 that speaks both wire protocols the product uses:
+ * Chat Completions (`POST /v1/chat/completions`) and Responses (`POST /v1/responses`), streamed.
+ *
+ * What it does is chosen by directives in the last user message, so one server serves every test
+ * and tests can run side by side:
+ *   [[status 429]]        answer that HTTP status with an OpenAI-style error body
+ *   [[cut]]               stream a few tokens, then drop the connection
+ *   [[hang]]              stream a few tokens, then go silent with the connection open
+ *   [[slow]]              stream a long reply, one token every 40 ms
+ *   [[stream-error]]      stream a few tokens, then an in-stream error object
+ *   [[call NAME {json}]]  call tool NAME with those arguments (then echo the tool's result)
+ *   [[bad-report]]        with a JSON schema requested: a report whose confidence_score is 1.5
+ * Otherwise the reply is "Echo: <the message>", or a fixed report when a JSON schema is asked for.
+ * Every reply honours the request's output-token limit and reports usage.
+ */
+
+export interface RecordedRequest {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown>;
+  /** The client closed the connection before the reply was complete. */
+  closedEarly: boolean;
+}
+
+export interface FakeOpenAI {
+  baseURL: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+export const PROMPT_TOKENS = 21;
+
+export const FAKE_REPORT = {
+  title: 'Tidal energy',
+  summary: 'Tidal power is predictable but costly to build.',
+  key_findings: ['Tides are predictable', 'Sites are scarce'],
+  confidence_score: 0.8,
+};
+
+type Reply =
+  | { kind: 'text'; tokens: string[]; pace: number; ending: 'finish' | 'cut' | 'hang' | 'error' }
+  | { kind: 'tool'; name: string; args: string }
+  | { kind: 'status'; status: number };
+
+export async function startFakeOpenAI(): Promise<FakeOpenAI> {
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+    const record: RecordedRequest = { path: req.url ?? '', headers: req.headers, body, closedEarly: false };
+    requests.push(record);
+    res.on('close', () => {
+      if (!res.writableFinished) record.closedEarly = true;
+    });
+
+    const wire = req.url === '/v1/chat/completions' ? chatWire : req.url === '/v1/responses' ? responsesWire : undefined;
+    if (!wire || req.method !== 'POST') return sendError(res, 404, 'Unknown endpoint');
+    const reply = plan(wire.read(body));
+    if (reply.kind === 'status') return sendError(res, reply.status, `simulated ${reply.status}`);
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    await wire.write(res, reply, limitOf(body));
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** What the request asks for, read the same way from either wire protocol. */
+interface Ask {
+  userText: string;
+  toolResult: string | undefined;
+  wantsJson: boolean;
+  tools: string[];
+}
+
+function plan(ask: Ask): Reply {
+  const directive = (name: string) => new RegExp(`\\[\\[${name}(?:\\s+([^\\]]*))?\\]\\]`).exec(ask.userText);
+  const plain = ask.userText.replace(/\s*\[\[[^\]]*\]\]\s*/g, ' ').trim();
+
+  const status = directive('status');
+  if (status) return { kind: 'status', status: Number(status[1]) };
+  if (ask.toolResult !== undefined) return text(`The tool said: ${ask.toolResult}`);
+  const call = directive('call');
+  if (call?.[1]) {
+    const [name = '', ...args] = call[1].split(' ');
+    if (ask.tools.includes(name)) return { kind: 'tool', name, args: args.join(' ') };
+  }
+  if (ask.wantsJson) {
+    const report = directive('bad-report') ? { ...FAKE_REPORT, confidence_score: 1.5 } : FAKE_REPORT;
+    return { kind: 'text', tokens: JSON.stringify(report).match(/.{1,8}/g) ?? [], pace: 0, ending: 'finish' };
+  }
+  if (directive('slow')) return text(Array.from({ length: 200 }, (_, i) => `word${i}`).join(' '), 40);
+  const ending = directive('cut') ? 'cut' : directive('hang') ? 'hang' : directive('stream-error') ? 'error' : 'finish';
+  return text(`Echo: ${plain}`, 0, ending);
+}
+
+function text(reply: string, pace = 0, ending: 'finish' | 'cut' | 'hang' | 'error' = 'finish'): Reply {
+  return { kind: 'text', tokens: reply.match(/\s*\S+/g) ?? [], pace, ending };
+}
+
+function limitOf(body: Record<string, unknown>): number {
+  const limit = body.max_tokens ?? body.max_completion_tokens ?? body.max_output_tokens;
+  return typeof limit === 'number' ? limit : Number.POSITIVE_INFINITY;
+}
+
+interface Wire {
+  read(body: Record<string, unknown>): Ask;
+  write(res: ServerResponse, reply: Exclude<Reply, { kind: 'status' }>, limit: number): Promise<void>;
+}
+
+// ---- Chat Completions -------------------------------------------------------------------------
+
+type ChatMessage = { role: string; content: unknown };
+
+const chatWire: Wire = {
+  read(body) {
+    const messages = (body.messages ?? []) as ChatMessage[];
+    const last = messages.at(-1);
+    const format = body.response_format as { type?: string } | undefined;
+    return {
+      userText: contentText(messages.findLast((m) => m.role === 'user')?.content),
+      toolResult: last?.role === 'tool' ? contentText(last.content) : undefined,
+      wantsJson: format?.type === 'json_schema' || format?.type === 'json_object',
+      tools: ((body.tools ?? []) as { function: { name: string } }[]).map((t) => t.function.name),
+    };
+  },
+  async write(res, reply, limit) {
+    const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'fake-model' };
+    const chunk = (delta: unknown, finish: string | null = null) =>
+      send(res, { ...base, choices: [{ index: 0, delta, finish_reason: finish }] });
+    const usage = (completion: number) =>
+      send(res, {
+        ...base,
+        choices: [],
+        usage: { prompt_tokens: PROMPT_TOKENS, completion_tokens: completion, total_tokens: PROMPT_TOKENS + completion },
+      });
+
+    if (reply.kind === 'tool') {
+      chunk({ role: 'assistant', content: null });
+      chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: reply.name, arguments: '' } }] });
+      const half = Math.ceil(reply.args.length / 2);
+      for (const piece of [reply.args.slice(0, half), reply.args.slice(half)]) {
+        chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] });
+      }
+      chunk({}, 'tool_calls');
+      usage(9);
+      return end(res);
+    }
+
+    chunk({ role: 'assistant', content: '' });
+    const sent = await streamTokens(
+      res,
+      reply,
+      limit,
+      (token) => chunk({ content: token }),
+      () => send(res, { error: { message: 'The server had an error', type: 'server_error', code: null, param: null } }),
+    );
+    if (sent === undefined) return;
+    chunk({}, sent < reply.tokens.length ? 'length' : 'stop');
+    usage(sent);
+    end(res);
+  },
+};
+
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((part: { text?: string }) => part.text ?? '').join('');
+}
+
+// ---- Responses ----------------------------------------------------------------------------------
+
+type InputItem = { role?: string; type?: string; content?: unknown; output?: unknown };
+
+const responsesWire: Wire = {
+  read(body) {
+    const input = (body.input ?? []) as InputItem[];
+    const last = input.at(-1);
+    const format = (body.text as { format?: { type?: string } } | undefined)?.format;
+    return {
+      userText: contentText(input.findLast((item) => item.role === 'user')?.content),
+      toolResult: last?.type === 'function_call_output' ? String(last.output) : undefined,
+      wantsJson: format?.type === 'json_schema' || format?.type === 'json_object',
+      tools: ((body.tools ?? []) as { name: string }[]).map((t) => t.name),
+    };
+  },
+  async write(res, reply, limit) {
+    const response = { id: 'resp_1', object: 'response', created_at: 1_700_000_000, model: 'fake-model' };
+    const event = (type: string, data: Record<string, unknown>) => send(res, { type, ...data }, type);
+    const done = (output: number, incomplete: boolean) =>
+      event(incomplete ? 'response.incomplete' : 'response.completed', {
+        response: {
+          ...response,
+          status: incomplete ? 'incomplete' : 'completed',
+          incomplete_details: incomplete ? { reason: 'max_output_tokens' } : null,
+          usage: {
+            input_tokens: PROMPT_TOKENS,
+            input_tokens_details: { cached_tokens: 0 },
+            output_tokens: output,
+            output_tokens_details: { reasoning_tokens: 0 },
+            total_tokens: PROMPT_TOKENS + output,
+          },
+        },
+      });
+
+    event('response.created', { response: { ...response, status: 'in_progress' } });
+    if (reply.kind === 'tool') {
+      const item = { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: reply.name, status: 'in_progress' };
+      event('response.output_item.added', { output_index: 0, item: { ...item, arguments: '' } });
+      event('response.function_call_arguments.delta', { item_id: 'fc_1', output_index: 0, delta: reply.args });
+      event('response.output_item.done', { output_index: 0, item: { ...item, arguments: reply.args, status: 'completed' } });
+      done(9, false);
+      return end(res);
+    }
+
+    const message = { type: 'message', id: 'msg_1', role: 'assistant', status: 'in_progress', content: [] };
+    event('response.output_item.added', { output_index: 0, item: message });
+    const sent = await streamTokens(
+      res,
+      reply,
+      limit,
+      (delta) => event('response.output_text.delta', { item_id: 'msg_1', output_index: 0, content_index: 0, delta, logprobs: [] }),
+      () => event('error', { code: 'server_error', message: 'The server had an error', param: null, sequence_number: 9 }),
+    );
+    if (sent === undefined) return;
+    event('response.output_item.done', { output_index: 0, item: { ...message, status: 'completed' } });
+    done(sent, sent < reply.tokens.length);
+    end(res);
+  },
+};
+
+// ---- shared --------------------------------------------------------------------------------------
+
+/** Streams the reply's tokens up to `limit`; undefined when the reply ended abnormally. */
+async function streamTokens(
+  res: ServerResponse,
+  reply: Extract<Reply, { kind: 'text' }>,
+  limit: number,
+  sendToken: (token: string) => void,
+  sendStreamError: () => void,
+): Promise<number | undefined> {
+  const tokens = reply.tokens.slice(0, limit);
+  const early = reply.ending === 'finish' ? tokens.length : Math.min(3, tokens.length);
+  for (const token of tokens.slice(0, early)) {
+    if (res.destroyed) return undefined;
+    sendToken(token);
+    if (reply.pace) await new Promise((resolve) => setTimeout(resolve, reply.pace));
+  }
+  if (reply.ending === 'cut') {
+    // Let the tokens reach the client first, then drop the connection without ending the body.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    res.socket?.destroy();
+    return undefined;
+  }
+  if (reply.ending === 'hang') return undefined; // the connection stays open, silent
+  if (reply.ending === 'error') {
+    sendStreamError();
+    end(res);
+    return undefined;
+  }
+  return tokens.length;
+}
+
+function send(res: ServerResponse, data: unknown, event?: string) {
+  if (!res.destroyed) res.write(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
+}
+
+function end(res: ServerResponse) {
+  if (res.destroyed) return;
+  if (res.req.url === '/v1/chat/completions') res.write('data: [DONE]\n\n');
+  res.end();
+}
+
+function sendError(res: ServerResponse, status: number, message: string) {
+  res.writeHead(status, { 'content-type': 'application/json', 'retry-after-ms': '1' });
+  res.end(JSON.stringify({ error: { message, type: 'invalid_request_error', code: null, param: null } }));
+}
