@@ -70,6 +70,12 @@ export function envelopeStream(run: Run, createView: ViewFactory, stop: () => vo
 }
 
 async function drive(run: Run, view: View, emit: Emit): Promise<void> {
+  // Internal errors reach the client as a fixed sentence; the log keeps the real one.
+  const describe = (error: unknown) => {
+    const failure = describeModelFailure(error);
+    if (failure.error === 'internal') log.error('run_failed', { model: run.model, error });
+    return failure;
+  };
   let failure: Failure | undefined;
   let abortReason: string | undefined;
   let finish: Extract<RunPart, { type: 'finish' }> | undefined;
@@ -85,7 +91,7 @@ async function drive(run: Run, view: View, emit: Emit): Promise<void> {
           stepText += part.text;
           break;
         case 'error':
-          failure ??= describeModelFailure(part.error);
+          failure ??= describe(part.error);
           break;
         case 'abort':
           abortReason = part.reason ?? 'aborted';
@@ -96,29 +102,31 @@ async function drive(run: Run, view: View, emit: Emit): Promise<void> {
       }
       await view.onPart(part);
     }
+    failure ??= settle(run, view, { abortReason, finish, stepText });
   } catch (error) {
-    failure ??= describeModelFailure(error);
+    failure ??= describe(error);
   }
 
-  if (!failure && abortReason !== undefined) {
-    // A client that left gets nothing more; a model that went silent gets reported.
-    if (abortReason.startsWith('TimeoutError')) failure = timedOut(abortReason);
-  } else if (!failure && finish) {
-    const spent = finish.totalUsage.outputTokens ?? 0;
-    const cut = finish.finishReason === 'length' || (finish.finishReason === 'tool-calls' && spent >= run.budget);
-    try {
-      view.onComplete({ text: stepText, usage: finish.totalUsage, budgetExceeded: cut });
-    } catch (error) {
-      failure = describeModelFailure(error);
-    }
-    if (cut) failure = budgetExceeded(run.budget);
-  }
-
-  if (failure) {
-    if (failure.error === 'internal') log.error('run_failed', { model: run.model, failure });
-    emit({ event: 'error', data: failure });
-  }
+  if (failure) emit({ event: 'error', data: failure });
   emit({ event: 'done', data: {} });
+}
+
+/** How a run that raised no error ended: completed, cut by the budget, timed out, or cut off. */
+function settle(
+  run: Run,
+  view: View,
+  ending: { abortReason?: string; finish?: Extract<RunPart, { type: 'finish' }>; stepText: string },
+): Failure | undefined {
+  const { abortReason, finish, stepText } = ending;
+  if (abortReason !== undefined) {
+    // A client that left gets nothing more; a model that went silent gets reported.
+    return abortReason.startsWith('TimeoutError') ? timedOut(abortReason) : undefined;
+  }
+  if (!finish) return { error: 'model_error', detail: 'The model stream ended without finishing' };
+  const spent = finish.totalUsage.outputTokens ?? 0;
+  const cut = finish.finishReason === 'length' || (finish.finishReason === 'tool-calls' && spent >= run.budget);
+  view.onComplete({ text: stepText, usage: finish.totalUsage, budgetExceeded: cut });
+  return cut ? budgetExceeded(run.budget) : undefined;
 }
 
 /** Text frames only: `data: {"text": delta}`. */

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startApp, type RunningApp } from '../support/app';
 import { FAKE_REPORT, PROMPT_TOKENS, startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai';
-import { fetchFrames, type Frame } from '../support/sse';
+import { assertFillsIn, eventually } from '../support/assertions';
+import { fetchFrames } from '../support/sse';
 
 // Every endpoint, end to end over real HTTP: the built app, @ai-sdk/openai inside it, and the
 // fake OpenAI server on the other side of a real socket. Shared by both wire protocols.
@@ -215,26 +216,4 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat') {
       assert.ok(Date.now() - leftAt < 2000, 'closed well before the 8-second reply would end');
     });
   });
-}
-
-/** Partial reports grow toward the final one: no frame repeats, none loses what an earlier had. */
-function assertFillsIn(partials: Frame[], final: Record<string, unknown>) {
-  assert.ok(partials.length >= 4, `expected several partial frames, got ${partials.length}`);
-  const texts = partials.map((p) => JSON.stringify(p.data));
-  texts.forEach((text, i) => assert.notEqual(text, texts[i - 1], `frame ${i} repeats frame ${i - 1}`));
-  for (let i = 1; i < partials.length; i++) {
-    const before = Object.keys(partials[i - 1]!.data as object);
-    const now = Object.keys(partials[i]!.data as object);
-    assert.deepEqual(now.slice(0, before.length), before, 'fields fill in order and stay');
-  }
-  assert.deepEqual(partials.at(-1)?.data, final);
-  assert.deepEqual(Object.keys(partials[0]!.data as object), ['title']);
-}
-
-async function eventually(check: () => boolean, what: string, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

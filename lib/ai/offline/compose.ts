@@ -69,8 +69,13 @@ function answerFromToolResults(message: Extract<LanguageModelV4Message, { role: 
 const asksForPrice = (text: string) => /\b(price|prices|cost|costs|how much)\b/i.test(text);
 
 function guessProductName(text: string): string {
-  const match = /\b(?:price|cost)s?\s+(?:of|for)\s+(?:an?\s+|the\s+)?([^?.!,]+)/i.exec(text);
-  return shorten((match?.[1] ?? text).trim(), 60);
+  const patterns = [
+    /\b(?:price|cost)s?\s+(?:of|for)\s+(?:an?\s+|the\s+)?([^?.!,]+)/i,
+    /\b(?:does|do|is|are)\s+(?:an?\s+|the\s+)?([^?.!,]+?)\s+cost/i,
+    /\bhow much (?:is|are)\s+(?:an?\s+|the\s+)?([^?.!,]+)/i,
+  ];
+  const named = patterns.map((p) => p.exec(text)?.[1]).find(Boolean);
+  return shorten((named ?? text).trim(), 60);
 }
 
 function isPrice(value: unknown): value is { product: string; price: number; currency: string } {
