@@ -12,7 +12,8 @@ const user = (text: string): LanguageModelV4CallOptions['prompt'][number] => ({ 
 async function partsOf(options: Partial<LanguageModelV4CallOptions> & Pick<LanguageModelV4CallOptions, 'prompt'>) {
   const { stream } = await model.doStream(options as LanguageModelV4CallOptions);
   const parts: LanguageModelV4StreamPart[] = [];
-  for await (const part of stream) parts.push(part);
+  const reader = stream.getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) parts.push(next.value);
   return parts;
 }
 const deltas = (parts: LanguageModelV4StreamPart[]) => parts.flatMap((p) => (p.type === 'text-delta' ? [p.delta] : []));
