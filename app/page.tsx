@@ -1,5 +1,8 @@
+import { getServerSession } from 'next-auth';
+import { SignOutButton } from '@/components/auth/sign-out-button';
 import { EndpointCard } from '@/components/ui/endpoint-card';
 import { currentModel } from '@/lib/ai/model';
+import { authOptions } from '@/lib/auth/options';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,11 +14,18 @@ const endpoints = [
   { path: '/api/health', summary: 'Liveness.', example: '/api/health' },
 ];
 
-export default function HomePage() {
+export default async function HomePage() {
   const { label } = currentModel();
+  const session = await getServerSession(authOptions());
   return (
     <main className="mx-auto max-w-2xl px-6 py-16">
-      <h1 className="text-3xl font-bold tracking-tight">Streamwright</h1>
+      <header className="flex items-center justify-between gap-4">
+        <h1 className="text-3xl font-bold tracking-tight">Streamwright</h1>
+        <div className="flex items-center gap-3 text-sm">
+          <span data-testid="signed-in-as">{session?.user?.email}</span>
+          <SignOutButton />
+        </div>
+      </header>
       <p className="mt-3 text-zinc-600 dark:text-zinc-400">
         AI model output, streamed as it is generated: text, structured reports and tool events over server-sent events.
       </p>

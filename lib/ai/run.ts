@@ -1,4 +1,13 @@
-import { isStepCount, Output, streamText, type StepResult, type TextStreamPart, type ToolSet } from 'ai';
+import {
+  isStepCount,
+  Output,
+  streamText,
+  type LanguageModelUsage,
+  type ModelMessage,
+  type StepResult,
+  type TextStreamPart,
+  type ToolSet,
+} from 'ai';
 import { env } from '../env';
 import { log } from '../log';
 import { currentModel } from './model';
@@ -12,18 +21,21 @@ export type RunKind = 'answer' | 'report';
 
 export interface RunRequest {
   kind: RunKind;
-  prompt: string;
+  /** One prompt, or a conversation: the stored history, then the new user message. */
+  prompt: string | ModelMessage[];
   /** Output tokens the whole run may spend, across every step. */
   maxOutputTokens: number;
   /** Aborting it stops the model call at once (client gone, stop pressed). */
   abortSignal: AbortSignal;
+  /** Told what the run spent when it ends, whether it finished or was stopped. */
+  onUsage?: (usage: LanguageModelUsage) => void;
 }
 
 export type RunPart = TextStreamPart<ToolSet>;
 
 export interface Run {
-  /** Every stream part of the run, in order; read it once. */
-  parts: AsyncIterable<RunPart>;
+  /** Every stream part of the run, in order; read it once (readParts). */
+  parts: ReadableStream<RunPart>;
   /** Which model answers, as `prefix:model-id`. */
   model: string;
   /** The output-token budget the run was given. */
@@ -52,6 +64,8 @@ export function startRun(request: RunRequest): Run {
     // A provider that goes silent is abandoned instead of holding the connection forever.
     timeout: { firstChunkMs: env.MODEL_IDLE_TIMEOUT_MS, chunkMs: env.MODEL_IDLE_TIMEOUT_MS },
     onError: ({ error }: { error: unknown }) => log.warn('model_call_failed', { model: label, error }),
+    onEnd: ({ usage }: { usage: LanguageModelUsage }) => request.onUsage?.(usage),
+    onAbort: ({ steps }: { steps: ReadonlyArray<StepResult<ToolSet>> }) => request.onUsage?.(sumUsage(steps)),
   };
 
   const result =
@@ -65,7 +79,27 @@ export function startRun(request: RunRequest): Run {
           prepareStep: ({ steps }) => ({ maxOutputTokens: Math.max(1, budget - outputTokens(steps)) }),
         });
 
-  return { parts: result.stream as AsyncIterable<RunPart>, model: label, budget };
+  return { parts: result.stream, model: label, budget };
+}
+
+/** A run's parts, one at a time. */
+export async function* readParts(parts: ReadableStream<RunPart>): AsyncGenerator<RunPart> {
+  const reader = parts.getReader();
+  try {
+    for (let next = await reader.read(); !next.done; next = await reader.read()) yield next.value;
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+function sumUsage(steps: ReadonlyArray<StepResult<ToolSet>>): LanguageModelUsage {
+  const sum = (pick: (usage: LanguageModelUsage) => number | undefined) =>
+    steps.reduce((total, step) => total + (pick(step.usage) ?? 0), 0);
+  return {
+    inputTokens: sum((u) => u.inputTokens),
+    outputTokens: sum((u) => u.outputTokens),
+    totalTokens: sum((u) => u.totalTokens),
+  } as LanguageModelUsage;
 }
 
 function outputTokens(steps: ReadonlyArray<StepResult<ToolSet>>): number {

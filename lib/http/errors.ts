@@ -6,7 +6,10 @@ const STATUS = {
   invalid_parameter: 400,
   invalid_json: 400,
   invalid_body: 400,
+  unauthorized: 401,
   not_found: 404,
+  session_busy: 409,
+  email_taken: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
 } as const;

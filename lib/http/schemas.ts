@@ -21,3 +21,68 @@ export const StructuredInput = StreamInput.extend({
     z.number({ error: 'must be a whole number of milliseconds' }).int().min(0, 'must be at least 0').max(5000, 'must be at most 5000'),
   ).default(100),
 });
+
+export const MAX_MESSAGE_CHARS = 8000;
+
+export const SessionId = z
+  .string({ error: 'required: a session id of letters, digits, _ and -' })
+  .regex(/^[\w-]{1,100}$/, 'must be 1 to 100 letters, digits, _ or -');
+
+const message = z
+  .string({ error: `required, 1 to ${MAX_MESSAGE_CHARS} characters` })
+  .min(1, `must be 1 to ${MAX_MESSAGE_CHARS} characters`)
+  .max(MAX_MESSAGE_CHARS, `must be 1 to ${MAX_MESSAGE_CHARS} characters`)
+  .refine((text) => text.trim().length > 0, 'must not be blank');
+
+const budget = StreamInput.shape.max_tokens;
+
+/** The guide's pattern 4: `{session_id, message}`. */
+export const ChatInput = z.object({ session_id: SessionId, message, max_tokens: budget });
+
+const UserUiMessage = z.object({
+  role: z.literal('user', { error: 'must be a user message' }),
+  parts: z.array(z.object({ type: z.string(), text: z.string().optional() })),
+});
+
+/**
+ * `useChat`'s request: the chat id and the new message (the server owns the history). A client
+ * that sends the whole `messages` list has its last message taken.
+ */
+export const UiChatInput = z
+  .object({
+    id: SessionId,
+    message: UserUiMessage.optional(),
+    messages: z.array(z.unknown()).optional(),
+    max_tokens: budget,
+  })
+  .transform((body, ctx) => {
+    const parsed = UserUiMessage.safeParse(body.message ?? body.messages?.at(-1));
+    const text = parsed.success
+      ? parsed.data.parts.flatMap((p) => (p.type === 'text' && p.text ? [p.text] : [])).join('\n')
+      : undefined;
+    const checked = message.safeParse(text);
+    if (!checked.success) {
+      ctx.addIssue({ code: 'custom', path: ['message'], message: checked.error.issues[0]?.message ?? 'invalid' });
+      return z.NEVER;
+    }
+    return { id: body.id, text: checked.data, max_tokens: body.max_tokens };
+  });
+
+export const SessionsPage = z.object({
+  limit: integer(z.number({ error: 'must be a whole number from 1 to 100' }).int().min(1, 'must be at least 1').max(100, 'must be at most 100')).default(20),
+  cursor: SessionId.optional(),
+});
+
+export const SessionPatch = z.object({
+  title: z.string({ error: 'required, 1 to 200 characters' }).trim().min(1, 'must be 1 to 200 characters').max(200, 'must be 1 to 200 characters'),
+});
+
+export const NewApiKey = z.object({
+  name: z.string({ error: 'required, 1 to 100 characters' }).trim().min(1, 'must be 1 to 100 characters').max(100, 'must be 1 to 100 characters'),
+});
+
+export const SignUp = z.object({
+  email: z.email({ error: 'must be an email address' }).max(320),
+  password: z.string({ error: 'required, 8 to 200 characters' }).min(8, 'must be at least 8 characters').max(200, 'must be at most 200 characters'),
+  name: z.string().trim().max(100, 'must be at most 100 characters').optional(),
+});

@@ -1,14 +1,25 @@
-import { startRun, type RunRequest } from '../ai/run';
+import { startRun, type Run, type RunRequest } from '../ai/run';
+import type { AuthUser } from '../db/users';
+import { recordTokenUsage } from '../db/owned';
 import { envelopeStream, type ViewFactory } from '../protocols/envelope';
 import { SSE_HEADERS } from '../protocols/sse';
 
+/** Answers with a run's SSE envelope. `stop` runs when the client goes away. */
+export function envelopeResponse(run: Run, view: ViewFactory, options: { stop?: () => void; headers?: Record<string, string> } = {}): Response {
+  return new Response(envelopeStream(run, view, options.stop ?? (() => {})), {
+    headers: { ...SSE_HEADERS, 'x-streamwright-model': run.model, ...options.headers },
+  });
+}
+
 /**
- * Starts a run for a request and answers with its SSE envelope. The model call is tied to the
- * request: a client that disconnects aborts it at once.
+ * A stateless run for one request (the guide's endpoints): tied to the request, so a client that
+ * disconnects aborts the model call at once; what it spent is recorded for the user.
  */
 export function streamEnvelope(
   request: Request,
-  run: Omit<RunRequest, 'abortSignal'>,
+  user: AuthUser,
+  endpoint: string,
+  run: Omit<RunRequest, 'abortSignal' | 'onUsage'>,
   view: ViewFactory,
 ): Response {
   const controller = new AbortController();
@@ -16,8 +27,10 @@ export function streamEnvelope(
   if (request.signal.aborted) stop();
   else request.signal.addEventListener('abort', stop, { once: true });
 
-  const started = startRun({ ...run, abortSignal: controller.signal });
-  return new Response(envelopeStream(started, view, stop), {
-    headers: { ...SSE_HEADERS, 'x-streamwright-model': started.model },
+  const started = startRun({
+    ...run,
+    abortSignal: controller.signal,
+    onUsage: (usage) => void recordTokenUsage(user.id, endpoint, started.model, usage),
   });
+  return envelopeResponse(started, view, { stop });
 }

@@ -1,6 +1,7 @@
 import type { LanguageModelUsage } from 'ai';
-import { budgetExceeded, describeModelFailure, timedOut, type Failure } from '../ai/failure';
-import type { Run, RunPart } from '../ai/run';
+import { INTERNAL_FAILURE, type Failure } from '../ai/failure';
+import { OutcomeTracker } from '../ai/outcome';
+import { readParts, type Run, type RunPart } from '../ai/run';
 import { log } from '../log';
 import { encodeFrame, KEEP_ALIVE, type Frame } from './sse';
 
@@ -70,63 +71,29 @@ export function envelopeStream(run: Run, createView: ViewFactory, stop: () => vo
 }
 
 async function drive(run: Run, view: View, emit: Emit): Promise<void> {
-  // Internal errors reach the client as a fixed sentence; the log keeps the real one.
-  const describe = (error: unknown) => {
-    const failure = describeModelFailure(error);
-    if (failure.error === 'internal') log.error('run_failed', { model: run.model, error });
-    return failure;
-  };
+  const tracker = new OutcomeTracker(run.budget);
   let failure: Failure | undefined;
-  let abortReason: string | undefined;
-  let finish: Extract<RunPart, { type: 'finish' }> | undefined;
-  let stepText = '';
-
   try {
-    for await (const part of run.parts) {
-      switch (part.type) {
-        case 'start-step':
-          stepText = '';
-          break;
-        case 'text-delta':
-          stepText += part.text;
-          break;
-        case 'error':
-          failure ??= describe(part.error);
-          break;
-        case 'abort':
-          abortReason = part.reason ?? 'aborted';
-          break;
-        case 'finish':
-          finish = part;
-          break;
-      }
+    for await (const part of readParts(run.parts)) {
+      tracker.observe(part);
       await view.onPart(part);
     }
-    failure ??= settle(run, view, { abortReason, finish, stepText });
+    const outcome = tracker.outcome();
+    if (outcome.kind === 'failed') {
+      failure = outcome.failure;
+      // Internal errors reach the client as a fixed sentence; the log keeps the real one.
+      if (failure.error === 'internal') log.error('run_failed', { model: run.model, error: outcome.cause });
+    } else if (outcome.kind === 'finished') {
+      view.onComplete({ text: outcome.finalText, usage: outcome.usage, budgetExceeded: outcome.failure !== undefined });
+      failure = outcome.failure;
+    }
+    // aborted: the client left (or stopped the run); nothing more to say.
   } catch (error) {
-    failure ??= describe(error);
+    log.error('envelope_failed', { model: run.model, error });
+    failure = INTERNAL_FAILURE;
   }
-
   if (failure) emit({ event: 'error', data: failure });
   emit({ event: 'done', data: {} });
-}
-
-/** How a run that raised no error ended: completed, cut by the budget, timed out, or cut off. */
-function settle(
-  run: Run,
-  view: View,
-  ending: { abortReason?: string; finish?: Extract<RunPart, { type: 'finish' }>; stepText: string },
-): Failure | undefined {
-  const { abortReason, finish, stepText } = ending;
-  if (abortReason !== undefined) {
-    // A client that left gets nothing more; a model that went silent gets reported.
-    return abortReason.startsWith('TimeoutError') ? timedOut(abortReason) : undefined;
-  }
-  if (!finish) return { error: 'model_error', detail: 'The model stream ended without finishing' };
-  const spent = finish.totalUsage.outputTokens ?? 0;
-  const cut = finish.finishReason === 'length' || (finish.finishReason === 'tool-calls' && spent >= run.budget);
-  view.onComplete({ text: stepText, usage: finish.totalUsage, budgetExceeded: cut });
-  return cut ? budgetExceeded(run.budget) : undefined;
 }
 
 /** Text frames only: `data: {"text": delta}`. */

@@ -4,6 +4,7 @@ import { APICallError } from 'ai';
 import type { Run, RunPart } from '../../lib/ai/run';
 import { envelopeStream, eventsView, fullView, textView, type ViewFactory } from '../../lib/protocols/envelope';
 import { parseFrames } from '../support/sse';
+import { streamOf } from '../support/streams';
 
 // The mapping from AI SDK stream parts to envelope frames, without a model or a server.
 
@@ -21,7 +22,7 @@ const finish = (finishReason = 'stop', totalUsage = usage) => [
 ];
 
 async function transcript(parts: RunPart[], view: ViewFactory, budget = 500) {
-  const run: Run = { parts: (async function* () { yield* parts; })(), model: 'test', budget };
+  const run: Run = { parts: streamOf((async function* () { yield* parts; })()), model: 'test', budget };
   return parseFrames(await new Response(envelopeStream(run, view, () => {})).text());
 }
 
@@ -154,10 +155,10 @@ describe('events view', () => {
 
 test('cancelling the body stops the run', async () => {
   let stopped = false;
-  const never = (async function* () {
+  const never = streamOf((async function* () {
     yield part({ type: 'start' });
     await new Promise(() => {});
-  })();
+  })());
   const body = envelopeStream({ parts: never, model: 'test', budget: 1 }, textView, () => (stopped = true));
   await body.cancel();
   assert.equal(stopped, true);

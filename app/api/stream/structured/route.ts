@@ -1,4 +1,5 @@
 import { ResearchReport } from '@/lib/ai/report';
+import { requireUser } from '@/lib/auth/guard';
 import { readInput } from '@/lib/http/input';
 import { StructuredInput } from '@/lib/http/schemas';
 import { streamEnvelope } from '@/lib/http/stream-response';
@@ -6,11 +7,13 @@ import { structuredView } from '@/lib/protocols/structured-view';
 
 /** Pattern 2: the research report as it fills in, then the validated report. */
 async function handle(request: Request) {
+  const auth = await requireUser(request);
+  if (!auth.ok) return auth.response;
   const input = await readInput(request, StructuredInput);
   if (!input.ok) return input.response;
   const { q, max_tokens, debounce_ms } = input.data;
   const view = structuredView({ schema: ResearchReport, debounceMs: debounce_ms });
-  return streamEnvelope(request, { kind: 'report', prompt: q, maxOutputTokens: max_tokens }, view);
+  return streamEnvelope(request, auth.user, 'stream/structured', { kind: 'report', prompt: q, maxOutputTokens: max_tokens }, view);
 }
 
 export { handle as GET, handle as POST };

@@ -1,3 +1,4 @@
+import { requireUser } from '@/lib/auth/guard';
 import { readInput } from '@/lib/http/input';
 import { StreamInput } from '@/lib/http/schemas';
 import { streamEnvelope } from '@/lib/http/stream-response';
@@ -5,10 +6,12 @@ import { textView } from '@/lib/protocols/envelope';
 
 /** Pattern 1: `data: {"text": delta}` frames, then `event: done`. */
 async function handle(request: Request) {
+  const auth = await requireUser(request);
+  if (!auth.ok) return auth.response;
   const input = await readInput(request, StreamInput);
   if (!input.ok) return input.response;
   const { q, max_tokens } = input.data;
-  return streamEnvelope(request, { kind: 'answer', prompt: q, maxOutputTokens: max_tokens }, textView);
+  return streamEnvelope(request, auth.user, 'stream/text', { kind: 'answer', prompt: q, maxOutputTokens: max_tokens }, textView);
 }
 
 export { handle as GET, handle as POST };

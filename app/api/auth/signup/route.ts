@@ -1,0 +1,14 @@
+import { createUser } from '@/lib/db/users';
+import { errorResponse } from '@/lib/http/errors';
+import { readInput } from '@/lib/http/input';
+import { SignUp } from '@/lib/http/schemas';
+
+/** Creates an account with email and password; sign in afterwards through next-auth. */
+export async function POST(request: Request) {
+  const input = await readInput(request, SignUp);
+  if (!input.ok) return input.response;
+  const { email, password, name } = input.data;
+  const user = await createUser(email, password, name);
+  if (!user) return errorResponse('email_taken', 'An account with this email already exists', 'email');
+  return Response.json({ id: user.id, email: user.email, name: user.name }, { status: 201 });
+}

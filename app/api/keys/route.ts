@@ -1,0 +1,23 @@
+import { requireUser } from '@/lib/auth/guard';
+import { forOwner } from '@/lib/db/owned';
+import { readInput } from '@/lib/http/input';
+import { presentApiKey } from '@/lib/http/present';
+import { NewApiKey } from '@/lib/http/schemas';
+
+/** The user's live API keys: name, prefix and last use only. */
+export async function GET(request: Request) {
+  const auth = await requireUser(request);
+  if (!auth.ok) return auth.response;
+  const keys = await forOwner(auth.user.id).apiKeys.list();
+  return Response.json({ keys: keys.map(presentApiKey) });
+}
+
+/** Creates a key. The full key is in this response only; the server keeps its hash. */
+export async function POST(request: Request) {
+  const auth = await requireUser(request);
+  if (!auth.ok) return auth.response;
+  const input = await readInput(request, NewApiKey);
+  if (!input.ok) return input.response;
+  const created = await forOwner(auth.user.id).apiKeys.create(input.data.name);
+  return Response.json({ ...presentApiKey(created), key: created.key }, { status: 201 });
+}

@@ -1,0 +1,45 @@
+import { requireUser } from '@/lib/auth/guard';
+import { stopTurn } from '@/lib/chat/turns';
+import { forOwner } from '@/lib/db/owned';
+import { errorResponse } from '@/lib/http/errors';
+import { readInput } from '@/lib/http/input';
+import { presentMessage, presentSession } from '@/lib/http/present';
+import { SessionPatch } from '@/lib/http/schemas';
+
+type Context = { params: Promise<{ id: string }> };
+
+const notFound = () => errorResponse('not_found', 'No such chat session');
+
+/** A session with every message, in order, as stored. */
+export async function GET(request: Request, { params }: Context) {
+  const auth = await requireUser(request);
+  if (!auth.ok) return auth.response;
+  const { id } = await params;
+  const owner = forOwner(auth.user.id);
+  const session = await owner.sessions.find(id);
+  if (!session) return notFound();
+  const messages = await owner.messages.list(id);
+  return Response.json({ ...presentSession(session), messages: messages.map(presentMessage) });
+}
+
+/** Renames a session. */
+export async function PATCH(request: Request, { params }: Context) {
+  const auth = await requireUser(request);
+  if (!auth.ok) return auth.response;
+  const input = await readInput(request, SessionPatch);
+  if (!input.ok) return input.response;
+  const session = await forOwner(auth.user.id).sessions.rename((await params).id, input.data.title);
+  return session ? Response.json(presentSession(session)) : notFound();
+}
+
+/** Deletes a session and its messages; a reply still streaming into it is stopped. */
+export async function DELETE(request: Request, { params }: Context) {
+  const auth = await requireUser(request);
+  if (!auth.ok) return auth.response;
+  const { id } = await params;
+  const owner = forOwner(auth.user.id);
+  if (!(await owner.sessions.find(id))) return notFound();
+  stopTurn(id);
+  await owner.sessions.delete(id);
+  return new Response(null, { status: 204 });
+}

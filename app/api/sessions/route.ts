@@ -1,0 +1,15 @@
+import { requireUser } from '@/lib/auth/guard';
+import { forOwner } from '@/lib/db/owned';
+import { readInput } from '@/lib/http/input';
+import { presentSession } from '@/lib/http/present';
+import { SessionsPage } from '@/lib/http/schemas';
+
+/** The user's chat sessions, newest first, a page at a time (`?limit=&cursor=`). */
+export async function GET(request: Request) {
+  const auth = await requireUser(request);
+  if (!auth.ok) return auth.response;
+  const input = await readInput(request, SessionsPage);
+  if (!input.ok) return input.response;
+  const page = await forOwner(auth.user.id).sessions.list(input.data);
+  return Response.json({ sessions: page.items.map(presentSession), next_cursor: page.nextCursor ?? null });
+}

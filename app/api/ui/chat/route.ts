@@ -1,0 +1,17 @@
+import { requireUser } from '@/lib/auth/guard';
+import { openTurn } from '@/lib/chat/turns';
+import { readInput } from '@/lib/http/input';
+import { UiChatInput } from '@/lib/http/schemas';
+import { uiMessageStreamResponse } from '@/lib/protocols/ui-stream';
+
+/** The same chat for `useChat`, in the AI SDK UI message stream protocol, on the same store. */
+export async function POST(request: Request) {
+  const auth = await requireUser(request);
+  if (!auth.ok) return auth.response;
+  const input = await readInput(request, UiChatInput);
+  if (!input.ok) return input.response;
+  const { id, text, max_tokens } = input.data;
+  const opened = await openTurn({ userId: auth.user.id, sessionId: id, text, endpoint: 'ui/chat', maxOutputTokens: max_tokens });
+  if (!opened.ok) return opened.response;
+  return uiMessageStreamResponse(opened.turn.run, { messageId: opened.turn.replyId, headers: { 'x-session-id': id } });
+}

@@ -1,0 +1,17 @@
+import type { InputHTMLAttributes } from 'react';
+
+/** A labelled input; the label names it for screen readers and for tests. */
+export function Field({ label, ...input }: { label: string } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <label className="block text-sm font-medium">
+      {label}
+      <input
+        {...input}
+        className="mt-1 block w-full rounded-md border border-zinc-300 bg-transparent px-3 py-2 text-base outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 dark:border-zinc-700"
+      />
+    </label>
+  );
+}
+
+export const buttonClass =
+  'w-full rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:opacity-60';

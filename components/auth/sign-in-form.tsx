@@ -1,0 +1,66 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { signIn } from 'next-auth/react';
+import { useState, type FormEvent } from 'react';
+import { buttonClass, Field } from './field';
+
+export function SignInForm() {
+  const router = useRouter();
+  const callbackUrl = safeCallback(useSearchParams().get('callbackUrl'));
+  const [error, setError] = useState<string>();
+  const [pending, setPending] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setPending(true);
+    setError(undefined);
+    const form = new FormData(event.currentTarget);
+    const result = await signIn('credentials', {
+      email: String(form.get('email')),
+      password: String(form.get('password')),
+      redirect: false,
+    });
+    setPending(false);
+    if (result?.ok) {
+      router.replace(callbackUrl);
+      router.refresh();
+    } else {
+      setError('That email and password do not match an account.');
+    }
+  }
+
+  return (
+    <form onSubmit={submit} className="space-y-4" aria-label="Sign in">
+      <h1 className="text-2xl font-bold">Sign in</h1>
+      <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus />
+      <Field label="Password" name="password" type="password" autoComplete="current-password" required />
+      {error && (
+        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+          {error}
+        </p>
+      )}
+      <button type="submit" className={buttonClass} disabled={pending}>
+        {pending ? 'Signing in…' : 'Sign in'}
+      </button>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        No account?{' '}
+        <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href="/sign-up">
+          Create one
+        </Link>
+      </p>
+    </form>
+  );
+}
+
+/** Only same-site paths: a crafted link must not send a new session elsewhere. */
+function safeCallback(url: string | null): string {
+  if (!url) return '/';
+  try {
+    const parsed = new URL(url, 'http://local');
+    return parsed.origin === 'http://local' || parsed.origin === globalThis.location?.origin ? `${parsed.pathname}${parsed.search}` : '/';
+  } catch {
+    return '/';
+  }
+}

@@ -1,0 +1,58 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { signIn } from 'next-auth/react';
+import { useState, type FormEvent } from 'react';
+import { buttonClass, Field } from './field';
+
+export function SignUpForm() {
+  const router = useRouter();
+  const [error, setError] = useState<string>();
+  const [pending, setPending] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setPending(true);
+    setError(undefined);
+    const form = new FormData(event.currentTarget);
+    const account = { name: String(form.get('name') || '') || undefined, email: String(form.get('email')), password: String(form.get('password')) };
+    const response = await fetch('/api/auth/signup', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(account),
+    });
+    if (!response.ok) {
+      const body = (await response.json().catch(() => ({}))) as { detail?: string };
+      setPending(false);
+      setError(body.detail ?? 'The account could not be created.');
+      return;
+    }
+    await signIn('credentials', { email: account.email, password: account.password, redirect: false });
+    router.replace('/');
+    router.refresh();
+  }
+
+  return (
+    <form onSubmit={submit} className="space-y-4" aria-label="Create an account">
+      <h1 className="text-2xl font-bold">Create an account</h1>
+      <Field label="Name" name="name" autoComplete="name" />
+      <Field label="Email" name="email" type="email" autoComplete="email" required />
+      <Field label="Password" name="password" type="password" autoComplete="new-password" minLength={8} required />
+      {error && (
+        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+          {error}
+        </p>
+      )}
+      <button type="submit" className={buttonClass} disabled={pending}>
+        {pending ? 'Creating…' : 'Create account'}
+      </button>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        Have an account?{' '}
+        <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href="/sign-in">
+          Sign in
+        </Link>
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { convertToModelMessages, createIdGenerator, type UIMessage } from 'ai';
+import { currentModel } from '../ai/model';
+import { OutcomeTracker } from '../ai/outcome';
+import { readParts, startRun, type Run, type RunPart } from '../ai/run';
+import { tools } from '../ai/tools';
+import { countsOf, forOwner, recordTokenUsage, type MessageStatus, type StoredMessage } from '../db/owned';
+import { errorResponse } from '../http/errors';
+import { log } from '../log';
+import { ReplyRecorder } from './recorder';
+import { titleFrom } from './title';
+
+// One chat turn: the user's message and the model's reply, stored so nothing is lost. The server
+// reads the run to its end whatever the client does: a client that leaves only stops receiving,
+// the reply is still stored complete; the stop endpoint aborts the model and the partial reply is
+// stored as stopped; a failure stores what arrived as failed, with its kind.
+
+export interface TurnRequest {
+  userId: string;
+  sessionId: string;
+  text: string;
+  /** Which endpoint started it, for the usage record. */
+  endpoint: string;
+  maxOutputTokens: number;
+}
+
+export interface Turn {
+  sessionId: string;
+  /** The stored reply's id; the UI stream uses it as the message id. */
+  replyId: string;
+  /** The run as the client sees it: its parts stop coming (but the run goes on) if the client leaves. */
+  run: Run;
+}
+
+export type OpenedTurn = { ok: true; turn: Turn } | { ok: false; response: Response };
+
+const newMessageId = createIdGenerator({ prefix: 'msg', size: 16 });
+
+// Turns streaming in this process, by session, so the stop endpoint can abort them. Kept on
+// globalThis so every route bundle shares one registry.
+const registry = globalThis as unknown as { streamwrightTurns?: Map<string, AbortController> };
+const activeTurns = (registry.streamwrightTurns ??= new Map());
+
+export async function openTurn(request: TurnRequest): Promise<OpenedTurn> {
+  const { userId, sessionId, text } = request;
+  const owner = forOwner(userId);
+  if (!(await owner.sessions.ensure(sessionId, titleFrom(text)))) {
+    return { ok: false, response: errorResponse('not_found', 'No such chat session') };
+  }
+  const turnId = randomUUID();
+  if (!(await owner.sessions.claimTurn(sessionId, turnId))) {
+    return {
+      ok: false,
+      response: errorResponse('session_busy', 'A reply is still streaming into this session; wait for it or stop it'),
+    };
+  }
+
+  try {
+    const history = await owner.messages.list(sessionId);
+    const userMessage: UIMessage = { id: newMessageId(), role: 'user', parts: [{ type: 'text', text }] };
+    const replyId = newMessageId();
+    const { label } = currentModel();
+    await owner.messages.startTurn(sessionId, { userMessageId: userMessage.id, userParts: userMessage.parts, replyId, model: label });
+
+    const controller = new AbortController();
+    activeTurns.set(sessionId, controller);
+    const prompt = await convertToModelMessages([...toUiMessages(history), userMessage], {
+      tools,
+      ignoreIncompleteToolCalls: true,
+    });
+    const run = startRun({
+      kind: 'answer',
+      prompt,
+      maxOutputTokens: request.maxOutputTokens,
+      abortSignal: controller.signal,
+      onUsage: (usage) => void recordTokenUsage(userId, request.endpoint, label, usage),
+    });
+    const release = async () => {
+      activeTurns.delete(sessionId);
+      await owner.sessions.releaseTurn(sessionId, turnId);
+    };
+    return { ok: true, turn: { sessionId, replyId, run: { ...run, parts: driveToEnd(run, userId, sessionId, replyId, release) } } };
+  } catch (error) {
+    activeTurns.delete(sessionId);
+    await owner.sessions.releaseTurn(sessionId, turnId);
+    throw error;
+  }
+}
+
+/** Aborts the turn streaming into a session, if there is one here. */
+export function stopTurn(sessionId: string): boolean {
+  const controller = activeTurns.get(sessionId);
+  controller?.abort(new DOMException('Stopped by the user', 'AbortError'));
+  return controller !== undefined;
+}
+
+/**
+ * Reads the run to its end on the server, storing the reply, and hands each part to the client
+ * while it listens. The client's copy ends only after the reply is stored, so a client that
+ * reads `done` can read the session back at once.
+ */
+function driveToEnd(run: Run, userId: string, sessionId: string, replyId: string, release: () => Promise<void>) {
+  let client: ReadableStreamDefaultController<RunPart> | undefined;
+  const forward = (part: RunPart) => {
+    try {
+      client?.enqueue(part);
+    } catch {
+      client = undefined; // the client's stream is gone
+    }
+  };
+
+  const stream = new ReadableStream<RunPart>(
+    {
+      start(controller) {
+        client = controller;
+      },
+      cancel() {
+        client = undefined;
+      },
+    },
+    { highWaterMark: Number.POSITIVE_INFINITY },
+  );
+
+  void (async () => {
+    const recorder = new ReplyRecorder();
+    const tracker = new OutcomeTracker(run.budget);
+    try {
+      for await (const part of readParts(run.parts)) {
+        recorder.add(part);
+        tracker.observe(part);
+        forward(part);
+      }
+    } catch (error) {
+      tracker.fail(error);
+    }
+    try {
+      const outcome = tracker.outcome();
+      const { status, errorKind } = storedStatus(outcome);
+      await forOwner(userId).messages.finishReply(sessionId, replyId, {
+        parts: recorder.finish(),
+        status,
+        usage: outcome.kind === 'finished' ? countsOf(outcome.usage) : null,
+        errorKind,
+      });
+    } catch (error) {
+      log.error('reply_not_stored', { sessionId, replyId, error });
+    } finally {
+      await release().catch((error) => log.error('turn_not_released', { sessionId, error }));
+      try {
+        client?.close();
+      } catch {
+        // already closed by the client
+      }
+    }
+  })();
+
+  return stream;
+}
+
+function storedStatus(outcome: ReturnType<OutcomeTracker['outcome']>): { status: MessageStatus; errorKind?: string } {
+  switch (outcome.kind) {
+    case 'finished':
+      return outcome.failure ? { status: 'failed', errorKind: outcome.failure.error } : { status: 'complete' };
+    case 'aborted':
+      return { status: 'stopped' };
+    case 'failed':
+      return { status: 'failed', errorKind: outcome.failure.error };
+  }
+}
+
+/** Stored messages as the model's history; replies that produced nothing are left out. */
+function toUiMessages(history: StoredMessage[]): UIMessage[] {
+  return history
+    .filter((message) => message.parts.length > 0)
+    .map((message) => ({ id: message.id, role: message.role, parts: message.parts as UIMessage['parts'] }));
+}

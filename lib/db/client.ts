@@ -1,0 +1,35 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PrismaLibSql } from '@prisma/adapter-libsql';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { env } from '../env';
+import { PrismaClient as PostgresClient } from '../generated/postgresql/client';
+import { PrismaClient as SqliteClient } from '../generated/sqlite/client';
+import { isPostgres, sqliteFile } from './url.mjs';
+
+// One Prisma client per process, for whichever database DATABASE_URL names. Both generated
+// clients come from the same models, so the app is typed against one of them.
+
+export type Db = SqliteClient;
+
+function createDb(url: string): Db {
+  if (isPostgres(url)) {
+    return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+  }
+  const file = sqliteFile(url);
+  if (file) mkdirSync(dirname(file), { recursive: true });
+  const client = new SqliteClient({ adapter: new PrismaLibSql({ url }) });
+  // WAL lets readers run beside the writer; the timeout makes a writer wait for the lock
+  // instead of failing at once.
+  void client.$queryRawUnsafe('PRAGMA journal_mode = WAL').catch(() => {});
+  void client.$queryRawUnsafe('PRAGMA busy_timeout = 5000').catch(() => {});
+  return client;
+}
+
+// Cached on globalThis so development hot reloads reuse one connection pool.
+const cache = globalThis as unknown as { streamwrightDb?: Db };
+
+export function db(): Db {
+  cache.streamwrightDb ??= createDb(env.DATABASE_URL);
+  return cache.streamwrightDb;
+}

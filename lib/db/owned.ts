@@ -1,0 +1,231 @@
+import type { LanguageModelUsage } from 'ai';
+import { newApiKey } from '../auth/api-keys';
+import { log } from '../log';
+import { db } from './client';
+import { isUniqueViolation } from './users';
+
+// Every query on a user's own data, in one place: each one is scoped to the owner given to
+// `forOwner`, so a record of another user reads as not found.
+
+export type MessageStatus = 'streaming' | 'complete' | 'stopped' | 'failed';
+
+export interface StoredMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  parts: unknown[];
+  model: string | null;
+  usage: TokenCounts | null;
+  status: MessageStatus;
+  errorKind: string | null;
+  createdAt: Date;
+}
+
+export interface TokenCounts {
+  inputTokens: number | null;
+  outputTokens: number | null;
+  totalTokens: number | null;
+}
+
+/** A chat turn may hold its session this long; older claims are taken as left by a crash. */
+const TURN_LEASE_MS = 15 * 60_000;
+
+export function countsOf(usage: LanguageModelUsage | undefined): TokenCounts | null {
+  if (!usage) return null;
+  return { inputTokens: usage.inputTokens ?? null, outputTokens: usage.outputTokens ?? null, totalTokens: usage.totalTokens ?? null };
+}
+
+export function forOwner(userId: string) {
+  const client = db();
+  const ownSession = (id: string) => ({ id, userId });
+
+  return {
+    sessions: {
+      async list({ limit, cursor }: { limit: number; cursor?: string }) {
+        const rows = await client.chatSession.findMany({
+          where: { userId },
+          orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+          take: limit + 1,
+          ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+          select: { id: true, title: true, createdAt: true, updatedAt: true },
+        });
+        return { items: rows.slice(0, limit), nextCursor: rows.length > limit ? rows[limit - 1]?.id : undefined };
+      },
+
+      async find(id: string) {
+        return (
+          (await client.chatSession.findFirst({
+            where: ownSession(id),
+            select: { id: true, title: true, createdAt: true, updatedAt: true },
+          })) ?? undefined
+        );
+      },
+
+      /** Makes sure the session exists and is this owner's: false when another user has the id. */
+      async ensure(id: string, title: string): Promise<boolean> {
+        const existing = await client.chatSession.findUnique({ where: { id }, select: { userId: true } });
+        if (existing) return existing.userId === userId;
+        try {
+          await client.chatSession.create({ data: { id, userId, title } });
+          return true;
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          return (await client.chatSession.findUnique({ where: { id }, select: { userId: true } }))?.userId === userId;
+        }
+      },
+
+      async rename(id: string, title: string) {
+        const { count } = await client.chatSession.updateMany({ where: ownSession(id), data: { title } });
+        return count === 1 ? this.find(id) : undefined;
+      },
+
+      async delete(id: string): Promise<boolean> {
+        const { count } = await client.chatSession.deleteMany({ where: ownSession(id) });
+        return count === 1;
+      },
+
+      /** Takes the session for one streaming turn; false while another turn holds it. */
+      async claimTurn(id: string, turnId: string): Promise<boolean> {
+        const now = new Date();
+        const { count } = await client.chatSession.updateMany({
+          where: {
+            ...ownSession(id),
+            OR: [{ activeTurnId: null }, { activeTurnSince: { lt: new Date(now.getTime() - TURN_LEASE_MS) } }],
+          },
+          data: { activeTurnId: turnId, activeTurnSince: now },
+        });
+        return count === 1;
+      },
+
+      async releaseTurn(id: string, turnId: string) {
+        await client.chatSession.updateMany({
+          where: { ...ownSession(id), activeTurnId: turnId },
+          data: { activeTurnId: null, activeTurnSince: null },
+        });
+      },
+    },
+
+    messages: {
+      async list(sessionId: string): Promise<StoredMessage[]> {
+        const rows = await client.message.findMany({
+          where: { sessionId, session: { userId } },
+          orderBy: { position: 'asc' },
+        });
+        return rows.map((row) => ({
+          id: row.id,
+          role: row.role as StoredMessage['role'],
+          parts: row.parts as unknown[],
+          model: row.model,
+          usage: row.usage as TokenCounts | null,
+          status: row.status as MessageStatus,
+          errorKind: row.errorKind,
+          createdAt: row.createdAt,
+        }));
+      },
+
+      /** Stores the user's message and an empty assistant reply marked streaming, in order. */
+      async startTurn(sessionId: string, turn: { userMessageId: string; userParts: unknown[]; replyId: string; model: string }) {
+        await client.$transaction(async (tx) => {
+          const last = await tx.message.findFirst({
+            where: { sessionId, session: { userId } },
+            orderBy: { position: 'desc' },
+            select: { position: true },
+          });
+          const position = (last?.position ?? -1) + 1;
+          await tx.message.create({
+            data: { id: turn.userMessageId, sessionId, position, role: 'user', parts: turn.userParts as object[], status: 'complete' },
+          });
+          await tx.message.create({
+            data: { id: turn.replyId, sessionId, position: position + 1, role: 'assistant', parts: [], model: turn.model, status: 'streaming' },
+          });
+          await tx.chatSession.updateMany({ where: ownSession(sessionId), data: { updatedAt: new Date() } });
+        });
+      },
+
+      async finishReply(
+        sessionId: string,
+        replyId: string,
+        reply: { parts: unknown[]; status: MessageStatus; usage: TokenCounts | null; errorKind?: string },
+      ) {
+        await client.message.updateMany({
+          where: { id: replyId, sessionId, session: { userId } },
+          data: {
+            parts: reply.parts as object[],
+            status: reply.status,
+            usage: reply.usage ? { ...reply.usage } : undefined,
+            errorKind: reply.errorKind ?? null,
+          },
+        });
+      },
+    },
+
+    apiKeys: {
+      async list() {
+        return client.apiKey.findMany({
+          where: { userId, revokedAt: null },
+          orderBy: { createdAt: 'desc' },
+          select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true },
+        });
+      },
+
+      /** Creates a key; the only time its full text exists outside the caller is in this result. */
+      async create(name: string) {
+        const { key, prefix, hash } = newApiKey();
+        const row = await client.apiKey.create({
+          data: { userId, name, prefix, hash },
+          select: { id: true, name: true, prefix: true, createdAt: true },
+        });
+        return { ...row, key };
+      },
+
+      async revoke(id: string): Promise<boolean> {
+        const { count } = await client.apiKey.updateMany({
+          where: { id, userId, revokedAt: null },
+          data: { revokedAt: new Date() },
+        });
+        return count === 1;
+      },
+    },
+
+    tokenUsage: {
+      async record(endpoint: string, model: string, usage: TokenCounts) {
+        await client.tokenUsage.create({
+          data: {
+            userId,
+            endpoint,
+            model,
+            inputTokens: usage.inputTokens ?? 0,
+            outputTokens: usage.outputTokens ?? 0,
+            totalTokens: usage.totalTokens ?? 0,
+          },
+        });
+      },
+
+      async totals() {
+        const sum = await client.tokenUsage.aggregate({
+          where: { userId },
+          _sum: { inputTokens: true, outputTokens: true, totalTokens: true },
+          _count: true,
+        });
+        return {
+          runs: sum._count,
+          inputTokens: sum._sum.inputTokens ?? 0,
+          outputTokens: sum._sum.outputTokens ?? 0,
+          totalTokens: sum._sum.totalTokens ?? 0,
+        };
+      },
+    },
+  };
+}
+
+export type Owned = ReturnType<typeof forOwner>;
+
+/** Notes what a run spent; a failure to write is logged, never passed to the run. */
+export async function recordTokenUsage(userId: string, endpoint: string, model: string, usage: LanguageModelUsage) {
+  const counts = countsOf(usage);
+  if (!counts) return;
+  try {
+    await forOwner(userId).tokenUsage.record(endpoint, model, counts);
+  } catch (error) {
+    log.error('usage_not_recorded', { endpoint, error });
+  }
+}

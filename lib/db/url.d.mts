@@ -1,0 +1,4 @@
+export declare function dataDir(env: Record<string, string | undefined>): string;
+export declare function databaseUrl(env: Record<string, string | undefined>): string;
+export declare function isPostgres(url: string): boolean;
+export declare function sqliteFile(url: string): string | undefined;

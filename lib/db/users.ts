@@ -1,0 +1,61 @@
+import { hashApiKey } from '../auth/api-keys';
+import { hashPassword, verifyPassword } from '../auth/passwords';
+import { db } from './client';
+
+// The queries that run before a user is known: sign-up, sign-in and API-key lookup. Everything
+// after that goes through `forOwner` (owned.ts).
+
+export interface AuthUser {
+  id: string;
+  email: string;
+  name: string | null;
+}
+
+const selectUser = { id: true, email: true, name: true } as const;
+
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+/** Creates a user, or returns undefined when the email is taken. */
+export async function createUser(email: string, password: string, name?: string): Promise<AuthUser | undefined> {
+  const address = normaliseEmail(email);
+  if (await db().user.findUnique({ where: { email: address }, select: { id: true } })) return undefined;
+  try {
+    return await db().user.create({
+      data: { email: address, name: name ?? null, passwordHash: await hashPassword(password) },
+      select: selectUser,
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return undefined; // taken by a request that raced this one
+    throw error;
+  }
+}
+
+export async function userByCredentials(email: string, password: string): Promise<AuthUser | undefined> {
+  const user = await db().user.findUnique({ where: { email: normaliseEmail(email) } });
+  if (!user || !(await verifyPassword(user.passwordHash, password))) return undefined;
+  return { id: user.id, email: user.email, name: user.name };
+}
+
+export async function userById(id: string): Promise<AuthUser | undefined> {
+  return (await db().user.findUnique({ where: { id }, select: selectUser })) ?? undefined;
+}
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** The owner of a live (not revoked) API key; notes when it was used, at most once a minute. */
+export async function userByApiKey(key: string): Promise<AuthUser | undefined> {
+  const found = await db().apiKey.findUnique({
+    where: { hash: hashApiKey(key) },
+    select: { id: true, revokedAt: true, lastUsedAt: true, user: { select: selectUser } },
+  });
+  if (!found || found.revokedAt) return undefined;
+  const now = new Date();
+  if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db().apiKey.update({ where: { id: found.id }, data: { lastUsedAt: now } });
+  }
+  return found.user;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
+}

@@ -1,0 +1,39 @@
+import type { StoredMessage } from '../db/owned';
+
+// The JSON the API answers with: snake_case fields, ISO times.
+
+export function presentSession(session: { id: string; title: string; createdAt: Date; updatedAt: Date }) {
+  return {
+    id: session.id,
+    title: session.title,
+    created_at: session.createdAt.toISOString(),
+    updated_at: session.updatedAt.toISOString(),
+  };
+}
+
+export function presentMessage(message: StoredMessage) {
+  return {
+    id: message.id,
+    role: message.role,
+    parts: message.parts,
+    model: message.model,
+    usage: message.usage && {
+      input_tokens: message.usage.inputTokens,
+      output_tokens: message.usage.outputTokens,
+      total_tokens: message.usage.totalTokens,
+    },
+    status: message.status,
+    error: message.errorKind,
+    created_at: message.createdAt.toISOString(),
+  };
+}
+
+export function presentApiKey(key: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt?: Date | null }) {
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    created_at: key.createdAt.toISOString(),
+    last_used_at: key.lastUsedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,34 @@
+import { createUIMessageStreamResponse, toUIMessageStream, type LanguageModelUsage, type ToolSet, type UIMessage } from 'ai';
+import { describeModelFailure } from '../ai/failure';
+import type { Run } from '../ai/run';
+
+// The AI SDK UI message stream, for `useChat` in the browser: the same run parts, another wire.
+
+/** What each reply carries besides its parts: which model answered and what it spent. */
+export interface ReplyMetadata {
+  model?: string;
+  createdAt?: number;
+  usage?: LanguageModelUsage;
+}
+
+export type ChatMessage = UIMessage<ReplyMetadata>;
+
+export function uiMessageStreamResponse(run: Run, options: { messageId: string; headers?: Record<string, string> }): Response {
+  const stream = toUIMessageStream<ToolSet, ChatMessage>({
+    stream: run.parts,
+    // An empty history puts the stream in persistence mode: the reply carries the stored id.
+    originalMessages: [],
+    generateMessageId: () => options.messageId,
+    messageMetadata: ({ part }) => {
+      if (part.type === 'start') return { model: run.model, createdAt: Date.now() };
+      if (part.type === 'finish') return { model: run.model, usage: part.totalUsage };
+      return undefined;
+    },
+    // Clients see the same safe sentence as the SSE envelope's error events.
+    onError: (error) => describeModelFailure(error).detail,
+  });
+  return createUIMessageStreamResponse({
+    stream,
+    headers: { 'x-streamwright-model': run.model, ...options.headers },
+  });
+}
