@@ -78,6 +78,10 @@ async function drive(run: Run, view: View, emit: Emit): Promise<void> {
       tracker.observe(part);
       await view.onPart(part);
     }
+  } catch (error) {
+    tracker.fail(error); // the stream itself broke, e.g. the provider's connection dropped
+  }
+  try {
     const outcome = tracker.outcome();
     if (outcome.kind === 'failed') {
       failure = outcome.failure;

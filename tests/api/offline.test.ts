@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { startApp, type RunningApp } from '../support/app';
 import { assertFillsIn } from '../support/assertions';
 import { fetchFrames, joinedText, type Frame } from '../support/sse';
+import { newUser, type TestUser } from '../support/users';
 
 // The same endpoints with no key and no base URL: the built-in offline model answers.
 
@@ -26,11 +27,13 @@ const SOLAR_REPORT = {
 
 describe('endpoints over the offline model', () => {
   let app: RunningApp;
+  let user: TestUser;
   const get = (path: string, params: Record<string, string>) =>
-    fetchFrames(`${app.url}${path}?${new URLSearchParams(params)}`);
+    fetchFrames(`${app.url}${path}?${new URLSearchParams(params)}`, { headers: user.bearer });
 
   before(async () => {
     app = await startApp({});
+    user = await newUser(app);
   });
   after(async () => app?.stop());
 

@@ -4,6 +4,7 @@ import { startApp, type RunningApp } from '../support/app';
 import { FAKE_REPORT, PROMPT_TOKENS, startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai';
 import { assertFillsIn, eventually } from '../support/assertions';
 import { fetchFrames } from '../support/sse';
+import { newUser, type TestUser } from '../support/users';
 
 // Every endpoint, end to end over real HTTP: the built app, @ai-sdk/openai inside it, and the
 // fake OpenAI server on the other side of a real socket. Shared by both wire protocols.
@@ -15,8 +16,9 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat') {
   describe(`endpoints over the OpenAI ${prefix === 'openai' ? 'Responses' : 'Chat Completions'} wire`, () => {
     let fake: FakeOpenAI;
     let app: RunningApp;
+    let user: TestUser;
     const get = (path: string, params: Record<string, string>) =>
-      fetchFrames(`${app.url}${path}?${new URLSearchParams(params)}`);
+      fetchFrames(`${app.url}${path}?${new URLSearchParams(params)}`, { headers: user.bearer });
     /** The upstream requests made for one prompt (tests run side by side on one fake). */
     const upstream = (marker: string) =>
       fake.requests.filter((r) => JSON.stringify(r.body).includes(marker));
@@ -29,6 +31,7 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat') {
         OPENAI_API_KEY: 'sk-test',
         MODEL_IDLE_TIMEOUT_MS: '1500',
       });
+      user = await newUser(app);
     });
     after(async () => {
       await app?.stop();
@@ -68,7 +71,7 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat') {
     test('POST takes the same fields as a JSON body', async () => {
       const { status, frames } = await fetchFrames(`${app.url}/api/stream/text`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...user.bearer },
         body: JSON.stringify({ q: 'posted prompt', max_tokens: 50 }),
       });
       assert.equal(status, 200);
@@ -206,6 +209,7 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat') {
       const controller = new AbortController();
       const response = await fetch(`${app.url}/api/stream/text?q=${encodeURIComponent('leaving early [[slow]]')}`, {
         signal: controller.signal,
+        headers: user.bearer,
       });
       const reader = response.body!.getReader();
       const first = new TextDecoder().decode((await reader.read()).value);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startApp, type RunningApp } from '../support/app';
 import { fetchFrames } from '../support/sse';
+import { newUser, type TestUser } from '../support/users';
 
 // Bad input gets a 4xx JSON body with a stable code before any stream starts; odd but valid input
 // streams; nothing takes the server down.
@@ -10,12 +11,14 @@ const ENDPOINTS = ['/api/stream', '/api/stream/text', '/api/stream/structured', 
 
 describe('request validation', () => {
   let app: RunningApp;
-  const get = (path: string) => fetch(`${app.url}${path}`);
+  let user: TestUser;
+  const get = (path: string) => fetch(`${app.url}${path}`, { headers: user.bearer });
   const post = (path: string, body: BodyInit, type = 'application/json') =>
-    fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+    fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': type, ...user.bearer }, body });
 
   before(async () => {
     app = await startApp({});
+    user = await newUser(app);
   });
   after(async () => app?.stop());
 
@@ -59,7 +62,7 @@ describe('request validation', () => {
   });
 
   test('q of exactly 2000 characters streams', async () => {
-    const { status, frames } = await fetchFrames(`${app.url}/api/stream/text?q=${'a'.repeat(2000)}&max_tokens=3`);
+    const { status, frames } = await fetchFrames(`${app.url}/api/stream/text?q=${'a'.repeat(2000)}&max_tokens=3`, { headers: user.bearer });
     assert.equal(status, 200);
     assert.equal(frames.at(-1)?.event, 'done');
   });
@@ -122,7 +125,9 @@ describe('request validation', () => {
   test('odd but valid prompts stream, and the server stays up', async () => {
     const prompts = ['\u0000\u0001', 'line one\nline two\r\n', '"quotes" and \\backslashes\\', '😀 🚀 漢字', 'data: fake\n\nevent: done', '%%%'];
     for (const q of prompts) {
-      const { status, frames } = await fetchFrames(`${app.url}/api/stream?${new URLSearchParams({ q, max_tokens: '8' })}`);
+      const { status, frames } = await fetchFrames(`${app.url}/api/stream?${new URLSearchParams({ q, max_tokens: '8' })}`, {
+        headers: user.bearer,
+      });
       assert.equal(status, 200, `q=${JSON.stringify(q)}`);
       assert.equal(frames.at(-1)?.event, 'done');
     }

@@ -15,9 +15,9 @@ export function assertFillsIn(partials: Frame[], final: Record<string, unknown>)
   assert.deepEqual(Object.keys(partials[0]!.data as object), ['title']);
 }
 
-export async function eventually(check: () => boolean, what: string, timeoutMs = 5000) {
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000) {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) assert.fail(`timed out waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -10,7 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
  *   [[status 429]]        answer that HTTP status with an OpenAI-style error body
  *   [[cut]]               stream a few tokens, then drop the connection
  *   [[hang]]              stream a few tokens, then go silent with the connection open
- *   [[slow]]              stream a long reply, one token every 40 ms
+ *   [[slow]], [[slow MS]] stream a 200-token reply, one token every 40 ms (or MS)
  *   [[stream-error]]      stream a few tokens, then an in-stream error object
  *   [[call NAME {json}]]  call tool NAME with those arguments (then echo the tool's result)
  *   [[bad-report]]        with a JSON schema requested: a report whose confidence_score is 1.5
@@ -109,7 +109,8 @@ function plan(ask: Ask): Reply {
     const report = directive('bad-report') ? { ...FAKE_REPORT, confidence_score: 1.5 } : FAKE_REPORT;
     return { kind: 'text', tokens: JSON.stringify(report).match(/.{1,8}/g) ?? [], pace: 0, ending: 'finish' };
   }
-  if (directive('slow')) return text(Array.from({ length: 200 }, (_, i) => `word${i}`).join(' '), 40);
+  const slow = directive('slow');
+  if (slow) return text(Array.from({ length: 200 }, (_, i) => `word${i}`).join(' '), Number(slow[1]) || 40);
   const ending = directive('cut') ? 'cut' : directive('hang') ? 'hang' : directive('stream-error') ? 'error' : 'finish';
   return text(`Echo: ${plain}`, 0, ending);
 }

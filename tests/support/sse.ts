@@ -38,3 +38,10 @@ export function joinedText(frames: Frame[]): string {
     .map((f) => (f.event === undefined && typeof f.data === 'object' && f.data !== null && 'text' in f.data ? String(f.data.text) : ''))
     .join('');
 }
+
+/** The chunks of an AI SDK UI message stream body (`data: {json}` … `data: [DONE]`). */
+export function parseUiStream(body: string): Array<Record<string, unknown>> {
+  const lines = body.split('\n\n').filter((block) => block.startsWith('data: '));
+  if (lines.at(-1) !== 'data: [DONE]') throw new Error(`UI stream does not end with [DONE]: ${body.slice(-80)}`);
+  return lines.slice(0, -1).map((line) => JSON.parse(line.slice(6)) as Record<string, unknown>);
+}

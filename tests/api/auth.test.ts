@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startApp, type RunningApp } from '../support/app';
+import { fetchFrames } from '../support/sse';
+import { newUser, signIn, signUp, type TestUser } from '../support/users';
+
+// Sign-up, sign-in and sign-out with next-auth, and the one guard in front of every route.
+
+const PROTECTED: Array<[string, string]> = [
+  ['GET', '/api/stream?q=hi'],
+  ['POST', '/api/stream/text'],
+  ['GET', '/api/stream/structured?q=hi'],
+  ['GET', '/api/stream/events?q=hi'],
+  ['POST', '/api/chat'],
+  ['POST', '/api/ui/chat'],
+  ['GET', '/api/sessions'],
+  ['GET', '/api/sessions/any'],
+  ['PATCH', '/api/sessions/any'],
+  ['DELETE', '/api/sessions/any'],
+  ['POST', '/api/sessions/any/stop'],
+  ['GET', '/api/keys'],
+  ['POST', '/api/keys'],
+  ['DELETE', '/api/keys/any'],
+  ['GET', '/api/me'],
+];
+
+describe('sign-in and the route guard', () => {
+  let app: RunningApp;
+  let user: TestUser;
+
+  before(async () => {
+    app = await startApp({});
+    user = await newUser(app);
+  });
+  after(async () => app?.stop());
+
+  for (const [method, path] of PROTECTED) {
+    test(`${method} ${path} without credentials is a 401 JSON, not a redirect`, async () => {
+      const response = await fetch(`${app.url}${path}`, { method, redirect: 'manual' });
+      assert.equal(response.status, 401);
+      assert.equal(response.headers.get('www-authenticate'), 'Bearer');
+      assert.deepEqual(await response.json(), {
+        error: 'unauthorized',
+        detail: 'Sign in, or send Authorization: Bearer <API key>',
+      });
+    });
+  }
+
+  test('health needs no credentials', async () => {
+    assert.equal((await fetch(`${app.url}/api/health`)).status, 200);
+  });
+
+  test('a page without a session redirects to sign-in; with one it shows the user', async () => {
+    const anonymous = await fetch(`${app.url}/`, { redirect: 'manual' });
+    assert.equal(anonymous.status, 307);
+    assert.equal(anonymous.headers.get('location'), '/sign-in?callbackUrl=%2F');
+    assert.equal((await fetch(`${app.url}/sign-in`)).status, 200);
+
+    const signedIn = await fetch(`${app.url}/`, { headers: { cookie: user.cookie } });
+    assert.equal(signedIn.status, 200);
+    assert.match(await signedIn.text(), new RegExp(user.email));
+  });
+
+  test('the session cookie and an API key each authenticate the streaming endpoints', async () => {
+    for (const headers of [{ cookie: user.cookie }, user.bearer]) {
+      const { status, frames } = await fetchFrames(`${app.url}/api/stream/text?q=hi&max_tokens=2`, { headers });
+      assert.equal(status, 200);
+      assert.equal(frames.at(-1)?.event, 'done');
+    }
+  });
+
+  test('a wrong or malformed key is refused even beside a valid cookie', async () => {
+    for (const authorization of ['Bearer sk_not-a-real-key', 'Basic dXNlcjpwYXNz', 'Bearer']) {
+      const response = await fetch(`${app.url}/api/me`, { headers: { authorization, cookie: user.cookie } });
+      assert.equal(response.status, 401, authorization);
+      assert.equal(((await response.json()) as { detail: string }).detail, 'The API key is not valid or has been revoked');
+    }
+  });
+
+  test('sign-up checks its input and refuses a taken email', async () => {
+    assert.equal((await signUp(app, user.email, 'another-password')).status, 409);
+    assert.equal((await signUp(app, user.email.toUpperCase(), 'another-password')).status, 409, 'emails compare case-insensitively');
+    const short = await signUp(app, 'short@example.com', 'short');
+    assert.equal(short.status, 400);
+    assert.deepEqual(await short.json(), { error: 'invalid_parameter', detail: 'password: must be at least 8 characters', field: 'password' });
+    assert.equal((await signUp(app, 'not-an-email', 'long enough password')).status, 400);
+  });
+
+  test('a wrong password gets no session', async () => {
+    assert.equal(await signIn(app, user.email, 'wrong password'), undefined);
+    assert.equal(await signIn(app, 'nobody@example.com', user.password), undefined);
+  });
+
+  test('keys are listed by prefix and last use only, never in full', async () => {
+    const response = await fetch(`${app.url}/api/keys`, { headers: { cookie: user.cookie } });
+    const { keys } = (await response.json()) as { keys: Array<Record<string, unknown>> };
+    assert.equal(keys.length, 1);
+    assert.deepEqual(Object.keys(keys[0]!).sort(), ['created_at', 'id', 'last_used_at', 'name', 'prefix']);
+    assert.ok(user.key.startsWith(String(keys[0]!.prefix)));
+    assert.ok(!JSON.stringify(keys).includes(user.key));
+  });
+
+  test('sign-out clears the session cookie', async () => {
+    const csrf = await fetch(`${app.url}/api/auth/csrf`, { headers: { cookie: user.cookie } });
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const response = await fetch(`${app.url}/api/auth/signout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `${user.cookie}; ${csrfCookie}` },
+      body: new URLSearchParams({ csrfToken, json: 'true' }),
+    });
+    const cleared = response.headers.getSetCookie().find((c) => c.startsWith('next-auth.session-token='));
+    assert.ok(cleared, 'the response resets the session cookie');
+    assert.match(cleared, /^next-auth\.session-token=;/);
+    assert.match(cleared, /Max-Age=0|Expires=Thu, 01 Jan 1970/i);
+  });
+});

@@ -1,0 +1,3 @@
+import { describePersistence } from './persistence';
+
+describePersistence('sqlite');

@@ -1,0 +1,288 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startApp, type Database, type RunningApp } from '../support/app';
+import { eventually } from '../support/assertions';
+import { PROMPT_TOKENS, startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai';
+import { fetchFrames, joinedText, parseFrames, parseUiStream } from '../support/sse';
+import { createKey, newUser, type TestUser } from '../support/users';
+
+// Stored chat sessions, end to end over HTTP against the built app and a fake OpenAI server:
+// multi-turn history, both chat protocols on one store, nothing lost on disconnect, stop or
+// failure, one turn at a time, and no way into another user's data. Run once per database.
+
+interface StoredMessage {
+  id: string;
+  role: string;
+  parts: Array<{ type: string; text?: string }>;
+  model: string | null;
+  usage: { input_tokens: number; output_tokens: number; total_tokens: number } | null;
+  status: string;
+  error: string | null;
+}
+
+interface StoredSession {
+  id: string;
+  title: string;
+  messages: StoredMessage[];
+}
+
+const textOf = (message: StoredMessage | undefined) => message?.parts.map((p) => (p.type === 'text' ? p.text : '')).join('') ?? '';
+const SLOW_REPLY = Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ');
+
+let sessionCounter = 0;
+const newSessionId = () => `session-${Date.now().toString(36)}-${++sessionCounter}`;
+
+export function describePersistence(database: Database) {
+  describe(`stored chat sessions on ${database}`, () => {
+    let fake: FakeOpenAI;
+    let app: RunningApp;
+    let alice: TestUser;
+    let bob: TestUser;
+
+    const chat = (user: TestUser, session_id: string, message: string, init: RequestInit = {}) =>
+      fetch(`${app.url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...user.bearer },
+        body: JSON.stringify({ session_id, message }),
+        ...init,
+      });
+    const uiChat = (auth: Record<string, string>, id: string, text: string) =>
+      fetch(`${app.url}/api/ui/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify({ id, message: { id: 'client-1', role: 'user', parts: [{ type: 'text', text }] } }),
+      });
+    const readSession = async (user: TestUser, id: string) => {
+      const response = await fetch(`${app.url}/api/sessions/${id}`, { headers: user.bearer });
+      assert.equal(response.status, 200);
+      return (await response.json()) as StoredSession;
+    };
+    const upstream = (marker: string) => fake.requests.filter((r) => JSON.stringify(r.body).includes(marker));
+
+    before(async () => {
+      fake = await startFakeOpenAI();
+      app = await startApp(
+        { MODEL: 'openai-chat:fake-model', OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'sk-test', MODEL_IDLE_TIMEOUT_MS: '2000' },
+        database,
+      );
+      [alice, bob] = [await newUser(app), await newUser(app)];
+    });
+    after(async () => {
+      await app?.stop();
+      await fake?.close();
+    });
+
+    test('a multi-turn chat through /api/chat reads back exactly, with history from the database', async () => {
+      const id = newSessionId();
+      const first = parseFrames(await (await chat(alice, id, 'What is a tide?')).text());
+      const second = parseFrames(await (await chat(alice, id, 'And a wave?')).text());
+      assert.equal(joinedText(first), 'Echo: What is a tide?');
+      assert.deepEqual(second.at(-1), { event: 'done', data: {} });
+
+      const session = await readSession(alice, id);
+      assert.equal(session.title, 'What is a tide?');
+      assert.deepEqual(
+        session.messages.map((m) => [m.role, textOf(m), m.status]),
+        [
+          ['user', 'What is a tide?', 'complete'],
+          ['assistant', 'Echo: What is a tide?', 'complete'],
+          ['user', 'And a wave?', 'complete'],
+          ['assistant', joinedText(second), 'complete'],
+        ],
+      );
+      assert.equal(session.messages[1]?.model, 'openai-chat:fake-model');
+      assert.deepEqual(session.messages[1]?.usage, { input_tokens: PROMPT_TOKENS, output_tokens: 5, total_tokens: PROMPT_TOKENS + 5 });
+
+      const [, secondCall] = upstream('What is a tide?');
+      const sent = (secondCall?.body.messages as Array<{ role: string; content: unknown }>).map((m) => [m.role, JSON.stringify(m.content)]);
+      assert.deepEqual(sent.slice(1), [
+        ['user', JSON.stringify('What is a tide?')],
+        ['assistant', JSON.stringify('Echo: What is a tide?')],
+        ['user', JSON.stringify('And a wave?')],
+      ]);
+    });
+
+    test('/api/ui/chat streams the UI message protocol into the same store', async () => {
+      const id = newSessionId();
+      const response = await uiChat(alice.bearer, id, 'Hello from the browser');
+      assert.equal(response.headers.get('x-vercel-ai-ui-message-stream'), 'v1');
+      const chunks = parseUiStream(await response.text());
+      const start = chunks[0] as { type: string; messageId: string; messageMetadata: { model: string } };
+      assert.equal(start.type, 'start');
+      assert.equal(start.messageMetadata.model, 'openai-chat:fake-model');
+      const text = chunks.flatMap((c) => (c.type === 'text-delta' ? [c.delta as string] : [])).join('');
+      assert.equal(text, 'Echo: Hello from the browser');
+      const finish = chunks.at(-1) as { type: string; messageMetadata: { usage: { totalTokens: number } } };
+      assert.equal(finish.type, 'finish');
+      assert.equal(finish.messageMetadata.usage.totalTokens, PROMPT_TOKENS + 5);
+
+      // The envelope endpoint continues the same session, with the UI turn in its history.
+      await (await chat(alice, id, 'Second turn')).text();
+      const session = await readSession(alice, id);
+      assert.deepEqual(
+        session.messages.map((m) => [m.role, textOf(m)]),
+        [
+          ['user', 'Hello from the browser'],
+          ['assistant', 'Echo: Hello from the browser'],
+          ['user', 'Second turn'],
+          ['assistant', 'Echo: Second turn'],
+        ],
+      );
+      assert.equal(session.messages[1]?.id, start.messageId, 'the streamed message id is the stored one');
+      assert.match(JSON.stringify(upstream('Second turn')[0]?.body), /Echo: Hello from the browser/);
+    });
+
+    test('a client that disconnects mid-stream: the reply keeps generating and is stored complete', async () => {
+      const id = newSessionId();
+      const controller = new AbortController();
+      const response = await chat(alice, id, 'Tell me everything [[slow 5]]', { signal: controller.signal });
+      await response.body!.getReader().read();
+      controller.abort();
+
+      await eventually(async () => (await readSession(alice, id)).messages[1]?.status === 'complete', 'reply stored', 10_000);
+      const reply = (await readSession(alice, id)).messages[1];
+      assert.equal(textOf(reply), SLOW_REPLY);
+      assert.equal(reply?.usage?.output_tokens, 200);
+      assert.equal(upstream('Tell me everything')[0]?.closedEarly, false, 'the model call ran to its end');
+    });
+
+    test('stop mid-stream: the model call ends at once and the partial reply is stored as stopped', async () => {
+      const id = newSessionId();
+      const response = await chat(alice, id, 'Go on and on [[slow 20]]');
+      const reader = response.body!.getReader();
+      await reader.read();
+      await new Promise((r) => setTimeout(r, 200));
+      const stop = await fetch(`${app.url}/api/sessions/${id}/stop`, { method: 'POST', headers: alice.bearer });
+      assert.deepEqual(await stop.json(), { stopped: true });
+
+      let rest = '';
+      for (let next = await reader.read(); !next.done; next = await reader.read()) rest += new TextDecoder().decode(next.value);
+      assert.match(rest, /event: done\ndata: \{\}\n\n$/, 'the stream ends after the stop');
+
+      const reply = (await readSession(alice, id)).messages[1];
+      assert.equal(reply?.status, 'stopped');
+      const partial = textOf(reply);
+      assert.ok(partial.length > 0 && SLOW_REPLY.startsWith(partial) && partial.length < SLOW_REPLY.length, `partial: ${partial}`);
+      await eventually(() => upstream('Go on and on')[0]?.closedEarly === true, 'upstream call aborted');
+    });
+
+    test('an upstream failure stores what arrived, marked failed with the error kind', async () => {
+      const refused = newSessionId();
+      await (await chat(alice, refused, 'Refused [[status 401]]')).text();
+      const failed = (await readSession(alice, refused)).messages[1];
+      assert.deepEqual([failed?.status, failed?.error, textOf(failed)], ['failed', 'model_error', '']);
+
+      const broken = newSessionId();
+      await (await chat(alice, broken, 'Half an answer [[stream-error]]')).text();
+      const partial = (await readSession(alice, broken)).messages[1];
+      assert.deepEqual([partial?.status, partial?.error, textOf(partial)], ['failed', 'model_error', 'Echo: Half an']);
+    });
+
+    test('a second request into a streaming session gets 409, and history never interleaves', async () => {
+      const id = newSessionId();
+      const first = await chat(alice, id, 'First [[slow 5]]');
+      const second = await chat(alice, id, 'Second');
+      assert.equal(second.status, 409);
+      assert.deepEqual(await second.json(), {
+        error: 'session_busy',
+        detail: 'A reply is still streaming into this session; wait for it or stop it',
+      });
+      await first.text();
+      await (await chat(alice, id, 'Third')).text();
+      const session = await readSession(alice, id);
+      assert.deepEqual(
+        session.messages.map((m) => [m.role, textOf(m).slice(0, 12)]),
+        [
+          ['user', 'First [[slow'],
+          ['assistant', 'word0 word1 '],
+          ['user', 'Third'],
+          ['assistant', 'Echo: Third'],
+        ],
+      );
+    });
+
+    test('sessions: listed newest first a page at a time, renamed, deleted', async () => {
+      const carol = await newUser(app);
+      const ids = [newSessionId(), newSessionId(), newSessionId()];
+      for (const id of ids) await (await chat(carol, id, `A question about ${id} that is long enough to need a shorter title`)).text();
+      const page = async (query: string) =>
+        (await (await fetch(`${app.url}/api/sessions${query}`, { headers: carol.bearer })).json()) as {
+          sessions: Array<{ id: string; title: string }>;
+          next_cursor: string | null;
+        };
+      const first = await page('?limit=2');
+      assert.deepEqual(first.sessions.map((s) => s.id), [ids[2], ids[1]]);
+      assert.ok(first.sessions[0]!.title.length <= 60 && first.sessions[0]!.title.endsWith('…'));
+      const second = await page(`?limit=2&cursor=${first.next_cursor}`);
+      assert.deepEqual([second.sessions.map((s) => s.id), second.next_cursor], [[ids[0]], null]);
+
+      const renamed = await fetch(`${app.url}/api/sessions/${ids[0]}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', ...carol.bearer },
+        body: JSON.stringify({ title: 'Renamed' }),
+      });
+      assert.equal(((await renamed.json()) as { title: string }).title, 'Renamed');
+      const deleted = await fetch(`${app.url}/api/sessions/${ids[1]}`, { method: 'DELETE', headers: carol.bearer });
+      assert.equal(deleted.status, 204);
+      assert.equal((await fetch(`${app.url}/api/sessions/${ids[1]}`, { headers: carol.bearer })).status, 404);
+      // Renaming counts as activity: the session moves to the top.
+      assert.deepEqual((await page('')).sessions.map((s) => [s.id, s.title]), [
+        [ids[0], 'Renamed'],
+        [ids[2], first.sessions[0]!.title],
+      ]);
+    });
+
+    for (const credential of ['session cookie', 'API key'] as const) {
+      test(`another user gets 404 on everything of the first's, by ${credential}`, async () => {
+        const id = newSessionId();
+        await (await chat(alice, id, 'Private question')).text();
+        const auth = credential === 'API key' ? bob.bearer : { cookie: bob.cookie };
+        const json = { 'content-type': 'application/json', ...auth };
+        const attempts: Array<[string, Promise<Response>]> = [
+          ['read', fetch(`${app.url}/api/sessions/${id}`, { headers: auth })],
+          ['rename', fetch(`${app.url}/api/sessions/${id}`, { method: 'PATCH', headers: json, body: JSON.stringify({ title: 'Mine' }) })],
+          ['delete', fetch(`${app.url}/api/sessions/${id}`, { method: 'DELETE', headers: auth })],
+          ['stop', fetch(`${app.url}/api/sessions/${id}/stop`, { method: 'POST', headers: auth })],
+          ['stream into (envelope)', fetch(`${app.url}/api/chat`, { method: 'POST', headers: json, body: JSON.stringify({ session_id: id, message: 'Hi' }) })],
+          ['stream into (UI)', uiChat(auth, id, 'Hi')],
+        ];
+        for (const [what, attempt] of attempts) {
+          const response = await attempt;
+          assert.equal(response.status, 404, what);
+          assert.equal(((await response.json()) as { error: string }).error, 'not_found', what);
+        }
+        const listed = (await (await fetch(`${app.url}/api/sessions`, { headers: auth })).json()) as { sessions: Array<{ id: string }> };
+        assert.ok(!listed.sessions.some((s) => s.id === id));
+
+        const session = await readSession(alice, id);
+        assert.deepEqual([session.title, session.messages.length], ['Private question', 2], 'untouched');
+        assert.equal(upstream('"Hi"').length, 0, 'no model call was made for the intruder');
+      });
+    }
+
+    test("another user cannot revoke a user's key; a revoked key gets 401 at once", async () => {
+      const { id, key } = await createKey(app, alice.bearer, 'to revoke');
+      const auth = { authorization: `Bearer ${key}` };
+      assert.equal((await fetch(`${app.url}/api/me`, { headers: auth })).status, 200);
+      assert.equal((await fetch(`${app.url}/api/keys/${id}`, { method: 'DELETE', headers: bob.bearer })).status, 404);
+      assert.equal((await fetch(`${app.url}/api/me`, { headers: auth })).status, 200);
+
+      assert.equal((await fetch(`${app.url}/api/keys/${id}`, { method: 'DELETE', headers: alice.bearer })).status, 204);
+      const refused = await fetch(`${app.url}/api/me`, { headers: auth });
+      assert.equal(refused.status, 401);
+      assert.equal(((await refused.json()) as { error: string }).error, 'unauthorized');
+      const listed = (await (await fetch(`${app.url}/api/keys`, { headers: alice.bearer })).json()) as { keys: Array<{ id: string }> };
+      assert.ok(!listed.keys.some((k) => k.id === id));
+    });
+
+    test('usage is recorded per user for every endpoint', async () => {
+      const dave = await newUser(app);
+      await fetchFrames(`${app.url}/api/stream?q=count+me`, { headers: dave.bearer });
+      await (await chat(dave, newSessionId(), 'and me')).text();
+      const usage = async () =>
+        ((await (await fetch(`${app.url}/api/me`, { headers: dave.bearer })).json()) as { usage: Record<string, number> }).usage;
+      await eventually(async () => (await usage()).runs === 2, 'both runs recorded');
+      assert.deepEqual(await usage(), { runs: 2, input_tokens: 2 * PROMPT_TOKENS, output_tokens: 3 + 3, total_tokens: 2 * PROMPT_TOKENS + 6 });
+    });
+  });
+}

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { RunningApp } from './app';
+
+// Accounts for API tests, made the way a person or a program makes them: sign up over HTTP, sign
+// in through next-auth's credentials flow (cookie), create an API key with that cookie.
+
+export interface TestUser {
+  email: string;
+  password: string;
+  /** The session cookie header next-auth set at sign-in. */
+  cookie: string;
+  /** A fresh API key of this user's. */
+  key: string;
+  /** Headers that authenticate by API key. */
+  bearer: Record<string, string>;
+}
+
+export async function signUp(app: RunningApp, email: string, password: string): Promise<Response> {
+  return fetch(`${app.url}/api/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+}
+
+/** Signs in with email and password; returns the cookie header, or undefined when refused. */
+export async function signIn(app: RunningApp, email: string, password: string): Promise<string | undefined> {
+  const csrf = await fetch(`${app.url}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const jar = cookiesOf(csrf);
+  const response = await fetch(`${app.url}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header(jar) },
+    body: new URLSearchParams({ csrfToken, email, password, json: 'true' }),
+  });
+  const session = cookiesOf(response).get('next-auth.session-token');
+  return session ? header(new Map([...jar, ['next-auth.session-token', session]])) : undefined;
+}
+
+export async function createKey(app: RunningApp, auth: Record<string, string>, name = 'tests'): Promise<{ id: string; key: string }> {
+  const response = await fetch(`${app.url}/api/keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth },
+    body: JSON.stringify({ name }),
+  });
+  assert.equal(response.status, 201, `creating a key: ${await response.clone().text()}`);
+  return (await response.json()) as { id: string; key: string };
+}
+
+export async function newUser(app: RunningApp): Promise<TestUser> {
+  const email = `user-${randomBytes(5).toString('hex')}@example.com`;
+  const password = `pw-${randomBytes(8).toString('hex')}`;
+  assert.equal((await signUp(app, email, password)).status, 201);
+  const cookie = await signIn(app, email, password);
+  assert.ok(cookie, 'sign-in set a session cookie');
+  const { key } = await createKey(app, { cookie });
+  return { email, password, cookie, key, bearer: { authorization: `Bearer ${key}` } };
+}
+
+function cookiesOf(response: Response): Map<string, string> {
+  const jar = new Map<string, string>();
+  for (const line of response.headers.getSetCookie()) {
+    const [pair = ''] = line.split(';');
+    const at = pair.indexOf('=');
+    jar.set(pair.slice(0, at), pair.slice(at + 1));
+  }
+  return jar;
+}
+
+const header = (jar: Map<string, string>) => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
