@@ -6,12 +6,13 @@ import { join, resolve } from 'node:path';
 
 /** The folder for the SQLite file and the generated auth secret: DATA_DIR, default ./.data. @param {Record<string, string | undefined>} env */
 export function dataDir(env) {
-  return resolve(env.DATA_DIR?.trim() || '.data');
+  // Found at run time; the ignore comment keeps the bundler from tracing the whole project.
+  return resolve(/* turbopackIgnore: true */ env.DATA_DIR?.trim() || '.data');
 }
 
 /** DATABASE_URL, or an SQLite file in the data folder. @param {Record<string, string | undefined>} env */
 export function databaseUrl(env) {
-  return env.DATABASE_URL?.trim() || `file:${join(dataDir(env), 'streamwright.db')}`;
+  return env.DATABASE_URL?.trim() || `file:${join(/* turbopackIgnore: true */ dataDir(env), 'streamwright.db')}`;
 }
 
 /** @param {string} url */
