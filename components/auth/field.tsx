@@ -13,5 +13,22 @@ export function Field({ label, ...input }: { label: string } & InputHTMLAttribut
   );
 }
 
-export const buttonClass =
-  'w-full rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:opacity-60';
+/** A form's error, announced to screen readers, then its submit button. */
+export function FormFooter({ error, pending, label, pendingLabel }: { error?: string; pending: boolean; label: string; pendingLabel: string }) {
+  return (
+    <>
+      {error && (
+        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+          {error}
+        </p>
+      )}
+      <button
+        type="submit"
+        disabled={pending}
+        className="w-full rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:opacity-60"
+      >
+        {pending ? pendingLabel : label}
+      </button>
+    </>
+  );
+}

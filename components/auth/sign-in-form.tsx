@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { signIn } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
-import { buttonClass, Field } from './field';
+import { Field, FormFooter } from './field';
 
 export function SignInForm() {
   const router = useRouter();
@@ -36,14 +36,7 @@ export function SignInForm() {
       <h1 className="text-2xl font-bold">Sign in</h1>
       <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required />
-      {error && (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-          {error}
-        </p>
-      )}
-      <button type="submit" className={buttonClass} disabled={pending}>
-        {pending ? 'Signing in…' : 'Sign in'}
-      </button>
+      <FormFooter error={error} pending={pending} label="Sign in" pendingLabel="Signing in…" />
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         No account?{' '}
         <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href="/sign-up">

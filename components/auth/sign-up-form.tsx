@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { signIn } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
-import { buttonClass, Field } from './field';
+import { Field, FormFooter } from './field';
 
 export function SignUpForm() {
   const router = useRouter();
@@ -39,14 +39,7 @@ export function SignUpForm() {
       <Field label="Name" name="name" autoComplete="name" />
       <Field label="Email" name="email" type="email" autoComplete="email" required />
       <Field label="Password" name="password" type="password" autoComplete="new-password" minLength={8} required />
-      {error && (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-          {error}
-        </p>
-      )}
-      <button type="submit" className={buttonClass} disabled={pending}>
-        {pending ? 'Creating…' : 'Create account'}
-      </button>
+      <FormFooter error={error} pending={pending} label="Create account" pendingLabel="Creating…" />
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         Have an account?{' '}
         <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href="/sign-in">

@@ -1,8 +1,11 @@
 import { startRun, type Run, type RunRequest } from '../ai/run';
+import { requireUser } from '../auth/guard';
 import type { AuthUser } from '../db/users';
 import { recordTokenUsage } from '../db/owned';
 import { envelopeStream, type ViewFactory } from '../protocols/envelope';
 import { SSE_HEADERS } from '../protocols/sse';
+import { readInput } from './input';
+import { StreamInput } from './schemas';
 
 /** Answers with a run's SSE envelope. `stop` runs when the client goes away. */
 export function envelopeResponse(run: Run, view: ViewFactory, options: { stop?: () => void; headers?: Record<string, string> } = {}): Response {
@@ -33,4 +36,19 @@ export function streamEnvelope(
     onUsage: (usage) => void recordTokenUsage(user.id, endpoint, started.model, usage),
   });
   return envelopeResponse(started, view, { stop });
+}
+
+/**
+ * A guide endpoint that answers a prompt in prose (`q`, `max_tokens`, GET or POST) with one
+ * envelope view: the handler behind /api/stream, /api/stream/text and /api/stream/events.
+ */
+export function answerEndpoint(endpoint: string, view: ViewFactory) {
+  return async (request: Request): Promise<Response> => {
+    const auth = await requireUser(request);
+    if (!auth.ok) return auth.response;
+    const input = await readInput(request, StreamInput);
+    if (!input.ok) return input.response;
+    const { q, max_tokens } = input.data;
+    return streamEnvelope(request, auth.user, endpoint, { kind: 'answer', prompt: q, maxOutputTokens: max_tokens }, view);
+  };
 }
