@@ -18,7 +18,8 @@ import { titleFrom } from './title';
 export interface TurnRequest {
   userId: string;
   sessionId: string;
-  text: string;
+  /** The user's new message; absent to answer the last one again (regenerate). */
+  text?: string;
   /** Which endpoint started it, for the usage record. */
   endpoint: string;
   maxOutputTokens: number;
@@ -44,7 +45,7 @@ const activeTurns = (registry.streamwrightTurns ??= new Map());
 export async function openTurn(request: TurnRequest): Promise<OpenedTurn> {
   const { userId, sessionId, text } = request;
   const owner = forOwner(userId);
-  if (!(await owner.sessions.ensure(sessionId, titleFrom(text)))) {
+  if (!(await owner.sessions.ensure(sessionId, titleFrom(text ?? '')))) {
     return { ok: false, response: errorResponse('not_found', 'No such chat session') };
   }
   const turnId = randomUUID();
@@ -56,15 +57,20 @@ export async function openTurn(request: TurnRequest): Promise<OpenedTurn> {
   }
 
   try {
-    const history = await owner.messages.list(sessionId);
-    const userMessage: UIMessage = { id: newMessageId(), role: 'user', parts: [{ type: 'text', text }] };
+    if (text === undefined) await owner.messages.dropLastReply(sessionId);
+    const history = toUiMessages(await owner.messages.list(sessionId));
+    const userMessage: UIMessage | undefined = text === undefined ? undefined : { id: newMessageId(), role: 'user', parts: [{ type: 'text', text }] };
+    if (!userMessage && history.at(-1)?.role !== 'user') {
+      await owner.sessions.releaseTurn(sessionId, turnId);
+      return { ok: false, response: errorResponse('invalid_parameter', 'There is no question to answer again', 'trigger') };
+    }
     const replyId = newMessageId();
     const { label } = currentModel();
-    await owner.messages.startTurn(sessionId, { userMessageId: userMessage.id, userParts: userMessage.parts, replyId, model: label });
+    await owner.messages.startTurn(sessionId, { user: userMessage && { id: userMessage.id, parts: userMessage.parts }, replyId, model: label });
 
     const controller = new AbortController();
     activeTurns.set(sessionId, controller);
-    const prompt = await convertToModelMessages([...toUiMessages(history), userMessage], {
+    const prompt = await convertToModelMessages(userMessage ? [...history, userMessage] : history, {
       tools,
       ignoreIncompleteToolCalls: true,
     });

@@ -122,23 +122,38 @@ export function forOwner(userId: string) {
         }));
       },
 
-      /** Stores the user's message and an empty assistant reply marked streaming, in order. */
-      async startTurn(sessionId: string, turn: { userMessageId: string; userParts: unknown[]; replyId: string; model: string }) {
+      /**
+       * Stores the user's message (none when regenerating) and an empty assistant reply marked
+       * streaming, in order.
+       */
+      async startTurn(sessionId: string, turn: { user?: { id: string; parts: unknown[] }; replyId: string; model: string }) {
         await client.$transaction(async (tx) => {
           const last = await tx.message.findFirst({
             where: { sessionId, session: { userId } },
             orderBy: { position: 'desc' },
             select: { position: true },
           });
-          const position = (last?.position ?? -1) + 1;
+          let position = (last?.position ?? -1) + 1;
+          if (turn.user) {
+            await tx.message.create({
+              data: { id: turn.user.id, sessionId, position: position++, role: 'user', parts: turn.user.parts as object[], status: 'complete' },
+            });
+          }
           await tx.message.create({
-            data: { id: turn.userMessageId, sessionId, position, role: 'user', parts: turn.userParts as object[], status: 'complete' },
-          });
-          await tx.message.create({
-            data: { id: turn.replyId, sessionId, position: position + 1, role: 'assistant', parts: [], model: turn.model, status: 'streaming' },
+            data: { id: turn.replyId, sessionId, position, role: 'assistant', parts: [], model: turn.model, status: 'streaming' },
           });
           await tx.chatSession.updateMany({ where: ownSession(sessionId), data: { updatedAt: new Date() } });
         });
+      },
+
+      /** Removes the session's last message if it is a reply (to answer the question again). */
+      async dropLastReply(sessionId: string) {
+        const last = await client.message.findFirst({
+          where: { sessionId, session: { userId } },
+          orderBy: { position: 'desc' },
+          select: { id: true, role: true },
+        });
+        if (last?.role === 'assistant') await client.message.delete({ where: { id: last.id } });
       },
 
       async finishReply(
@@ -183,6 +198,37 @@ export function forOwner(userId: string) {
           data: { revokedAt: new Date() },
         });
         return count === 1;
+      },
+    },
+
+    reports: {
+      async start(topic: string) {
+        return client.report.create({ data: { userId, topic, status: 'streaming' }, select: { id: true } });
+      },
+
+      async finish(id: string, end: { status: string; report: unknown; issues?: unknown; errorKind?: string }) {
+        await client.report.updateMany({
+          where: { id, userId },
+          data: {
+            status: end.status,
+            report: (end.report ?? undefined) as object | undefined,
+            issues: (end.issues ?? undefined) as object | undefined,
+            errorKind: end.errorKind ?? null,
+          },
+        });
+      },
+
+      async list(limit: number) {
+        return client.report.findMany({
+          where: { userId },
+          orderBy: { createdAt: 'desc' },
+          take: limit,
+          select: { id: true, topic: true, status: true, createdAt: true },
+        });
+      },
+
+      async find(id: string) {
+        return (await client.report.findFirst({ where: { id, userId } })) ?? undefined;
       },
     },
 

@@ -37,3 +37,21 @@ export function presentApiKey(key: { id: string; name: string; prefix: string; c
     last_used_at: key.lastUsedAt?.toISOString() ?? null,
   };
 }
+
+export function presentReport(report: {
+  id: string;
+  topic: string;
+  status: string;
+  createdAt: Date;
+  report?: unknown;
+  issues?: unknown;
+  errorKind?: string | null;
+}) {
+  return {
+    id: report.id,
+    topic: report.topic,
+    status: report.status,
+    created_at: report.createdAt.toISOString(),
+    ...('report' in report ? { report: report.report ?? null, issues: report.issues ?? null, error: report.errorKind ?? null } : {}),
+  };
+}

@@ -45,17 +45,21 @@ const UserUiMessage = z.object({
 });
 
 /**
- * `useChat`'s request: the chat id and the new message (the server owns the history). A client
+ * `useChat`'s request: the chat id and the new message (the server owns the history), or
+ * `trigger: "regenerate-message"` to answer the last question again. A client
  * that sends the whole `messages` list has its last message taken.
  */
 export const UiChatInput = z
   .object({
     id: SessionId,
+    trigger: z.enum(['submit-message', 'regenerate-message']).default('submit-message'),
     message: UserUiMessage.optional(),
     messages: z.array(z.unknown()).optional(),
     max_tokens: budget,
   })
   .transform((body, ctx) => {
+    // Regenerating answers the stored question again; the body's messages are not needed.
+    if (body.trigger === 'regenerate-message') return { id: body.id, text: undefined, max_tokens: body.max_tokens };
     const parsed = UserUiMessage.safeParse(body.message ?? body.messages?.at(-1));
     const text = parsed.success
       ? parsed.data.parts.flatMap((p) => (p.type === 'text' && p.text ? [p.text] : [])).join('\n')
@@ -85,4 +89,11 @@ export const SignUp = z.object({
   email: z.email({ error: 'must be an email address' }).max(320),
   password: z.string({ error: 'required, 8 to 200 characters' }).min(8, 'must be at least 8 characters').max(200, 'must be at most 200 characters'),
   name: z.string().trim().max(100, 'must be at most 100 characters').optional(),
+});
+
+/** The report page's request: a topic, with the structured endpoint's budget and debounce. */
+export const ReportInput = z.object({
+  topic: prompt,
+  max_tokens: budget,
+  debounce_ms: StructuredInput.shape.debounce_ms,
 });

@@ -24,6 +24,7 @@ export function streamEnvelope(
   endpoint: string,
   run: Omit<RunRequest, 'abortSignal' | 'onUsage'>,
   view: ViewFactory,
+  headers?: Record<string, string>,
 ): Response {
   const controller = new AbortController();
   const stop = () => controller.abort(new DOMException('The client went away', 'AbortError'));
@@ -35,7 +36,7 @@ export function streamEnvelope(
     abortSignal: controller.signal,
     onUsage: (usage) => void recordTokenUsage(user.id, endpoint, started.model, usage),
   });
-  return envelopeResponse(started, view, { stop });
+  return envelopeResponse(started, view, { stop, headers });
 }
 
 /**

@@ -23,8 +23,8 @@ export interface View {
   onPart(part: RunPart): void | Promise<void>;
   /** The run finished (possibly cut by the budget). Emit closing frames: result, usage, or an error. */
   onComplete(summary: RunSummary): void;
-  /** The stream is over either way: release timers. */
-  close?(): void;
+  /** The stream is over either way, with the failure it ends with (if any): release timers. */
+  onEnd?(failure: Failure | undefined): void;
 }
 
 export type ViewFactory = (emit: Emit) => View;
@@ -55,7 +55,6 @@ export function envelopeStream(run: Run, createView: ViewFactory, stop: () => vo
       const view = createView((frame) => write(encodeFrame(frame)));
       void drive(run, view, (frame) => write(encodeFrame(frame))).finally(() => {
         clearInterval(keepAlive);
-        view.close?.();
         if (open) {
           open = false;
           controller.close();
@@ -96,6 +95,7 @@ async function drive(run: Run, view: View, emit: Emit): Promise<void> {
     log.error('envelope_failed', { model: run.model, error });
     failure = INTERNAL_FAILURE;
   }
+  view.onEnd?.(failure);
   if (failure) emit({ event: 'error', data: failure });
   emit({ event: 'done', data: {} });
 }
@@ -108,24 +108,26 @@ export const textView: ViewFactory = (emit) => ({
   onComplete() {},
 });
 
+const usageFrame = (usage: LanguageModelUsage) => ({
+  event: 'usage',
+  data: {
+    input_tokens: usage.inputTokens ?? null,
+    output_tokens: usage.outputTokens ?? null,
+    total_tokens: usage.totalTokens ?? null,
+  },
+});
+
 /** The guide's full application: text frames, then `event: usage`. */
 export const fullView: ViewFactory = (emit) => ({
   ...textView(emit),
   onComplete({ usage }) {
-    emit({
-      event: 'usage',
-      data: {
-        input_tokens: usage.inputTokens ?? null,
-        output_tokens: usage.outputTokens ?? null,
-        total_tokens: usage.totalTokens ?? null,
-      },
-    });
+    emit(usageFrame(usage));
   },
 });
 
 const TOOL_RESULT_LIMIT = 500;
 
-/** Every run event (the guide's pattern 3), then `event: result` with the final output. */
+/** Every run event (the guide's pattern 3), then `event: usage` and `event: result` with the final output. */
 export const eventsView: ViewFactory = (emit) => ({
   onPart(part) {
     switch (part.type) {
@@ -151,7 +153,8 @@ export const eventsView: ViewFactory = (emit) => ({
         });
     }
   },
-  onComplete({ text, budgetExceeded }) {
+  onComplete({ text, usage, budgetExceeded }) {
+    emit(usageFrame(usage));
     if (!budgetExceeded) emit({ event: 'result', data: { type: 'final', output: text } });
   },
 });

@@ -10,12 +10,21 @@ export interface StructuredViewOptions {
   schema: z.ZodType;
   /** Frames closer together than this are merged into the latest; the first is never held. */
   debounceMs: number;
+  /** Told how the object ended, once: for callers that keep it. */
+  onSettled?: (settled: Settled) => void;
 }
 
-export function structuredView({ schema, debounceMs }: StructuredViewOptions): ViewFactory {
+export type Settled =
+  | { status: 'complete'; object: unknown }
+  | { status: 'invalid'; object: unknown; issues: Failure['issues'] }
+  | { status: 'failed' | 'stopped'; object: unknown; errorKind?: string };
+
+export function structuredView({ schema, debounceMs, onSettled }: StructuredViewOptions): ViewFactory {
   return (emit) => {
     let json = '';
     let lastSeen = '';
+    let latest: unknown;
+    let checked: Checked | undefined;
     let lastSentAt = Number.NEGATIVE_INFINITY;
     let pending: unknown;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -41,6 +50,7 @@ export function structuredView({ schema, debounceMs }: StructuredViewOptions): V
         const serialised = JSON.stringify(value);
         if (serialised === lastSeen) return; // never repeat an unchanged partial
         lastSeen = serialised;
+        latest = value;
 
         const wait = lastSentAt + debounceMs - Date.now();
         if (wait <= 0 && timer === undefined) return send(value);
@@ -50,12 +60,17 @@ export function structuredView({ schema, debounceMs }: StructuredViewOptions): V
       onComplete({ budgetExceeded }) {
         flush();
         if (budgetExceeded) return;
-        const checked = validate(schema, json);
+        checked = validate(schema, json);
         if (checked.ok) emit({ event: 'result', data: checked.value });
         else emit({ event: 'error', data: checked.failure });
       },
-      close() {
+      onEnd(failure) {
         clearTimeout(timer);
+        if (!onSettled) return;
+        if (checked?.ok) onSettled({ status: 'complete', object: checked.value });
+        else if (checked) onSettled({ status: 'invalid', object: latest, issues: checked.failure.issues });
+        else if (failure) onSettled({ status: 'failed', object: latest, errorKind: failure.error });
+        else onSettled({ status: 'stopped', object: latest });
       },
     };
   };

@@ -8,7 +8,10 @@ import type { Run } from '../ai/run';
 export interface ReplyMetadata {
   model?: string;
   createdAt?: number;
-  usage?: LanguageModelUsage;
+  usage?: Pick<LanguageModelUsage, 'inputTokens' | 'outputTokens' | 'totalTokens'>;
+  /** For stored replies: streaming, complete, stopped or failed, and why it failed. */
+  status?: string;
+  error?: string | null;
 }
 
 export type ChatMessage = UIMessage<ReplyMetadata>;

@@ -93,6 +93,7 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat') {
         { data: { type: 'text_delta', delta: ' said:' } },
         { data: { type: 'text_delta', delta: ' {"product":"Espresso' } },
         { data: { type: 'text_delta', delta: ' machine","price":249,"currency":"USD"}' } },
+        { event: 'usage', data: { input_tokens: 2 * PROMPT_TOKENS, output_tokens: 9 + 5, total_tokens: 2 * PROMPT_TOKENS + 14 } },
         { event: 'result', data: { type: 'final', output: `The tool said: ${toolOutput}` } },
         { event: 'done', data: {} },
       ]);
@@ -109,6 +110,7 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat') {
       });
       assert.deepEqual(frames.at(-1), { event: 'done', data: {} });
       assert.equal((frames.at(-2)?.data as { type: string }).type, 'final');
+      assert.equal(frames.at(-3)?.event, 'usage');
     });
 
     test('/api/stream/structured: partials fill in, then the validated report', async () => {

@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
  * What it does is chosen by directives in the last user message, so one server serves every test
  * and tests can run side by side:
  *   [[status 429]]        answer that HTTP status with an OpenAI-style error body
+ *   [[fail-once 401]]     answer that status the first time this message is seen, then reply
  *   [[cut]]               stream a few tokens, then drop the connection
  *   [[hang]]              stream a few tokens, then go silent with the connection open
  *   [[slow]], [[slow MS]] stream a 200-token reply, one token every 40 ms (or MS)
@@ -49,6 +50,7 @@ type Reply =
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
+  const seen = new Set<string>();
 
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -62,7 +64,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
 
     const wire = req.url === '/v1/chat/completions' ? chatWire : req.url === '/v1/responses' ? responsesWire : undefined;
     if (!wire || req.method !== 'POST') return sendError(res, 404, 'Unknown endpoint');
-    const reply = plan(wire.read(body));
+    const reply = plan(wire.read(body), seen);
     if (reply.kind === 'status') return sendError(res, reply.status, `simulated ${reply.status}`);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     await wire.write(res, reply, limitOf(body));
@@ -93,12 +95,17 @@ interface Ask {
   tools: string[];
 }
 
-function plan(ask: Ask): Reply {
+function plan(ask: Ask, seen: Set<string>): Reply {
   const directive = (name: string) => new RegExp(`\\[\\[${name}(?:\\s+([^\\]]*))?\\]\\]`).exec(ask.userText);
   const plain = ask.userText.replace(/\s*\[\[[^\]]*\]\]\s*/g, ' ').trim();
 
   const status = directive('status');
   if (status) return { kind: 'status', status: Number(status[1]) };
+  const failOnce = directive('fail-once');
+  if (failOnce && !seen.has(ask.userText)) {
+    seen.add(ask.userText);
+    return { kind: 'status', status: Number(failOnce[1]) };
+  }
   if (ask.toolResult !== undefined) return text(`The tool said: ${ask.toolResult}`);
   const call = directive('call');
   if (call?.[1]) {

@@ -130,6 +130,7 @@ describe('events view', () => {
       { data: { type: 'part_start', kind: 'text' } },
       { data: { type: 'text_delta', delta: 'It is ' } },
       { data: { type: 'text_delta', delta: '45.' } },
+      { event: 'usage', data: { input_tokens: 4, output_tokens: 3, total_tokens: 7 } },
       { event: 'result', data: { type: 'final', output: 'It is 45.' } },
       { event: 'done', data: {} },
     ]);
@@ -149,7 +150,7 @@ describe('events view', () => {
 
   test('no final result when the budget cut the run', async () => {
     const frames = await transcript([...start, ...text('Hi'), ...finish('length')], eventsView, 1);
-    assert.deepEqual(frames.map((f) => f.event ?? 'data'), ['data', 'data', 'error', 'done']);
+    assert.deepEqual(frames.map((f) => f.event ?? 'data'), ['data', 'data', 'usage', 'error', 'done']);
   });
 });
 

@@ -1,0 +1,19 @@
+import { getServerSession } from 'next-auth';
+import { notFound } from 'next/navigation';
+import { ChatView } from '@/components/chat/chat-view';
+import { authOptions } from '@/lib/auth/options';
+import { toChatMessages } from '@/lib/chat/ui-messages';
+import { forOwner } from '@/lib/db/owned';
+
+export const metadata = { title: 'Chat · Streamwright' };
+
+/** A stored chat, exactly as stored. */
+export default async function ChatPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const userId = (await getServerSession(authOptions()))?.user?.id;
+  if (!userId) notFound();
+  const owner = forOwner(userId);
+  if (!(await owner.sessions.find(id))) notFound();
+  const messages = toChatMessages(await owner.messages.list(id));
+  return <ChatView key={id} sessionId={id} initialMessages={messages} isNew={false} />;
+}

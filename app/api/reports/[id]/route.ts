@@ -1,0 +1,12 @@
+import { requireUser } from '@/lib/auth/guard';
+import { forOwner } from '@/lib/db/owned';
+import { errorResponse } from '@/lib/http/errors';
+import { presentReport } from '@/lib/http/present';
+
+/** One report as it ended: the validated object, or the partial one with its issues or error. */
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const auth = await requireUser(request);
+  if (!auth.ok) return auth.response;
+  const report = await forOwner(auth.user.id).reports.find((await params).id);
+  return report ? Response.json(presentReport(report)) : errorResponse('not_found', 'No such report');
+}

@@ -1,0 +1,81 @@
+'use client';
+
+import { useRef, useState, type FormEvent } from 'react';
+import { readSse, type ReceivedFrame } from '@/lib/protocols/read-sse';
+
+interface Row {
+  at: number;
+  label: string;
+  detail: string;
+}
+
+/** A live timeline of one run's events, each with its time since the request was sent. */
+export function Inspector() {
+  const [rows, setRows] = useState<Row[]>([]);
+  const [running, setRunning] = useState(false);
+  const abort = useRef<AbortController | null>(null);
+
+  async function run(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const prompt = String(new FormData(event.currentTarget).get('prompt') ?? '').trim();
+    if (!prompt) return;
+    abort.current?.abort();
+    const controller = new AbortController();
+    abort.current = controller;
+    setRows([]);
+    setRunning(true);
+    const started = performance.now();
+    const add = (label: string, detail: string) =>
+      setRows((previous) => [...previous, { at: performance.now() - started, label, detail }]);
+    try {
+      const response = await fetch(`/api/stream/events?${new URLSearchParams({ q: prompt })}`, { signal: controller.signal });
+      add('response', `HTTP ${response.status}`);
+      if (!response.ok) add('error', JSON.stringify(await response.json()));
+      else for await (const frame of readSse(response)) add(...describe(frame));
+    } catch (error) {
+      if (!controller.signal.aborted) add('error', (error as Error).message);
+    } finally {
+      setRunning(false);
+    }
+  }
+
+  const firstToken = rows.find((row) => row.label === 'text_delta');
+  const done = rows.find((row) => row.label === 'done');
+  return (
+    <div className="mx-auto max-w-4xl space-y-4 p-4">
+      <form onSubmit={run} className="flex gap-2" aria-label="Inspect a run">
+        <label htmlFor="prompt" className="sr-only">
+          Prompt
+        </label>
+        <input id="prompt" name="prompt" required maxLength={2000} placeholder="A prompt, e.g. What is the price of a desk lamp?" className="flex-1 rounded-md border border-zinc-300 bg-transparent px-3 py-2 outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 dark:border-zinc-700" />
+        <button type="submit" disabled={running} className="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500 disabled:opacity-50">
+          {running ? 'Running…' : 'Run'}
+        </button>
+      </form>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="inspector-summary">
+        Time to first token: <strong>{firstToken ? `${firstToken.at.toFixed(0)} ms` : '—'}</strong> · Total:{' '}
+        <strong>{done ? `${done.at.toFixed(0)} ms` : '—'}</strong> · Events: <strong>{rows.length}</strong>
+      </p>
+      <ol data-testid="timeline" aria-label="Run events" className="max-h-[65vh] overflow-y-auto rounded-lg border border-zinc-200 font-mono text-xs dark:border-zinc-800">
+        {rows.map((row, i) => (
+          <li key={i} className="grid grid-cols-[5rem_8rem_1fr] gap-2 border-b border-zinc-100 px-3 py-1 last:border-0 dark:border-zinc-900">
+            <span className="text-right tabular-nums text-zinc-500">{row.at.toFixed(1)} ms</span>
+            <span data-testid="event-label" className="font-semibold">
+              {row.label}
+            </span>
+            <span className="truncate" title={row.detail}>
+              {row.detail}
+            </span>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function describe(frame: ReceivedFrame): [string, string] {
+  const data = frame.data as Record<string, unknown>;
+  if (frame.event) return [frame.event, JSON.stringify(data)];
+  const { type, ...rest } = data;
+  return [String(type ?? 'data'), JSON.stringify(rest)];
+}
