@@ -18,7 +18,7 @@ export function FormFooter({ error, pending, label, pendingLabel }: { error?: st
   return (
     <>
       {error && (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+        <p role="alert" data-testid="form-error" className="text-sm text-red-600 dark:text-red-400">
           {error}
         </p>
       )}

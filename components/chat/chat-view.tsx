@@ -110,7 +110,7 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
           <MessageView key={message.id} message={message} stopped={message.id === stoppedId} />
         ))}
         {status === 'submitted' && (
-          <p data-testid="thinking" className="animate-pulse text-sm text-zinc-500">
+          <p data-testid="thinking" className="animate-pulse text-sm text-zinc-600 dark:text-zinc-400">
             Waiting for the model…
           </p>
         )}

@@ -50,10 +50,10 @@ export function SessionSidebar() {
               <Link href={`/chat/${session.id}`} aria-current={current ? 'page' : undefined} className="min-w-0 flex-1 truncate px-2 py-1.5">
                 {session.title}
               </Link>
-              <button type="button" onClick={() => void rename(session)} aria-label={`Rename ${session.title}`} className="rounded px-1 text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100">
+              <button type="button" onClick={() => void rename(session)} aria-label={`Rename ${session.title}`} className="rounded px-1 text-zinc-600 dark:text-zinc-400 hover:text-zinc-900 dark:hover:text-zinc-100">
                 ✎
               </button>
-              <button type="button" onClick={() => void remove(session)} aria-label={`Delete ${session.title}`} className="rounded px-1 text-zinc-500 hover:text-red-700">
+              <button type="button" onClick={() => void remove(session)} aria-label={`Delete ${session.title}`} className="rounded px-1 text-zinc-600 dark:text-zinc-400 hover:text-red-700">
                 ✕
               </button>
             </li>

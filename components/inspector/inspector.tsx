@@ -56,10 +56,10 @@ export function Inspector() {
         Time to first token: <strong>{firstToken ? `${firstToken.at.toFixed(0)} ms` : '—'}</strong> · Total:{' '}
         <strong>{done ? `${done.at.toFixed(0)} ms` : '—'}</strong> · Events: <strong>{rows.length}</strong>
       </p>
-      <ol data-testid="timeline" aria-label="Run events" className="max-h-[65vh] overflow-y-auto rounded-lg border border-zinc-200 font-mono text-xs dark:border-zinc-800">
+      <ol data-testid="timeline" aria-label="Run events" tabIndex={0} className="max-h-[65vh] overflow-y-auto rounded-lg border border-zinc-200 font-mono text-xs dark:border-zinc-800">
         {rows.map((row, i) => (
           <li key={i} className="grid grid-cols-[5rem_8rem_1fr] gap-2 border-b border-zinc-100 px-3 py-1 last:border-0 dark:border-zinc-900">
-            <span className="text-right tabular-nums text-zinc-500">{row.at.toFixed(1)} ms</span>
+            <span className="text-right tabular-nums text-zinc-600 dark:text-zinc-400">{row.at.toFixed(1)} ms</span>
             <span data-testid="event-label" className="font-semibold">
               {row.label}
             </span>

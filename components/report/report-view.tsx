@@ -160,7 +160,7 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
           {past.map((item) => (
             <li key={item.id}>
               <button type="button" onClick={() => void open(item.id)} className="w-full truncate rounded-md px-2 py-1 text-left hover:bg-zinc-100 dark:hover:bg-zinc-800">
-                {item.topic} <span className="text-xs text-zinc-500">({item.status})</span>
+                {item.topic} <span className="text-xs text-zinc-600 dark:text-zinc-400">({item.status})</span>
               </button>
             </li>
           ))}

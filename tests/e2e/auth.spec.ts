@@ -1,0 +1,55 @@
+import { expect, test } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+import { startApp, type RunningApp } from '../support/app';
+
+let app: RunningApp;
+test.beforeAll(async () => {
+  app = await startApp({});
+});
+test.afterAll(async () => app?.stop());
+
+test('sign up, sign out, and sign in again through the pages', async ({ page }) => {
+  const email = `person-${randomBytes(4).toString('hex')}@example.com`;
+  await page.goto(`${app.url}/sign-up`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('a long password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/chat$/);
+  await expect(page.getByTestId('signed-in-as')).toHaveText(email);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.goto(`${app.url}/report`);
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Freport$/);
+
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('the wrong password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('form-error')).toHaveText('That email and password do not match an account.');
+
+  await page.getByLabel('Password').fill('a long password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/report$/);
+  await expect(page.getByTestId('signed-in-as')).toHaveText(email);
+});
+
+test('a signed-out visit to any page lands on sign-in', async ({ page }) => {
+  for (const path of ['/', '/chat', '/chat/some-id', '/report', '/inspector', '/keys']) {
+    await page.goto(`${app.url}${path}`);
+    await expect(page).toHaveURL(new RegExp(`/sign-in\\?callbackUrl=${encodeURIComponent(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  }
+});
+
+test('a taken email is refused with a readable message', async ({ page }) => {
+  const email = `twice-${randomBytes(4).toString('hex')}@example.com`;
+  for (const expected of [/\/chat$/, /\/sign-up$/]) {
+    await page.context().clearCookies();
+    await page.goto(`${app.url}/sign-up`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('a long password');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page).toHaveURL(expected);
+  }
+  await expect(page.getByTestId('form-error')).toHaveText('An account with this email already exists');
+});

@@ -1,0 +1,123 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { startApp, type RunningApp } from '../support/app';
+import { ChatPage, signedIn } from './support';
+
+// The report, inspector and API keys pages against the offline model; an accessibility scan and
+// screenshots of every page.
+
+let app: RunningApp;
+test.beforeAll(async () => {
+  app = await startApp({ OFFLINE_TOKEN_DELAY_MS: '20' });
+});
+test.afterAll(async () => app?.stop());
+
+test('the report fills in field by field, is marked validated, and can be reopened', async ({ page, context }) => {
+  await signedIn(app, context);
+  await page.goto(`${app.url}/report`);
+  await page.getByLabel('Topic').fill('Solar power');
+  await page.getByRole('button', { name: 'Write report' }).click();
+
+  const report = page.getByTestId('report');
+  const seen: string[] = [];
+  while ((await report.getAttribute('data-phase')) !== 'complete') {
+    const text = await report.innerText();
+    if ((await report.getAttribute('data-phase')) === 'streaming' && text !== seen.at(-1)) seen.push(text);
+    await page.waitForTimeout(25);
+  }
+  const intermediate = seen.filter((text) => text.includes('Research brief'));
+  expect(intermediate.length, `intermediate states: ${JSON.stringify(seen)}`).toBeGreaterThanOrEqual(2);
+  expect(intermediate.some((text) => !text.includes('Key findings'))).toBe(true);
+
+  await expect(page.getByTestId('report-validated')).toHaveText('✓ Validated');
+  await expect(page.getByTestId('report-title')).toHaveText('Research brief: Solar power');
+  await expect(page.getByTestId('report-findings').locator('li')).toHaveCount(3);
+  await expect(page.getByTestId('report-confidence')).toHaveAttribute('value', '0.54');
+
+  await page.goto(`${app.url}/report`);
+  await expect(page.getByTestId('report-title')).toHaveText('No report yet');
+  await page.getByTestId('past-reports').getByRole('button', { name: /Solar power/ }).click();
+  await expect(page.getByTestId('report-title')).toHaveText('Research brief: Solar power');
+  await expect(page.getByTestId('report-validated')).toBeVisible();
+});
+
+test('the inspector shows the run as a timeline, with time to first token', async ({ page, context }) => {
+  await signedIn(app, context);
+  await page.goto(`${app.url}/inspector`);
+  await page.getByLabel('Prompt').fill('What is the price of a desk lamp?');
+  await page.getByRole('button', { name: 'Run' }).click();
+  const labels = page.getByTestId('timeline').getByTestId('event-label');
+  await expect(labels.last()).toHaveText('done');
+  const all = await labels.allInnerTexts();
+  const order = ['response', 'part_start', 'tool_call', 'tool_result', 'text_delta', 'usage', 'result', 'done'];
+  expect(order.map((label) => all.indexOf(label))).toEqual([...order.map((label) => all.indexOf(label))].sort((a, b) => a - b));
+  expect(order.every((label) => all.includes(label))).toBe(true);
+  await expect(page.getByTestId('inspector-summary')).toHaveText(/Time to first token: \d+ ms · Total: \d+ ms · Events: \d+/);
+});
+
+test('an API key is shown once, works, and stops working when revoked', async ({ page, context }) => {
+  await signedIn(app, context);
+  await page.goto(`${app.url}/keys`);
+  await page.getByLabel('Key name').fill('laptop script');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const key = (await page.getByTestId('new-key-value').innerText()).trim();
+  expect(key).toMatch(/^sk_[\w-]{40}$/);
+  const me = () => fetch(`${app.url}/api/me`, { headers: { authorization: `Bearer ${key}` } });
+  expect((await me()).status).toBe(200);
+
+  await page.reload();
+  await expect(page.getByTestId('new-key')).toHaveCount(0);
+  await expect(page.getByTestId('key-list')).toContainText('laptop script');
+  await expect(page.getByTestId('key-list')).not.toContainText(key);
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Revoke laptop script' }).click();
+  await expect(page.getByTestId('key-list')).not.toContainText('laptop script');
+  expect((await me()).status).toBe(401);
+});
+
+const PAGES = ['/sign-in', '/sign-up', '/chat', '/report', '/inspector', '/keys'];
+
+async function withContent(page: Page, path: string) {
+  await page.goto(`${app.url}${path}`);
+  if (path === '/chat') {
+    const chat = new ChatPage(page);
+    await chat.send('What is the price of a coffee grinder?');
+    await chat.settledReply();
+  } else if (path === '/report') {
+    await page.getByLabel('Topic').fill('Wind farms');
+    await page.getByRole('button', { name: 'Write report' }).click();
+    await expect(page.getByTestId('report-validated')).toBeVisible();
+  } else if (path === '/inspector') {
+    await page.getByLabel('Prompt').fill('What is the price of a desk lamp?');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await expect(page.getByTestId('event-label').last()).toHaveText('done');
+  }
+}
+
+test('no page has serious accessibility violations', async ({ page, context }) => {
+  await signedIn(app, context);
+  for (const path of PAGES) {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await withContent(page, path);
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${path} (${scheme})`).toEqual([]);
+    }
+  }
+});
+
+test('screenshots of every page, light and dark, desktop and phone', async ({ page, context }) => {
+  await signedIn(app, context);
+  for (const [device, size] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]] as const) {
+    await page.setViewportSize(size);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const path of PAGES) {
+        await withContent(page, path);
+        await page.screenshot({ path: `test-results/screenshots/${path.slice(1)}-${device}-${scheme}.png`, fullPage: false });
+      }
+    }
+  }
+});
