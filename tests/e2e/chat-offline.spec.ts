@@ -100,3 +100,38 @@ test('Shift+Enter breaks the line instead of sending', async ({ page, context })
   await expect(chat.composer()).toHaveValue('first line\nsecond line');
   await expect(chat.userMessages()).toHaveCount(0);
 });
+
+test('regenerate answers the last question again in place of the old reply', async ({ page, context }) => {
+  await signedIn(app, context);
+  await page.goto(`${app.url}/chat`);
+  const chat = new ChatPage(page);
+  await chat.send('What is the price of a notebook?');
+  const first = await chat.settledReply();
+  await page.getByRole('button', { name: 'Regenerate the last reply' }).click();
+  await expect(chat.stopButton()).toBeVisible();
+  expect(await chat.settledReply()).toBe(first);
+  await page.reload();
+  await expect(chat.userMessages()).toHaveCount(1);
+  await expect(chat.replies()).toHaveCount(1);
+});
+
+test('the sidebar lists chats newest first, and renames and deletes them', async ({ page, context }) => {
+  await signedIn(app, context);
+  const chat = new ChatPage(page);
+  for (const question of ['First topic', 'Second topic']) {
+    await page.goto(`${app.url}/chat`);
+    await chat.send(question);
+    await chat.settledReply();
+  }
+  const list = page.getByTestId('session-list').getByRole('link');
+  await expect(list).toHaveText(['Second topic', 'First topic']);
+
+  page.once('dialog', (dialog) => void dialog.accept('Renamed topic'));
+  await page.getByRole('button', { name: 'Rename First topic' }).click();
+  await expect(list).toHaveText(['Renamed topic', 'Second topic']);
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Delete Second topic' }).click();
+  await expect(list).toHaveText(['Renamed topic']);
+  await expect(page).toHaveURL(/\/chat$/);
+});
