@@ -12,7 +12,7 @@ RUN npm run build
 
 FROM node:22-slim
 WORKDIR /app
-ENV NODE_ENV=production PORT=8000 HOSTNAME=0.0.0.0 DATA_DIR=/app/.data
+ENV NODE_ENV=production PORT=8000 HOSTNAME=0.0.0.0 DATA_DIR=/app/.data NEXT_TELEMETRY_DISABLED=1
 # The standalone bundle carries its own node_modules, static assets and public files.
 COPY --from=build /app/.next/standalone ./
 # What `scripts/db.mjs deploy` needs beside it: the migrations and the WebAssembly schema engine.
