@@ -2,6 +2,7 @@
 # any pending migrations (SQLite in /app/.data by default, or the PostgreSQL in DATABASE_URL).
 FROM node:22-slim AS build
 WORKDIR /app
+ENV NEXT_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
 COPY lib/db/url.mjs ./lib/db/url.mjs
