@@ -58,3 +58,17 @@ test('a report that fails the schema shows its issues', async ({ page, context }
   await expect(invalid).toContainText('Too big: expected number to be <=1');
   await expect(page.getByTestId('report-validated')).toHaveCount(0);
 });
+
+test('replies render markdown, and raw HTML from the model never reaches the page', async ({ page, context }) => {
+  await signedIn(app, context);
+  await page.goto(`${app.url}/chat`);
+  const chat = new ChatPage(page);
+  await chat.send('Try **bold** <b id="injected">raw</b> <img id="pixel" src="x" onerror="document.title=1"> [link](javascript:alert(1))');
+  await chat.settledReply();
+  const reply = chat.lastReply();
+  await expect(reply.locator('strong')).toHaveText('bold');
+  await expect(page.locator('#injected')).toHaveCount(0);
+  await expect(page.locator('#pixel')).toHaveCount(0);
+  await expect(reply.getByRole('link', { name: 'link' })).not.toHaveAttribute('href', /javascript:/);
+  expect(await page.title()).not.toBe('1');
+});
