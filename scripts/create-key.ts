@@ -2,9 +2,14 @@
 // its generated password), then creates and prints an API key.
 //   npm run create-key -- you@example.com
 import { randomBytes } from 'node:crypto';
-import { forOwner } from '../lib/db/owned';
-import { createUser, normaliseEmail } from '../lib/db/users';
-import { db } from '../lib/db/client';
+import nextEnv from '@next/env';
+
+// The same .env files `next dev` reads, before the database module reads its settings.
+nextEnv.loadEnvConfig(process.cwd(), true, { info: () => {}, error: console.error });
+
+const { forOwner } = await import('../lib/db/owned');
+const { createUser, normaliseEmail } = await import('../lib/db/users');
+const { db } = await import('../lib/db/client');
 
 const email = process.argv[2];
 if (!email || !email.includes('@')) {

@@ -18,6 +18,14 @@ import { databaseUrl, isPostgres, sqliteFile } from '../lib/db/url.mjs';
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const require = createRequire(import.meta.url);
 
+// The same .env files `next dev` reads, so migrations go to the database the app will use.
+// (The container image has no @next/env beside this script, and takes its settings from the environment.)
+try {
+  require('@next/env').loadEnvConfig(root, process.env.NODE_ENV !== 'production', { info: () => {}, error: console.error });
+} catch {
+  // not installed here
+}
+
 const PROVIDERS = {
   sqlite: { dir: 'prisma/sqlite', prismaProvider: 'sqlite', output: '../../lib/generated/sqlite' },
   postgresql: { dir: 'prisma/postgresql', prismaProvider: 'postgresql', output: '../../lib/generated/postgresql' },

@@ -37,7 +37,8 @@ export async function startApp(env: Record<string, string>, database: Database =
     DATA_DIR: dataDir,
     AUTH_SECRET: randomBytes(32).toString('hex'),
     OFFLINE_TOKEN_DELAY_MS: '0',
-    ...(pgDatabase ? { DATABASE_URL: pgDatabase.url } : {}),
+    // Always explicit, so a developer's .env never points a test at their own database.
+    DATABASE_URL: pgDatabase?.url ?? `file:${join(dataDir, 'streamwright.db')}`,
     ...env,
   };
 
