@@ -26,7 +26,6 @@ export interface TurnRequest {
 }
 
 export interface Turn {
-  sessionId: string;
   /** The stored reply's id; the UI stream uses it as the message id. */
   replyId: string;
   /** The run as the client sees it: its parts stop coming (but the run goes on) if the client leaves. */
@@ -56,12 +55,18 @@ export async function openTurn(request: TurnRequest): Promise<OpenedTurn> {
     };
   }
 
+  // Frees the session for the next turn: when this one ends, or if it cannot start.
+  const release = async () => {
+    activeTurns.delete(sessionId);
+    await owner.sessions.releaseTurn(sessionId, turnId);
+  };
+
   try {
     if (text === undefined) await owner.messages.dropLastReply(sessionId);
     const history = toUiMessages(await owner.messages.list(sessionId));
     const userMessage: UIMessage | undefined = text === undefined ? undefined : { id: newMessageId(), role: 'user', parts: [{ type: 'text', text }] };
     if (!userMessage && history.at(-1)?.role !== 'user') {
-      await owner.sessions.releaseTurn(sessionId, turnId);
+      await release();
       return { ok: false, response: errorResponse('invalid_parameter', 'There is no question to answer again', 'trigger') };
     }
     const replyId = newMessageId();
@@ -81,14 +86,9 @@ export async function openTurn(request: TurnRequest): Promise<OpenedTurn> {
       abortSignal: controller.signal,
       onUsage: (usage) => void recordTokenUsage(userId, request.endpoint, label, usage),
     });
-    const release = async () => {
-      activeTurns.delete(sessionId);
-      await owner.sessions.releaseTurn(sessionId, turnId);
-    };
-    return { ok: true, turn: { sessionId, replyId, run: { ...run, parts: driveToEnd(run, userId, sessionId, replyId, release) } } };
+    return { ok: true, turn: { replyId, run: { ...run, parts: driveToEnd(run, userId, sessionId, replyId, release) } } };
   } catch (error) {
-    activeTurns.delete(sessionId);
-    await owner.sessions.releaseTurn(sessionId, turnId);
+    await release();
     throw error;
   }
 }

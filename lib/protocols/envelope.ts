@@ -52,8 +52,8 @@ export function envelopeStream(run: Run, createView: ViewFactory, stop: () => vo
         if (Date.now() - lastWrite >= KEEP_ALIVE_MS) write(KEEP_ALIVE);
       }, KEEP_ALIVE_MS);
 
-      const view = createView((frame) => write(encodeFrame(frame)));
-      void drive(run, view, (frame) => write(encodeFrame(frame))).finally(() => {
+      const emit: Emit = (frame) => write(encodeFrame(frame));
+      void drive(run, createView(emit), emit).finally(() => {
         clearInterval(keepAlive);
         if (open) {
           open = false;
