@@ -1,6 +1,6 @@
 import type { LanguageModelUsage } from 'ai';
 import { budgetExceeded, describeModelFailure, timedOut, type Failure } from './failure';
-import type { RunPart } from './run';
+import { readParts, type Run, type RunPart } from './run';
 
 // How a run ended, read from its stream parts. Every protocol adapter and the chat store decide
 // the ending the same way, from this one tracker.
@@ -9,14 +9,33 @@ export type Outcome =
   /** The model finished; `failure` is set when the budget cut it short. */
   | { kind: 'finished'; usage: LanguageModelUsage; finalText: string; failure?: Failure }
   /** Aborted on purpose: stop pressed, or the client left a stateless stream. */
-  | { kind: 'aborted'; reason: string }
-  | { kind: 'failed'; failure: Failure; cause?: unknown };
+  | { kind: 'aborted'; reason: string; usage?: LanguageModelUsage }
+  /** `usage` counts the steps that completed before the failure, when any did. */
+  | { kind: 'failed'; failure: Failure; cause?: unknown; usage?: LanguageModelUsage };
+
+/**
+ * Reads a run to its end, handing each part to `onPart`, and says how it ended. An error thrown
+ * while reading (the provider's connection dropped) or by `onPart` ends the run as failed.
+ */
+export async function followRun(run: Run, onPart: (part: RunPart) => void | Promise<void>): Promise<Outcome> {
+  const tracker = new OutcomeTracker(run.budget);
+  try {
+    for await (const part of readParts(run.parts)) {
+      tracker.observe(part);
+      await onPart(part);
+    }
+  } catch (error) {
+    tracker.fail(error);
+  }
+  return tracker.outcome();
+}
 
 export class OutcomeTracker {
   private failure?: { failure: Failure; cause: unknown };
   private abortReason?: string;
   private finish?: Extract<RunPart, { type: 'finish' }>;
   private stepText = '';
+  private completedSteps: LanguageModelUsage[] = [];
 
   constructor(private readonly budget: number) {}
 
@@ -27,6 +46,9 @@ export class OutcomeTracker {
         break;
       case 'text-delta':
         this.stepText += part.text;
+        break;
+      case 'finish-step':
+        this.completedSteps.push(part.usage);
         break;
       case 'error':
         this.fail(part.error);
@@ -46,14 +68,15 @@ export class OutcomeTracker {
   }
 
   outcome(): Outcome {
-    if (this.failure) return { kind: 'failed', ...this.failure };
+    const usage = this.usageSoFar();
+    if (this.failure) return { kind: 'failed', ...this.failure, ...usage };
     if (this.abortReason !== undefined) {
       // A model that went silent is a failure; any other abort was asked for.
-      if (this.abortReason.startsWith('TimeoutError')) return { kind: 'failed', failure: timedOut(this.abortReason) };
-      return { kind: 'aborted', reason: this.abortReason };
+      if (this.abortReason.startsWith('TimeoutError')) return { kind: 'failed', failure: timedOut(this.abortReason), ...usage };
+      return { kind: 'aborted', reason: this.abortReason, ...usage };
     }
     if (!this.finish) {
-      return { kind: 'failed', failure: { error: 'model_error', detail: 'The model stream ended without finishing' } };
+      return { kind: 'failed', failure: { error: 'model_error', detail: 'The model stream ended without finishing' }, ...usage };
     }
     const { finishReason, totalUsage } = this.finish;
     const spent = totalUsage.outputTokens ?? 0;
@@ -63,6 +86,22 @@ export class OutcomeTracker {
       usage: totalUsage,
       finalText: this.stepText,
       ...(cut ? { failure: budgetExceeded(this.budget) } : {}),
+    };
+  }
+
+  /** What the completed steps spent, as `{ usage }`, or nothing when no step completed. */
+  private usageSoFar(): { usage?: LanguageModelUsage } {
+    if (this.completedSteps.length === 0) return {};
+    const sum = (pick: (usage: LanguageModelUsage) => number | undefined) => {
+      const counts = this.completedSteps.map(pick);
+      return counts.some((count) => count === undefined) ? undefined : counts.reduce<number>((a, b) => a + (b ?? 0), 0);
+    };
+    return {
+      usage: {
+        inputTokens: sum((u) => u.inputTokens),
+        outputTokens: sum((u) => u.outputTokens),
+        totalTokens: sum((u) => u.totalTokens),
+      } as LanguageModelUsage,
     };
   }
 }

@@ -9,6 +9,7 @@ import {
   type ToolSet,
 } from 'ai';
 import { env } from '../env';
+import { appDataMessage, type AppData } from './app-data';
 import { log } from '../log';
 import { currentModel } from './model';
 import { ResearchReport } from './report';
@@ -29,6 +30,10 @@ export interface RunRequest {
   abortSignal: AbortSignal;
   /** Told what the run spent when it ends, whether it finished or was stopped. */
   onUsage?: (usage: LanguageModelUsage) => void;
+  /** Tools the client runs itself (AG-UI frontend tools): offered to the model, never run here. */
+  clientTools?: ToolSet;
+  /** What an embedding application shares with the model, given to it as data. */
+  appData?: AppData;
 }
 
 export type RunPart = TextStreamPart<ToolSet>;
@@ -55,10 +60,11 @@ const INSTRUCTIONS: Record<RunKind, string> = {
 export function startRun(request: RunRequest): Run {
   const { model, label } = currentModel();
   const budget = request.maxOutputTokens;
+  const shared = request.appData && appDataMessage(request.appData);
   const common = {
     model,
     instructions: INSTRUCTIONS[request.kind],
-    prompt: request.prompt,
+    prompt: shared ? [shared, ...asMessages(request.prompt)] : request.prompt,
     maxOutputTokens: budget,
     abortSignal: request.abortSignal,
     // A provider that goes silent is abandoned instead of holding the connection forever.
@@ -73,7 +79,8 @@ export function startRun(request: RunRequest): Run {
       ? streamText({ ...common, output: Output.object({ schema: ResearchReport, name: 'research_report' }) })
       : streamText({
           ...common,
-          tools,
+          // A client tool has no `execute`: a call to one ends the run, and the client answers it.
+          tools: { ...request.clientTools, ...tools },
           stopWhen: [isStepCount(env.MAX_STEPS), budgetSpent(budget)],
           // The budget is for the whole run: each step may only spend what is left of it.
           prepareStep: ({ steps }) => ({ maxOutputTokens: Math.max(1, budget - outputTokens(steps)) }),
@@ -90,6 +97,10 @@ export async function* readParts(parts: ReadableStream<RunPart>): AsyncGenerator
   } finally {
     reader.releaseLock();
   }
+}
+
+function asMessages(prompt: string | ModelMessage[]): ModelMessage[] {
+  return typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : prompt;
 }
 
 function sumUsage(steps: ReadonlyArray<StepResult<ToolSet>>): LanguageModelUsage {

@@ -1,28 +1,45 @@
 import { randomUUID } from 'node:crypto';
-import { convertToModelMessages, createIdGenerator, type UIMessage } from 'ai';
+import { convertToModelMessages, type ToolSet, type UIMessage } from 'ai';
+import type { AppData } from '../ai/app-data';
 import { currentModel } from '../ai/model';
-import { OutcomeTracker } from '../ai/outcome';
-import { readParts, startRun, type Run, type RunPart } from '../ai/run';
+import { followRun, type Outcome } from '../ai/outcome';
+import { startRun, type Run, type RunPart } from '../ai/run';
 import { tools } from '../ai/tools';
 import { countsOf, forOwner, recordTokenUsage, type MessageStatus, type StoredMessage } from '../db/owned';
 import { errorResponse } from '../http/errors';
 import { log } from '../log';
 import { ReplyRecorder } from './recorder';
 import { titleFrom } from './title';
+import { newMessageId } from './ui-messages';
 
 // One chat turn: the user's message and the model's reply, stored so nothing is lost. The server
 // reads the run to its end whatever the client does: a client that leaves only stops receiving,
 // the reply is still stored complete; the stop endpoint aborts the model and the partial reply is
 // stored as stopped; a failure stores what arrived as failed, with its kind.
 
+export type TurnInput =
+  /** The user's new message. */
+  | { kind: 'message'; text: string }
+  /** Answer the last user message again, in place of the reply it had. */
+  | { kind: 'regenerate' }
+  /**
+   * A client that keeps its own copy of the thread (AG-UI): `merge` says what it adds to the
+   * stored history, or answers the error that stops the turn.
+   */
+  | { kind: 'merge'; title: string; merge: (stored: UIMessage[]) => Merge };
+
+export type Merge = { ok: true; added: UIMessage[]; updated: UIMessage[] } | { ok: false; response: Response };
+
 export interface TurnRequest {
   userId: string;
   sessionId: string;
-  /** The user's new message; absent to answer the last one again (regenerate). */
-  text?: string;
+  input: TurnInput;
   /** Which endpoint started it, for the usage record. */
   endpoint: string;
   maxOutputTokens: number;
+  /** Tools the client runs itself, and data its application shares (AG-UI). */
+  clientTools?: ToolSet;
+  appData?: AppData;
 }
 
 export interface Turn {
@@ -34,7 +51,6 @@ export interface Turn {
 
 export type OpenedTurn = { ok: true; turn: Turn } | { ok: false; response: Response };
 
-const newMessageId = createIdGenerator({ prefix: 'msg', size: 16 });
 
 // Turns streaming in this process, by session, so the stop endpoint can abort them. Kept on
 // globalThis so every route bundle shares one registry.
@@ -42,9 +58,10 @@ const registry = globalThis as unknown as { streamwrightTurns?: Map<string, Abor
 const activeTurns = (registry.streamwrightTurns ??= new Map());
 
 export async function openTurn(request: TurnRequest): Promise<OpenedTurn> {
-  const { userId, sessionId, text } = request;
+  const { userId, sessionId, input } = request;
   const owner = forOwner(userId);
-  if (!(await owner.sessions.ensure(sessionId, titleFrom(text ?? '')))) {
+  const title = input.kind === 'message' ? input.text : input.kind === 'merge' ? input.title : '';
+  if (!(await owner.sessions.ensure(sessionId, titleFrom(title)))) {
     return { ok: false, response: errorResponse('not_found', 'No such chat session') };
   }
   const turnId = randomUUID();
@@ -60,36 +77,54 @@ export async function openTurn(request: TurnRequest): Promise<OpenedTurn> {
     activeTurns.delete(sessionId);
     await owner.sessions.releaseTurn(sessionId, turnId);
   };
+  const refuse = async (response: Response): Promise<OpenedTurn> => {
+    await release();
+    return { ok: false, response };
+  };
 
   try {
-    if (text === undefined) await owner.messages.dropLastReply(sessionId);
+    if (input.kind === 'regenerate') await owner.messages.dropLastReply(sessionId);
     const history = toUiMessages(await owner.messages.list(sessionId));
-    const userMessage: UIMessage | undefined = text === undefined ? undefined : { id: newMessageId(), role: 'user', parts: [{ type: 'text', text }] };
-    if (!userMessage && history.at(-1)?.role !== 'user') {
-      await release();
-      return { ok: false, response: errorResponse('invalid_parameter', 'There is no question to answer again', 'trigger') };
+    const change = newMessages(input, history);
+    if (!change.ok) return await refuse(change.response);
+    const changed = new Map(change.updated.map((message) => [message.id, message]));
+    const conversation = [...history.map((message) => changed.get(message.id) ?? message), ...change.added];
+    if (input.kind === 'regenerate' && conversation.at(-1)?.role !== 'user') {
+      return await refuse(errorResponse('invalid_parameter', 'There is no question to answer again', 'trigger'));
     }
+
     const replyId = newMessageId();
     const { label } = currentModel();
-    await owner.messages.startTurn(sessionId, { user: userMessage && { id: userMessage.id, parts: userMessage.parts }, replyId, model: label });
+    await owner.messages.startTurn(sessionId, { added: change.added, updated: change.updated, replyId, model: label });
 
     const controller = new AbortController();
     activeTurns.set(sessionId, controller);
-    const prompt = await convertToModelMessages(userMessage ? [...history, userMessage] : history, {
-      tools,
-      ignoreIncompleteToolCalls: true,
-    });
+    const prompt = await convertToModelMessages(conversation, { tools, ignoreIncompleteToolCalls: true });
     const run = startRun({
       kind: 'answer',
       prompt,
       maxOutputTokens: request.maxOutputTokens,
       abortSignal: controller.signal,
       onUsage: (usage) => void recordTokenUsage(userId, request.endpoint, label, usage),
+      clientTools: request.clientTools,
+      appData: request.appData,
     });
     return { ok: true, turn: { replyId, run: { ...run, parts: driveToEnd(run, userId, sessionId, replyId, release) } } };
   } catch (error) {
     await release();
     throw error;
+  }
+}
+
+/** What the turn's input adds to the stored history, and which stored messages it changes. */
+function newMessages(input: TurnInput, history: UIMessage[]): Merge {
+  switch (input.kind) {
+    case 'message':
+      return { ok: true, added: [{ id: newMessageId(), role: 'user', parts: [{ type: 'text', text: input.text }] }], updated: [] };
+    case 'regenerate':
+      return { ok: true, added: [], updated: [] };
+    case 'merge':
+      return input.merge(history);
   }
 }
 
@@ -129,18 +164,11 @@ function driveToEnd(run: Run, userId: string, sessionId: string, replyId: string
 
   void (async () => {
     const recorder = new ReplyRecorder();
-    const tracker = new OutcomeTracker(run.budget);
+    const outcome = await followRun(run, (part) => {
+      recorder.add(part);
+      forward(part);
+    });
     try {
-      for await (const part of readParts(run.parts)) {
-        recorder.add(part);
-        tracker.observe(part);
-        forward(part);
-      }
-    } catch (error) {
-      tracker.fail(error);
-    }
-    try {
-      const outcome = tracker.outcome();
       const { status, errorKind } = storedStatus(outcome);
       await forOwner(userId).messages.finishReply(sessionId, replyId, {
         parts: recorder.finish(),
@@ -163,7 +191,7 @@ function driveToEnd(run: Run, userId: string, sessionId: string, replyId: string
   return stream;
 }
 
-function storedStatus(outcome: ReturnType<OutcomeTracker['outcome']>): { status: MessageStatus; errorKind?: string } {
+function storedStatus(outcome: Outcome): { status: MessageStatus; errorKind?: string } {
   switch (outcome.kind) {
     case 'finished':
       return outcome.failure ? { status: 'failed', errorKind: outcome.failure.error } : { status: 'complete' };

@@ -1,5 +1,9 @@
+import { createIdGenerator } from 'ai';
 import type { StoredMessage } from '../db/owned';
 import type { ChatMessage } from '../protocols/ui-stream';
+
+/** The id of a new stored message. */
+export const newMessageId = createIdGenerator({ prefix: 'msg', size: 16 });
 
 /** Stored messages as `useChat` holds them, so a reloaded chat renders as it did live. */
 export function toChatMessages(stored: StoredMessage[]): ChatMessage[] {

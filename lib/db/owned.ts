@@ -123,10 +123,14 @@ export function forOwner(userId: string) {
       },
 
       /**
-       * Stores the user's message (none when regenerating) and an empty assistant reply marked
-       * streaming, in order.
+       * Stores a turn's start in one transaction: the messages it adds (the user's message, or
+       * what a client brought with it), the stored messages it changes (a client tool's result
+       * filled in), and an empty reply marked streaming, last.
        */
-      async startTurn(sessionId: string, turn: { user?: { id: string; parts: unknown[] }; replyId: string; model: string }) {
+      async startTurn(
+        sessionId: string,
+        turn: { added: { id: string; role: string; parts: unknown[] }[]; updated: { id: string; parts: unknown[] }[]; replyId: string; model: string },
+      ) {
         await client.$transaction(async (tx) => {
           const last = await tx.message.findFirst({
             where: { sessionId, session: { userId } },
@@ -134,9 +138,12 @@ export function forOwner(userId: string) {
             select: { position: true },
           });
           let position = (last?.position ?? -1) + 1;
-          if (turn.user) {
+          for (const message of turn.updated) {
+            await tx.message.updateMany({ where: { id: message.id, sessionId, session: { userId } }, data: { parts: message.parts as object[] } });
+          }
+          for (const message of turn.added) {
             await tx.message.create({
-              data: { id: turn.user.id, sessionId, position: position++, role: 'user', parts: turn.user.parts as object[], status: 'complete' },
+              data: { id: message.id, sessionId, position: position++, role: message.role, parts: message.parts as object[], status: 'complete' },
             });
           }
           await tx.message.create({

@@ -8,8 +8,12 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
 
-export async function readInput<T>(request: Request, schema: z.ZodType<T>): Promise<Parsed<T>> {
-  const raw = request.method === 'GET' ? queryFields(request) : await bodyFields(request);
+export async function readInput<T>(
+  request: Request,
+  schema: z.ZodType<T>,
+  { maxBytes = MAX_BODY_BYTES }: { maxBytes?: number } = {},
+): Promise<Parsed<T>> {
+  const raw = request.method === 'GET' ? queryFields(request) : await bodyFields(request, maxBytes);
   if (!raw.ok) return raw;
   const parsed = schema.safeParse(raw.data);
   if (parsed.success) return { ok: true, data: parsed.data };
@@ -25,14 +29,14 @@ function queryFields(request: Request): Parsed<Record<string, string>> {
   return { ok: true, data: fields };
 }
 
-async function bodyFields(request: Request): Promise<Parsed<unknown>> {
+async function bodyFields(request: Request, maxBytes: number): Promise<Parsed<unknown>> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
     return fail(errorResponse('unsupported_media_type', 'Send a JSON body with content-type: application/json'));
   }
-  const text = await readCapped(request, MAX_BODY_BYTES);
+  const text = await readCapped(request, maxBytes);
   if (text === undefined) {
-    return fail(errorResponse('payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`));
+    return fail(errorResponse('payload_too_large', `The body is larger than ${maxBytes} bytes`));
   }
   let body: unknown;
   try {

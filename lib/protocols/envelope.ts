@@ -1,9 +1,9 @@
 import type { LanguageModelUsage } from 'ai';
 import { INTERNAL_FAILURE, type Failure } from '../ai/failure';
-import { OutcomeTracker } from '../ai/outcome';
-import { readParts, type Run, type RunPart } from '../ai/run';
+import { followRun } from '../ai/outcome';
+import type { Run, RunPart } from '../ai/run';
 import { log } from '../log';
-import { encodeFrame, KEEP_ALIVE, type Frame } from './sse';
+import { sseStream, type Frame } from './sse';
 
 // The guide's SSE envelope. One driver reads the run's stream parts and decides how the stream
 // ends; a view per endpoint decides which frames the parts become. Every stream ends with
@@ -29,59 +29,18 @@ export interface View {
 
 export type ViewFactory = (emit: Emit) => View;
 
-const KEEP_ALIVE_MS = 15_000;
-
 /**
  * Streams a run as SSE bytes. `stop` is called when the client cancels the body, so the model
  * call ends even if the request's own signal never fires.
  */
 export function envelopeStream(run: Run, createView: ViewFactory, stop: () => void): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let open = true;
-  let keepAlive: ReturnType<typeof setInterval> | undefined;
-
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      let lastWrite = Date.now();
-      const write = (text: string) => {
-        if (!open) return;
-        controller.enqueue(encoder.encode(text));
-        lastWrite = Date.now();
-      };
-      keepAlive = setInterval(() => {
-        if (Date.now() - lastWrite >= KEEP_ALIVE_MS) write(KEEP_ALIVE);
-      }, KEEP_ALIVE_MS);
-
-      const emit: Emit = (frame) => write(encodeFrame(frame));
-      void drive(run, createView(emit), emit).finally(() => {
-        clearInterval(keepAlive);
-        if (open) {
-          open = false;
-          controller.close();
-        }
-      });
-    },
-    cancel() {
-      open = false;
-      clearInterval(keepAlive);
-      stop();
-    },
-  });
+  return sseStream((emit) => drive(run, createView(emit), emit), stop);
 }
 
 async function drive(run: Run, view: View, emit: Emit): Promise<void> {
-  const tracker = new OutcomeTracker(run.budget);
   let failure: Failure | undefined;
   try {
-    for await (const part of readParts(run.parts)) {
-      tracker.observe(part);
-      await view.onPart(part);
-    }
-  } catch (error) {
-    tracker.fail(error); // the stream itself broke, e.g. the provider's connection dropped
-  }
-  try {
-    const outcome = tracker.outcome();
+    const outcome = await followRun(run, (part) => view.onPart(part));
     if (outcome.kind === 'failed') {
       failure = outcome.failure;
       // Internal errors reach the client as a fixed sentence; the log keeps the real one.

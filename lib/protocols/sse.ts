@@ -14,6 +14,46 @@ export function encodeFrame({ event, data }: Frame): string {
 /** A comment line: ignored by every SSE parser, keeps idle proxies from closing the stream. */
 export const KEEP_ALIVE = ': keep-alive\n\n';
 
+const KEEP_ALIVE_MS = 15_000;
+
+/**
+ * SSE bytes for the client: `produce` writes frames until it resolves, then the body closes. A
+ * keep-alive comment goes out after 15 s of quiet. `onCancel` runs when the client cancels the
+ * body; writes after that are dropped.
+ */
+export function sseStream(produce: (write: (frame: Frame) => void) => Promise<void>, onCancel: () => void = () => {}): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let open = true;
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      let lastWrite = Date.now();
+      const write = (text: string) => {
+        if (!open) return;
+        controller.enqueue(encoder.encode(text));
+        lastWrite = Date.now();
+      };
+      keepAlive = setInterval(() => {
+        if (Date.now() - lastWrite >= KEEP_ALIVE_MS) write(KEEP_ALIVE);
+      }, KEEP_ALIVE_MS);
+
+      void produce((frame) => write(encodeFrame(frame))).finally(() => {
+        clearInterval(keepAlive);
+        if (open) {
+          open = false;
+          controller.close();
+        }
+      });
+    },
+    cancel() {
+      open = false;
+      clearInterval(keepAlive);
+      onCancel();
+    },
+  });
+}
+
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache, no-transform',

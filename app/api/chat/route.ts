@@ -15,7 +15,7 @@ export async function POST(request: Request) {
   const input = await readInput(request, ChatInput);
   if (!input.ok) return input.response;
   const { session_id, message, max_tokens } = input.data;
-  const opened = await openTurn({ userId: auth.user.id, sessionId: session_id, text: message, endpoint: 'chat', maxOutputTokens: max_tokens });
+  const opened = await openTurn({ userId: auth.user.id, sessionId: session_id, input: { kind: 'message', text: message }, endpoint: 'chat', maxOutputTokens: max_tokens });
   if (!opened.ok) return opened.response;
   return envelopeResponse(opened.turn.run, textView, { headers: { 'x-session-id': session_id } });
 }

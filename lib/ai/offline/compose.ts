@@ -1,10 +1,12 @@
 import type { LanguageModelV4CallOptions, LanguageModelV4Message } from '@ai-sdk/provider';
+import { readAppData } from '../app-data';
 import { productMentionedIn } from '../catalogue';
 import type { ResearchReport } from '../report';
 
 // What the offline model says, decided from the prompt alone, so the same request always gets the
 // same reply. It plays the three roles a real model plays here: answer in prose, fill in the
-// report schema, and call `lookup_price` then answer from its result.
+// report schema, and call a tool (`lookup_price`, or a tool the client offers when the question
+// names it) then answer from its result.
 
 export type Script =
   | { kind: 'text'; text: string }
@@ -20,12 +22,14 @@ export function compose(options: LanguageModelV4CallOptions): Script {
   if (options.responseFormat?.type === 'json') {
     return { kind: 'text', text: JSON.stringify(composeReport(question)) };
   }
-  const offersPriceTool = options.tools?.some((t) => t.name === 'lookup_price') ?? false;
-  if (offersPriceTool && asksForPrice(question)) {
+  const offered = options.tools?.flatMap((t) => (t.type === 'function' ? [t] : [])) ?? [];
+  const named = offered.find((t) => t.name !== 'lookup_price' && question.includes(t.name));
+  if (named) return { kind: 'tool-call', toolName: named.name, input: JSON.stringify(sampleInput(named.inputSchema, question)) };
+  if (offered.some((t) => t.name === 'lookup_price') && asksForPrice(question)) {
     const product = productMentionedIn(question)?.product ?? guessProductName(question);
     return { kind: 'tool-call', toolName: 'lookup_price', input: JSON.stringify({ product }) };
   }
-  return { kind: 'text', text: composeAnswer(question, earlierQuestions(options.prompt)) };
+  return { kind: 'text', text: composeAnswer(question, earlierQuestions(options.prompt), sharedContext(options.prompt)) };
 }
 
 export function composeReport(topic: string): ResearchReport {
@@ -41,29 +45,34 @@ export function composeReport(topic: string): ResearchReport {
   };
 }
 
-function composeAnswer(question: string, earlier: string[]): string {
+function composeAnswer(question: string, earlier: string[], context: string[]): string {
   const opening = /^\s*(hello|hi|hey|good (morning|afternoon|evening))\b/i.test(question)
     ? "Hello! I'm Streamwright's built-in offline model."
     : `Here is a short reply about “${shorten(question, 80)}” from Streamwright's built-in offline model.`;
   const memory = earlier.length
     ? ` Earlier in this conversation you asked: “${shorten(earlier.at(-1) ?? '', 60)}”.`
     : '';
+  const shared = context.length ? ` Your app shared: ${context.map((item) => `“${shorten(item, 60)}”`).join(', ')}.` : '';
   const [first, second] = pick(REMARKS, hash(question), 2);
-  return `${opening}${memory} ${first} ${second} ${SIGN_OFF}`;
+  return `${opening}${memory}${shared} ${first} ${second} ${SIGN_OFF}`;
 }
 
 function answerFromToolResults(message: Extract<LanguageModelV4Message, { role: 'tool' }>): string {
   const answers = message.content.flatMap((part) => {
     if (part.type !== 'tool-result') return [];
     const output = part.output;
-    if (output.type === 'json' && isPrice(output.value)) {
-      const { product, price, currency } = output.value;
-      return [`According to the catalogue, the ${product} costs ${price.toFixed(2)} ${currency}.`];
+    const value = 'value' in output ? output.value : undefined;
+    if (part.toolName !== 'lookup_price') {
+      return [`The ${part.toolName} tool answered: ${shorten(typeof value === 'string' ? value : JSON.stringify(value) ?? 'nothing', 200)}.`];
     }
-    const reason = 'value' in output && typeof output.value === 'string' ? output.value : 'no result';
+    if (output.type === 'json' && isPrice(value)) {
+      return [`According to the catalogue, the ${value.product} costs ${value.price.toFixed(2)} ${value.currency}.`];
+    }
+    const reason = typeof value === 'string' ? value : 'no result';
     return [`I could not find that price: ${reason.replace(/^Error:\s*/, '')}.`];
   });
-  return `${answers.join(' ')} (Answered by Streamwright's offline model from the lookup_price tool.)`;
+  const tools = [...new Set(message.content.flatMap((part) => (part.type === 'tool-result' ? [part.toolName] : [])))];
+  return `${answers.join(' ')} (Answered by Streamwright's offline model from the ${tools.join(' and ')} tool.)`;
 }
 
 const asksForPrice = (text: string) => /\b(price|prices|cost|costs|how much)\b/i.test(text);
@@ -89,8 +98,26 @@ function lastMessage(prompt: LanguageModelV4Message[], role: 'user') {
 }
 
 function earlierQuestions(prompt: LanguageModelV4Message[]): string[] {
-  const users = prompt.filter((m) => m.role === 'user');
-  return users.slice(0, -1).map(textOf);
+  const users = prompt.filter((m) => m.role === 'user').map(textOf);
+  return users.slice(0, -1).filter((text) => !readAppData(text));
+}
+
+/** The descriptions of the context items an application shared, if it shared any. */
+function sharedContext(prompt: LanguageModelV4Message[]): string[] {
+  for (const message of prompt) {
+    if (message.role !== 'user') continue;
+    const data = readAppData(textOf(message));
+    if (data) return (data.context ?? []).map((item) => item.description);
+  }
+  return [];
+}
+
+/** Arguments that satisfy a simple JSON schema: each required field filled from the question. */
+function sampleInput(schema: unknown, question: string): Record<string, unknown> {
+  const { properties = {}, required = [] } = schema as { properties?: Record<string, { type?: string }>; required?: string[] };
+  const sample = (type: string | undefined): unknown =>
+    type === 'number' || type === 'integer' ? 1 : type === 'boolean' ? true : type === 'array' ? [] : type === 'object' ? {} : shorten(question, 200);
+  return Object.fromEntries(required.map((name) => [name, sample(properties[name]?.type)]));
 }
 
 function textOf(message: LanguageModelV4Message | undefined): string {

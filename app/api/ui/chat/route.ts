@@ -11,7 +11,13 @@ export async function POST(request: Request) {
   const input = await readInput(request, UiChatInput);
   if (!input.ok) return input.response;
   const { id, text, max_tokens } = input.data;
-  const opened = await openTurn({ userId: auth.user.id, sessionId: id, text, endpoint: 'ui/chat', maxOutputTokens: max_tokens });
+  const opened = await openTurn({
+    userId: auth.user.id,
+    sessionId: id,
+    input: text === undefined ? { kind: 'regenerate' } : { kind: 'message', text },
+    endpoint: 'ui/chat',
+    maxOutputTokens: max_tokens,
+  });
   if (!opened.ok) return opened.response;
   return uiMessageStreamResponse(opened.turn.run, { messageId: opened.turn.replyId, headers: { 'x-session-id': id } });
 }

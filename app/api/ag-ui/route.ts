@@ -1,0 +1,29 @@
+import { requireUser } from '@/lib/auth/guard';
+import { openTurn } from '@/lib/chat/turns';
+import { readInput } from '@/lib/http/input';
+import { clientToolSet, RunAgentInput, threadTitle, threadUpdate } from '@/lib/protocols/ag-ui/input';
+import { agUiResponse } from '@/lib/protocols/ag-ui/response';
+
+/**
+ * AG-UI for CopilotKit and other AG-UI clients: a `RunAgentInput`, answered by the run's events.
+ * The thread is a stored chat session, so it also shows in the chat pages.
+ */
+export async function POST(request: Request) {
+  const auth = await requireUser(request);
+  if (!auth.ok) return auth.response;
+  const input = await readInput(request, RunAgentInput, { maxBytes: 1024 * 1024 });
+  if (!input.ok) return input.response;
+  const { threadId, runId, protocolVersion, messages, tools, context, state, maxOutputTokens } = input.data;
+  const opened = await openTurn({
+    userId: auth.user.id,
+    sessionId: threadId,
+    input: { kind: 'merge', title: threadTitle(messages), merge: (stored) => threadUpdate(stored, messages) },
+    endpoint: 'ag-ui',
+    maxOutputTokens,
+    clientTools: clientToolSet(tools),
+    appData: { context, state },
+  });
+  if (!opened.ok) return opened.response;
+  const { replyId, run } = opened.turn;
+  return agUiResponse(run, { threadId, runId, protocolVersion, replyId, state }, { 'x-session-id': threadId });
+}
