@@ -89,7 +89,7 @@ export async function openTurn(request: TurnRequest): Promise<OpenedTurn> {
     if (!change.ok) return await refuse(change.response);
     const changed = new Map(change.updated.map((message) => [message.id, message]));
     const conversation = [...history.map((message) => changed.get(message.id) ?? message), ...change.added];
-    if (input.kind === 'regenerate' && conversation.at(-1)?.role !== 'user') {
+    if (input.kind === 'regenerate' && !awaitsReply(conversation.at(-1))) {
       return await refuse(errorResponse('invalid_parameter', 'There is no question to answer again', 'trigger'));
     }
 
@@ -200,6 +200,13 @@ function storedStatus(outcome: Outcome): { status: MessageStatus; errorKind?: st
     case 'failed':
       return { status: 'failed', errorKind: outcome.failure.error };
   }
+}
+
+/** A user message, or a reply that ended with a client tool's result, is answered next. */
+function awaitsReply(last: UIMessage | undefined): boolean {
+  if (last?.role === 'user') return true;
+  const part = last?.parts.at(-1) as { type: string; state?: string } | undefined;
+  return part !== undefined && part.type.startsWith('tool-') && (part.state === 'output-available' || part.state === 'output-error');
 }
 
 /** Stored messages as the model's history; replies that produced nothing are left out. */

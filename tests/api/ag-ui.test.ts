@@ -300,3 +300,47 @@ describe('AG-UI over the OpenAI Chat Completions wire', () => {
     });
   });
 });
+
+describe('AG-UI over the OpenAI Responses wire', () => {
+  let fake: FakeOpenAI;
+  let app: RunningApp;
+  let user: TestUser;
+
+  before(async () => {
+    fake = await startFakeOpenAI();
+    app = await startApp({ MODEL: 'openai:fake-model', OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'sk-test' });
+    user = await newUser(app);
+  });
+  after(async () => {
+    await app?.stop();
+    await fake?.close();
+  });
+
+  for (const client of CLIENTS) {
+    test(`${client.name}: the model's reasoning streams as REASONING_* before the answer`, async () => {
+      const agent = newAgent(client, app, user.bearer, randomUUID());
+      agent.addMessage({ id: randomUUID(), role: 'user', content: 'Ponder [[think]]' });
+      const run = await conformRun(agent, { runId: 'run-reasoning' });
+      assert.deepEqual(run.types, [
+        'RUN_STARTED',
+        'REASONING_START',
+        'REASONING_MESSAGE_START',
+        'REASONING_MESSAGE_CONTENT',
+        'REASONING_MESSAGE_CONTENT',
+        'REASONING_MESSAGE_CONTENT',
+        'REASONING_MESSAGE_END',
+        'REASONING_END',
+        'TEXT_MESSAGE_START',
+        'TEXT_MESSAGE_CONTENT',
+        'TEXT_MESSAGE_CONTENT',
+        'TEXT_MESSAGE_END',
+        'RUN_FINISHED',
+      ]);
+      assert.equal(ofType(run, 'REASONING_MESSAGE_CONTENT').map((e) => e.delta).join(''), 'Thinking it over.');
+      assert.deepEqual(
+        agent.messages.map((m) => [m.role, m.content]),
+        [['user', 'Ponder [[think]]'], ['reasoning', 'Thinking it over.'], ['assistant', 'Echo: Ponder']],
+      );
+    });
+  }
+});

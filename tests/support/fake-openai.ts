@@ -15,6 +15,7 @@ import type { AddressInfo, Socket } from 'node:net';
  *   [[stream-error]]      stream a few tokens, then an in-stream error object
  *   [[call NAME {json}]]  call tool NAME with those arguments (then echo the tool's result)
  *   [[bad-report]]        with a JSON schema requested: a report whose confidence_score is 1.5
+ *   [[think]]             (Responses only) stream a reasoning summary before the reply
  * Otherwise the reply is "Echo: <the message>", or a fixed report when a JSON schema is asked for.
  * Every reply honours the request's output-token limit and reports usage.
  */
@@ -43,7 +44,7 @@ export const FAKE_REPORT = {
 };
 
 type Reply =
-  | { kind: 'text'; tokens: string[]; pace: number; ending: 'finish' | 'cut' | 'hang' | 'error' }
+  | { kind: 'text'; tokens: string[]; pace: number; ending: 'finish' | 'cut' | 'hang' | 'error'; reasoning?: string[] }
   | { kind: 'tool'; name: string; args: string }
   | { kind: 'status'; status: number };
 
@@ -119,10 +120,11 @@ function plan(ask: Ask, seen: Set<string>): Reply {
   const slow = directive('slow');
   if (slow) return text(Array.from({ length: 200 }, (_, i) => `word${i}`).join(' '), Number(slow[1]) || 40);
   const ending = directive('cut') ? 'cut' : directive('hang') ? 'hang' : directive('stream-error') ? 'error' : 'finish';
-  return text(`Echo: ${plain}`, 0, ending);
+  const reasoning = directive('think') ? ['Thinking', ' it', ' over.'] : undefined;
+  return { ...text(`Echo: ${plain}`, 0, ending), reasoning };
 }
 
-function text(reply: string, pace = 0, ending: 'finish' | 'cut' | 'hang' | 'error' = 'finish'): Reply {
+function text(reply: string, pace = 0, ending: 'finish' | 'cut' | 'hang' | 'error' = 'finish'): Extract<Reply, { kind: 'text' }> {
   return { kind: 'text', tokens: reply.match(/\s*\S+/g) ?? [], pace, ending };
 }
 
@@ -241,17 +243,29 @@ const responsesWire: Wire = {
       return end(res);
     }
 
+    let outputIndex = 0;
+    if (reply.reasoning) {
+      const item = { type: 'reasoning', id: 'rs_1', encrypted_content: null, summary: [] };
+      const summary = { item_id: 'rs_1', output_index: 0, summary_index: 0 };
+      event('response.output_item.added', { output_index: 0, item });
+      event('response.reasoning_summary_part.added', { ...summary, part: { type: 'summary_text', text: '' } });
+      for (const delta of reply.reasoning) event('response.reasoning_summary_text.delta', { ...summary, delta });
+      const text = reply.reasoning.join('');
+      event('response.reasoning_summary_part.done', { ...summary, part: { type: 'summary_text', text } });
+      event('response.output_item.done', { output_index: 0, item: { ...item, summary: [{ type: 'summary_text', text }] } });
+      outputIndex = 1;
+    }
     const message = { type: 'message', id: 'msg_1', role: 'assistant', status: 'in_progress', content: [] };
-    event('response.output_item.added', { output_index: 0, item: message });
+    event('response.output_item.added', { output_index: outputIndex, item: message });
     const sent = await streamTokens(
       res,
       reply,
       limit,
-      (delta) => event('response.output_text.delta', { item_id: 'msg_1', output_index: 0, content_index: 0, delta, logprobs: [] }),
+      (delta) => event('response.output_text.delta', { item_id: 'msg_1', output_index: outputIndex, content_index: 0, delta, logprobs: [] }),
       () => event('error', { code: 'server_error', message: 'The server had an error', param: null, sequence_number: 9 }),
     );
     if (sent === undefined) return;
-    event('response.output_item.done', { output_index: 0, item: { ...message, status: 'completed' } });
+    event('response.output_item.done', { output_index: outputIndex, item: { ...message, status: 'completed' } });
     done(sent, sent < reply.tokens.length);
     end(res);
   },

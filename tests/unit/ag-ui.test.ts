@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { APICallError, type UIMessage } from 'ai';
 import type { Run, RunPart } from '../../lib/ai/run';
-import { threadUpdate, type AgUiMessage } from '../../lib/protocols/ag-ui/input';
-import { agUiResponse } from '../../lib/protocols/ag-ui/response';
+import { threadUpdate } from '../../lib/chat/client-thread';
+import type { AgUiMessage } from '../../lib/http/ag-ui-input';
+import { agUiResponse } from '../../lib/protocols/ag-ui';
 import { parseFrames } from '../support/sse';
 import { streamOf } from '../support/streams';
 

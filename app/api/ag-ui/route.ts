@@ -1,8 +1,9 @@
 import { requireUser } from '@/lib/auth/guard';
 import { openTurn } from '@/lib/chat/turns';
 import { readInput } from '@/lib/http/input';
-import { clientToolSet, RunAgentInput, threadTitle, threadUpdate } from '@/lib/protocols/ag-ui/input';
-import { agUiResponse } from '@/lib/protocols/ag-ui/response';
+import { threadTitle, threadUpdate } from '@/lib/chat/client-thread';
+import { clientToolSet, RunAgentInput } from '@/lib/http/ag-ui-input';
+import { agUiResponse } from '@/lib/protocols/ag-ui';
 
 /**
  * AG-UI for CopilotKit and other AG-UI clients: a `RunAgentInput`, answered by the run's events.

@@ -1,11 +1,13 @@
 import type { LanguageModelUsage } from 'ai';
-import type { FailureCode } from '../../ai/failure';
-import type { Outcome } from '../../ai/outcome';
-import type { RunPart } from '../../ai/run';
+import type { FailureCode } from '../ai/failure';
+import { followRun, type Outcome } from '../ai/outcome';
+import type { Run, RunPart } from '../ai/run';
+import { log } from '../log';
+import { SSE_HEADERS, sseStream } from './sse';
 
-// The run's stream parts as AG-UI events. Every item opened (text message, reasoning, tool call)
-// is closed before the run's last event, whatever ends the run; optional fields are left out,
-// never sent as null.
+// AG-UI: the run's stream parts as AG-UI events. Every item opened (text message, reasoning,
+// tool call) is closed before the run's last event, whatever ends the run; optional fields are
+// left out, never sent as null.
 
 export type AgUiEvent = { type: string; timestamp: number } & Record<string, unknown>;
 
@@ -31,6 +33,23 @@ const ERROR_CODES: Record<FailureCode, string> = {
   validation: 'model',
   internal: 'internal',
 };
+
+/**
+ * A run as AG-UI's SSE binding: one JSON event per `data:` line, frames ended by `\n\n` (the
+ * reference client splits on that alone), first `RUN_STARTED`, last `RUN_FINISHED` or `RUN_ERROR`.
+ */
+export function agUiResponse(run: Run, info: Omit<AgUiRun, 'model'>, headers: Record<string, string> = {}): Response {
+  const body = sseStream(async (write) => {
+    const events = new AgUiEvents({ ...info, model: run.model }, (event) => write({ data: event }));
+    events.start();
+    const outcome = await followRun(run, (part) => events.part(part));
+    if (outcome.kind === 'failed' && outcome.failure.error === 'internal') {
+      log.error('run_failed', { model: run.model, error: outcome.cause });
+    }
+    events.end(outcome);
+  });
+  return new Response(body, { headers: { ...SSE_HEADERS, 'x-streamwright-model': run.model, ...headers } });
+}
 
 export class AgUiEvents {
   private readonly texts = new Map<string, string>();

@@ -1,0 +1,83 @@
+import { jsonSchema, tool, type ToolSet } from 'ai';
+import { z } from 'zod';
+import { tools as serverTools } from '../ai/tools';
+import { SessionId, StreamInput } from './schemas';
+
+// AG-UI's request, `RunAgentInput`: what the route checks before any event. Unknown members are
+// dropped, as the protocol asks; the client's tools become tools the model may call.
+
+const Id = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+
+const ContentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
+export const Content = z.union([z.string(), z.array(ContentPart)], { error: 'must be a string or a list of content parts' });
+
+const ToolCall = z.object({
+  id: Id,
+  function: z.object({ name: z.string(), arguments: z.string() }),
+});
+
+const Message = z.discriminatedUnion(
+  'role',
+  [
+    z.object({ id: Id, role: z.literal('user'), content: Content }),
+    z.object({ id: Id, role: z.literal('assistant'), content: z.string().nullish(), toolCalls: z.array(ToolCall).nullish() }),
+    z.object({ id: Id, role: z.literal('tool'), toolCallId: Id, content: Content, error: z.string().nullish() }),
+    // The server keeps its own instructions, and reasoning and activity are not replayed to the model.
+    z.looseObject({ id: Id, role: z.literal('system') }),
+    z.looseObject({ id: Id, role: z.literal('developer') }),
+    z.looseObject({ id: Id, role: z.literal('reasoning') }),
+    z.looseObject({ id: Id, role: z.literal('activity') }),
+  ],
+  { error: 'must have a role: user, assistant, tool, system, developer, reasoning or activity' },
+);
+
+export type AgUiMessage = z.infer<typeof Message>;
+
+const ClientTool = z.object({
+  name: z
+    .string({ error: 'required' })
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -')
+    .refine((name) => !(name in serverTools), 'is the name of one of the server’s own tools'),
+  description: z.string().max(4000, 'must be at most 4000 characters').default(''),
+  parameters: z.record(z.string(), z.unknown(), { error: 'must be a JSON schema object' }).optional(),
+});
+
+const ContextItem = z.object({ description: z.string(), value: z.string() });
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export const RunAgentInput = z
+  .object({
+    threadId: SessionId,
+    runId: Id,
+    messages: z.array(Message, { error: 'required: the thread’s messages' }).max(2000, 'must hold at most 2000 messages'),
+    tools: z.array(ClientTool).max(100, 'must hold at most 100 tools').default([]),
+    context: z.array(ContextItem).max(100, 'must hold at most 100 items').default([]),
+    state: z.unknown().optional(),
+    forwardedProps: z.unknown().optional(),
+    protocolVersion: z.string().optional(),
+  })
+  .transform((input, ctx) => {
+    // `forwardedProps` is the application's own channel; the budget is the one thing read from it.
+    const budget = StreamInput.shape.max_tokens.safeParse(
+      isObject(input.forwardedProps) ? input.forwardedProps.max_tokens : undefined,
+    );
+    if (!budget.success) {
+      ctx.addIssue({ code: 'custom', path: ['forwardedProps', 'max_tokens'], message: budget.error.issues[0]?.message ?? 'invalid' });
+      return z.NEVER;
+    }
+    return { ...input, state: input.state ?? {}, maxOutputTokens: budget.data };
+  });
+
+export type RunAgentInput = z.output<typeof RunAgentInput>;
+
+/** The client's tools, offered to the model with the client's schemas and no `execute`. */
+export function clientToolSet(clientTools: RunAgentInput['tools']): ToolSet {
+  return Object.fromEntries(
+    clientTools.map((t) => [
+      t.name,
+      tool({ description: t.description, inputSchema: jsonSchema(t.parameters ?? { type: 'object', properties: {} }) }),
+    ]),
+  );
+}
