@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { UIMessage } from 'ai';
+import { tools as serverTools } from '../ai/tools';
 import type { z } from 'zod';
 import type { AgUiMessage, Content } from '../http/ag-ui-input';
 import { errorResponse } from '../http/errors';
 import { MAX_MESSAGE_CHARS } from '../http/schemas';
 import type { Merge } from './turns';
-import { newMessageId } from './ui-messages';
+import { awaitsReply, newMessageId } from './ui-messages';
 
 // An AG-UI client's thread joined to the stored one. The client sends its whole copy of the
 // thread each time; the server's stored thread stays the record, and only what the client added
@@ -20,53 +22,62 @@ export function threadTitle(messages: AgUiMessage[]): string {
 type ToolPart = { type: string; toolCallId?: string; state?: string; output?: unknown; errorText?: string };
 
 /**
- * What the client's messages add to the stored thread: new messages (with ids of the server's),
- * and stored replies whose client-tool calls now have results.
+ * What the client's messages add to the stored thread: user messages not stored yet (known by
+ * an id derived from the thread and the client's id), results of client tool calls still waiting
+ * for one, and, for a thread new to the server, the client's whole history. The conversation
+ * must then await a reply.
  */
-export function threadUpdate(stored: UIMessage[], messages: AgUiMessage[]): Merge {
-  const start = stored.length === 0 ? 0 : messages.findLastIndex((m) => m.role === 'assistant') + 1;
+export function threadUpdate(threadId: string, stored: UIMessage[], messages: AgUiMessage[]): Merge {
+  const fresh = stored.length === 0;
+  const known = new Set(stored.map((message) => message.id));
   const added: UIMessage[] = [];
   const updated = new Map<string, UIMessage>();
-  let answerable = false;
 
-  for (let index = start; index < messages.length; index++) {
-    const message = messages[index]!;
+  for (const [index, message] of messages.entries()) {
     const field = `messages.${index}`;
     switch (message.role) {
       case 'user': {
+        const id = storedUserId(threadId, message.id);
+        if (known.has(id)) break;
         const text = textOf(message.content);
         if (!text.trim() || text.length > MAX_MESSAGE_CHARS) {
           return refuse(`${field}.content`, `must hold 1 to ${MAX_MESSAGE_CHARS} characters of text`);
         }
-        added.push({ id: newMessageId(), role: 'user', parts: [{ type: 'text', text }] });
-        answerable = true;
+        known.add(id);
+        added.push({ id, role: 'user', parts: [{ type: 'text', text }] });
         break;
       }
       case 'assistant': {
+        if (!fresh) break; // the stored replies are the record
         const parts: UIMessage['parts'] = message.content ? [{ type: 'text', text: message.content, state: 'done' }] : [];
         for (const call of message.toolCalls ?? []) {
           parts.push({ type: `tool-${call.function.name}`, toolCallId: call.id, state: 'input-available', input: parseJson(call.function.arguments) } as UIMessage['parts'][number]);
         }
         added.push({ id: newMessageId(), role: 'assistant', parts });
-        answerable = false;
         break;
       }
       case 'tool': {
         const call = findCall(message.toolCallId, added, stored, updated);
-        if (!call) {
-          return refuse(`${field}.toolCallId`, 'no tool call with this id in the thread');
-        }
+        if (!call) return refuse(`${field}.toolCallId`, 'no tool call with this id in the thread');
+        // Only a call to a client tool that still waits takes a result: answered calls, and the
+        // server's own tools, keep theirs.
+        if (call.state !== 'input-available' || Object.hasOwn(serverTools, call.type.slice('tool-'.length))) break;
         if (message.error) Object.assign(call, { state: 'output-error', errorText: message.error });
         else Object.assign(call, { state: 'output-available', output: parseJson(textOf(message.content)) });
-        answerable = true;
         break;
       }
     }
   }
-  if (!answerable) {
-    return refuse('messages', 'must end with a new user message or tool result for the model to answer');
+  const conversation = [...stored.map((message) => updated.get(message.id) ?? message), ...added];
+  if (!awaitsReply(conversation.at(-1))) {
+    return refuse('messages', 'nothing new to answer: end with a new user message or a client tool’s result');
   }
   return { ok: true, added, updated: [...updated.values()] };
+}
+
+/** The stored id of a client's user message: the same client id in the same thread is one message. */
+function storedUserId(threadId: string, clientId: string): string {
+  return `msg-${createHash('sha256').update(`${threadId}\0${clientId}`).digest('base64url').slice(0, 22)}`;
 }
 
 const refuse = (field: string, problem: string): Merge => ({
@@ -74,7 +85,7 @@ const refuse = (field: string, problem: string): Merge => ({
   response: errorResponse('invalid_parameter', `${field}: ${problem}`, field),
 });
 
-/** The newest tool part with this call id; a stored one is copied into `updated` before it changes. */
+/** The newest tool part with this call id; a stored one is copied into `updated`, to change. */
 function findCall(toolCallId: string, added: UIMessage[], stored: UIMessage[], updated: Map<string, UIMessage>): ToolPart | undefined {
   const inMessage = (message: UIMessage) =>
     (message.parts as ToolPart[]).findLast((part) => part.type.startsWith('tool-') && part.toolCallId === toolCallId);
@@ -83,7 +94,9 @@ function findCall(toolCallId: string, added: UIMessage[], stored: UIMessage[], u
     if (part) return part;
   }
   for (const original of stored.toReversed()) {
-    if (!inMessage(original)) continue;
+    const part = inMessage(original);
+    if (!part) continue;
+    if (part.state !== 'input-available') return part; // answered: read, never changed
     const copy = updated.get(original.id) ?? structuredClone(original);
     updated.set(original.id, copy);
     return inMessage(copy);

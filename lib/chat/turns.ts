@@ -10,7 +10,7 @@ import { errorResponse } from '../http/errors';
 import { log } from '../log';
 import { ReplyRecorder } from './recorder';
 import { titleFrom } from './title';
-import { newMessageId } from './ui-messages';
+import { awaitsReply, newMessageId } from './ui-messages';
 
 // One chat turn: the user's message and the model's reply, stored so nothing is lost. The server
 // reads the run to its end whatever the client does: a client that leaves only stops receiving,
@@ -77,8 +77,10 @@ export async function openTurn(request: TurnRequest): Promise<OpenedTurn> {
     activeTurns.delete(sessionId);
     await owner.sessions.releaseTurn(sessionId, turnId);
   };
+  // A refused turn leaves nothing behind, not even the empty session `ensure` made for it.
   const refuse = async (response: Response): Promise<OpenedTurn> => {
     await release();
+    if ((await owner.messages.list(sessionId)).length === 0) await owner.sessions.delete(sessionId);
     return { ok: false, response };
   };
 
@@ -200,13 +202,6 @@ function storedStatus(outcome: Outcome): { status: MessageStatus; errorKind?: st
     case 'failed':
       return { status: 'failed', errorKind: outcome.failure.error };
   }
-}
-
-/** A user message, or a reply that ended with a client tool's result, is answered next. */
-function awaitsReply(last: UIMessage | undefined): boolean {
-  if (last?.role === 'user') return true;
-  const part = last?.parts.at(-1) as { type: string; state?: string } | undefined;
-  return part !== undefined && part.type.startsWith('tool-') && (part.state === 'output-available' || part.state === 'output-error');
 }
 
 /** Stored messages as the model's history; replies that produced nothing are left out. */

@@ -210,6 +210,15 @@ describe('AG-UI over the OpenAI Chat Completions wire', () => {
         assert.deepEqual([error.code, error.message], ['model', 'The model provider answered HTTP 401: the server’s model credentials were refused']);
         assert.equal(error.usage, undefined, 'no usage is known, so none is claimed');
 
+        // The client retries with its whole copy: the failed question is stored once.
+        refused.agent.addMessage({ id: randomUUID(), role: 'user', content: `Try again ${tag}` });
+        const retried = await conformRun(refused.agent, { runId: 'run-retry' });
+        assert.equal(text(retried), `Echo: Try again ${tag}`);
+        assert.deepEqual(
+          (await readThread(refused.agent.threadId)).messages.map((m) => [m.role, m.status]),
+          [['user', 'complete'], ['assistant', 'failed'], ['user', 'complete'], ['assistant', 'complete']],
+        );
+
         const broken = await conformRun(start('Half an answer [[stream-error]]'), { runId: 'run-broken' });
         assert.deepEqual(broken.types, ['RUN_STARTED', 'TEXT_MESSAGE_START', 'TEXT_MESSAGE_CONTENT', 'TEXT_MESSAGE_CONTENT', 'TEXT_MESSAGE_CONTENT', 'TEXT_MESSAGE_END', 'RUN_ERROR']);
         assert.equal(broken.events.at(-1)?.code, 'model');
@@ -272,6 +281,12 @@ describe('AG-UI over the OpenAI Chat Completions wire', () => {
         for (const [key, value] of Object.entries(expected)) assert.equal(answer[key], value, `${JSON.stringify(body)}: ${JSON.stringify(answer)}`);
         assert.equal(typeof answer.detail, 'string');
       }
+    });
+
+    test('a refused request leaves no session behind', async () => {
+      const body = { ...valid(), messages: [{ id: 'a1', role: 'assistant', content: 'Nothing to answer' }] };
+      assert.equal((await post(body)).status, 400);
+      assert.equal((await fetch(`${app.url}/api/sessions/${body.threadId}`, { headers: user.bearer })).status, 404);
     });
 
     test('unknown members are ignored, as the protocol asks', async () => {

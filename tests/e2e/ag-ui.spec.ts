@@ -50,9 +50,15 @@ test('a thread run over AG-UI shows up as a chat session, and goes on in the bro
 
   // Regenerating answers the tool result again; then the person carries on where the program
   // stopped, and the model sees the whole thread.
+  const replyIds = async () =>
+    ((await (await page.request.get(`${app.url}/api/sessions/${threadId}`)).json()) as { messages: { id: string }[] }).messages.map((m) => m.id);
+  const before = await replyIds();
   await page.getByRole('button', { name: 'Regenerate the last reply' }).click();
   expect(await chat.settledReply()).toBe(answer);
   await expect(chat.replies()).toHaveCount(2);
+  const after = await replyIds();
+  expect(after.slice(0, 2)).toEqual(before.slice(0, 2));
+  expect(after[2]).not.toBe(before[2]);
   await chat.send('Thanks, what did I ask first?');
   expect(await chat.settledReply()).toContain('Earlier in this conversation you asked: “Please use show_card for the weekly summary”.');
 });

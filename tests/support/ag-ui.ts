@@ -76,7 +76,7 @@ export async function conformRun(
   assert.ok(last.type === 'RUN_FINISHED' || last.type === 'RUN_ERROR', `the last event is ${last.type}`);
   if (last.type === 'RUN_FINISHED') assert.deepEqual([last.threadId, last.runId], [agent.threadId, params.runId]);
   assert.equal(events.filter((e) => e.type === 'RUN_FINISHED' || e.type === 'RUN_ERROR').length, 1, 'one terminal event');
-  for (const event of events) assert.ok(!JSON.stringify(event).includes(':null'), `no null fields: ${JSON.stringify(event)}`);
+  assert.doesNotMatch(raw, /:null[,}]/, 'no field is sent as null');
   // Every frame the server sent reached the client's subscribers.
   const frames = raw.split('\n\n').filter((frame) => frame.startsWith('data: '));
   assert.equal(frames.length, events.length, 'every frame became an event');

@@ -18,7 +18,7 @@ export async function POST(request: Request) {
   const opened = await openTurn({
     userId: auth.user.id,
     sessionId: threadId,
-    input: { kind: 'merge', title: threadTitle(messages), merge: (stored) => threadUpdate(stored, messages) },
+    input: { kind: 'merge', title: threadTitle(messages), merge: (stored) => threadUpdate(threadId, stored, messages) },
     endpoint: 'ag-ui',
     maxOutputTokens,
     clientTools: clientToolSet(tools),
