@@ -1,19 +1,26 @@
 import { z } from 'zod';
+import { env } from '../env';
 import { integer } from './input';
 
 // The fields of the guide's streaming endpoints, for GET queries and POST bodies alike.
 
+const { MAX_PROMPT_CHARS, MAX_OUTPUT_TOKENS, DEFAULT_OUTPUT_TOKENS } = env;
+
 const prompt = z
-  .string({ error: 'required, 1 to 2000 characters' })
-  .min(1, 'must be 1 to 2000 characters')
-  .max(2000, 'must be 1 to 2000 characters')
+  .string({ error: `required, 1 to ${MAX_PROMPT_CHARS} characters` })
+  .min(1, `must be 1 to ${MAX_PROMPT_CHARS} characters`)
+  .max(MAX_PROMPT_CHARS, `must be 1 to ${MAX_PROMPT_CHARS} characters`)
   .refine((q) => q.trim().length > 0, 'must not be blank');
 
 export const StreamInput = z.object({
   q: prompt,
   max_tokens: integer(
-    z.number({ error: 'must be a whole number from 1 to 4000' }).int().min(1, 'must be at least 1').max(4000, 'must be at most 4000'),
-  ).default(500),
+    z
+      .number({ error: `must be a whole number from 1 to ${MAX_OUTPUT_TOKENS}` })
+      .int()
+      .min(1, 'must be at least 1')
+      .max(MAX_OUTPUT_TOKENS, `must be at most ${MAX_OUTPUT_TOKENS}`),
+  ).default(Math.min(DEFAULT_OUTPUT_TOKENS, MAX_OUTPUT_TOKENS)),
 });
 
 export const StructuredInput = StreamInput.extend({
@@ -22,7 +29,7 @@ export const StructuredInput = StreamInput.extend({
   ).default(100),
 });
 
-export const MAX_MESSAGE_CHARS = 8000;
+export const MAX_MESSAGE_CHARS = env.MAX_MESSAGE_CHARS;
 
 export const SessionId = z
   .string({ error: 'required: a session id of letters, digits, _ and -' })
