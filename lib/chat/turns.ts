@@ -6,6 +6,7 @@ import { followRun, type Outcome } from '../ai/outcome';
 import { startRun, type Run, type RunPart } from '../ai/run';
 import { tools } from '../ai/tools';
 import { countsOf, forOwner, recordTokenUsage, type MessageStatus, type StoredMessage } from '../db/owned';
+import type { Admitted } from '../http/admission';
 import { errorResponse } from '../http/errors';
 import { log } from '../log';
 import { ReplyRecorder } from './recorder';
@@ -32,6 +33,8 @@ export type Merge = { ok: true; added: UIMessage[]; updated: UIMessage[] } | { o
 
 export interface TurnRequest {
   userId: string;
+  /** The stream's place (lib/http/admission.ts): its controller stops the turn, freed at the end. */
+  admitted: Extract<Admitted, { ok: true }>;
   sessionId: string;
   input: TurnInput;
   /** Which endpoint started it, for the usage record. */
@@ -58,23 +61,27 @@ const registry = globalThis as unknown as { streamwrightTurns?: Map<string, Abor
 const activeTurns = (registry.streamwrightTurns ??= new Map());
 
 export async function openTurn(request: TurnRequest): Promise<OpenedTurn> {
-  const { userId, sessionId, input } = request;
+  const { userId, sessionId, input, admitted } = request;
   const owner = forOwner(userId);
   const title = input.kind === 'message' ? input.text : input.kind === 'merge' ? input.title : '';
   if (!(await owner.sessions.ensure(sessionId, titleFrom(title)))) {
+    admitted.release();
     return { ok: false, response: errorResponse('not_found', 'No such chat session') };
   }
   const turnId = randomUUID();
   if (!(await owner.sessions.claimTurn(sessionId, turnId))) {
+    admitted.release();
     return {
       ok: false,
       response: errorResponse('session_busy', 'A reply is still streaming into this session; wait for it or stop it'),
     };
   }
 
-  // Frees the session for the next turn: when this one ends, or if it cannot start.
+  // Frees the session for the next turn, and the user's stream place: when this one ends, or if
+  // it cannot start.
   const release = async () => {
     activeTurns.delete(sessionId);
+    admitted.release();
     await owner.sessions.releaseTurn(sessionId, turnId);
   };
   // A refused turn leaves nothing behind, not even the empty session `ensure` made for it.
@@ -99,7 +106,7 @@ export async function openTurn(request: TurnRequest): Promise<OpenedTurn> {
     const { label } = currentModel();
     await owner.messages.startTurn(sessionId, { added: change.added, updated: change.updated, replyId, model: label });
 
-    const controller = new AbortController();
+    const { controller } = admitted;
     activeTurns.set(sessionId, controller);
     const prompt = await convertToModelMessages(conversation, { tools, ignoreIncompleteToolCalls: true });
     const run = startRun({

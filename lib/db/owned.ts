@@ -253,6 +253,12 @@ export function forOwner(userId: string) {
         });
       },
 
+      /** Output tokens spent since `since`. */
+      async outputSince(since: Date): Promise<number> {
+        const sum = await client.tokenUsage.aggregate({ where: { userId, createdAt: { gte: since } }, _sum: { outputTokens: true } });
+        return sum._sum.outputTokens ?? 0;
+      },
+
       async totals() {
         const sum = await client.tokenUsage.aggregate({
           where: { userId },

@@ -12,13 +12,22 @@ const STATUS = {
   email_taken: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
+  too_many_streams: 429,
+  daily_budget_exceeded: 429,
+  shutting_down: 503,
 } as const;
 
 export type ErrorCode = keyof typeof STATUS;
 
-export function errorResponse(code: ErrorCode, detail: string, field?: string): Response {
+export function errorResponse(code: ErrorCode, detail: string, field?: string, headers: Record<string, string> = {}): Response {
   return Response.json(field === undefined ? { error: code, detail } : { error: code, detail, field }, {
     status: STATUS[code],
-    headers: { 'cache-control': 'no-store' },
+    headers: { 'cache-control': 'no-store', ...headers },
   });
+}
+
+/** 429 or 503 with `Retry-After` in whole seconds. */
+export function retryLater(code: 'rate_limited' | 'too_many_streams' | 'daily_budget_exceeded' | 'shutting_down', detail: string, seconds: number): Response {
+  return errorResponse(code, detail, undefined, { 'retry-after': String(Math.max(1, Math.ceil(seconds))) });
 }

@@ -4,12 +4,20 @@ import type { AuthUser } from '../db/users';
 import { recordTokenUsage } from '../db/owned';
 import { envelopeStream, type ViewFactory } from '../protocols/envelope';
 import { SSE_HEADERS } from '../protocols/sse';
+import { admitStream, type Admitted } from './admission';
 import { readInput } from './input';
 import { StreamInput } from './schemas';
 
-/** Answers with a run's SSE envelope. `stop` runs when the client goes away. */
-export function envelopeResponse(run: Run, view: ViewFactory, options: { stop?: () => void; headers?: Record<string, string> } = {}): Response {
-  return new Response(envelopeStream(run, view, options.stop ?? (() => {})), {
+/**
+ * Answers with a run's SSE envelope. `stop` runs when the client goes away; `onEnd` once the run
+ * has ended, whatever the client did.
+ */
+export function envelopeResponse(
+  run: Run,
+  view: ViewFactory,
+  options: { stop?: () => void; onEnd?: () => void; headers?: Record<string, string> } = {},
+): Response {
+  return new Response(envelopeStream(run, view, options.stop ?? (() => {}), options.onEnd), {
     headers: { ...SSE_HEADERS, 'x-streamwright-model': run.model, ...options.headers },
   });
 }
@@ -21,12 +29,13 @@ export function envelopeResponse(run: Run, view: ViewFactory, options: { stop?: 
 export function streamEnvelope(
   request: Request,
   user: AuthUser,
+  admitted: Extract<Admitted, { ok: true }>,
   endpoint: string,
   run: Omit<RunRequest, 'abortSignal' | 'onUsage'>,
   view: ViewFactory,
   headers?: Record<string, string>,
 ): Response {
-  const controller = new AbortController();
+  const { controller, release } = admitted;
   const stop = () => controller.abort(new DOMException('The client went away', 'AbortError'));
   if (request.signal.aborted) stop();
   else request.signal.addEventListener('abort', stop, { once: true });
@@ -36,7 +45,7 @@ export function streamEnvelope(
     abortSignal: controller.signal,
     onUsage: (usage) => void recordTokenUsage(user.id, endpoint, started.model, usage),
   });
-  return envelopeResponse(started, view, { stop, headers });
+  return envelopeResponse(started, view, { stop, onEnd: release, headers });
 }
 
 /**
@@ -49,7 +58,9 @@ export function answerEndpoint(endpoint: string, view: ViewFactory) {
     if (!auth.ok) return auth.response;
     const input = await readInput(request, StreamInput);
     if (!input.ok) return input.response;
+    const admitted = await admitStream(request, auth.user.id);
+    if (!admitted.ok) return admitted.response;
     const { q, max_tokens } = input.data;
-    return streamEnvelope(request, auth.user, endpoint, { kind: 'answer', prompt: q, maxOutputTokens: max_tokens }, view);
+    return streamEnvelope(request, auth.user, admitted, endpoint, { kind: 'answer', prompt: q, maxOutputTokens: max_tokens }, view);
   };
 }

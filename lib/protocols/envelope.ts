@@ -33,8 +33,8 @@ export type ViewFactory = (emit: Emit) => View;
  * Streams a run as SSE bytes. `stop` is called when the client cancels the body, so the model
  * call ends even if the request's own signal never fires.
  */
-export function envelopeStream(run: Run, createView: ViewFactory, stop: () => void): ReadableStream<Uint8Array> {
-  return sseStream((emit) => drive(run, createView(emit), emit), stop);
+export function envelopeStream(run: Run, createView: ViewFactory, stop: () => void, onEnd?: () => void): ReadableStream<Uint8Array> {
+  return sseStream((emit) => drive(run, createView(emit), emit).finally(onEnd), stop);
 }
 
 async function drive(run: Run, view: View, emit: Emit): Promise<void> {

@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 
-// Starts the built app (the standalone server the container image runs) on a free port, with a
-// database of its own: a fresh SQLite file, or a fresh PostgreSQL database when asked.
+// Starts the built app on a free port the way the container image does (scripts/serve.mjs around
+// the standalone bundle), with a database of its own: a fresh SQLite file, or a fresh PostgreSQL
+// database when asked.
 
 const SERVER = resolve('.next/standalone/server.js');
+const SERVE = resolve('scripts/serve.mjs');
 
 /** PostgreSQL for the tests; this machine's server by default. Unreachable fails the run. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -19,15 +21,32 @@ export type Database = 'sqlite' | 'postgresql';
 export interface RunningApp {
   url: string;
   database: Database;
+  databaseUrl: string;
+  authSecret: string;
   /** Everything the server wrote to stdout and stderr so far. */
   output(): string;
+  /** Sends the server a signal; resolves with its exit code once it has exited. */
+  signal(signal: NodeJS.Signals): Promise<number | null>;
+  /** Starts the server again on the same port and database (after it has exited). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startApp(env: Record<string, string>, database: Database = 'sqlite'): Promise<RunningApp> {
+export interface AppOptions {
+  /** Rewrites the PostgreSQL URL the server gets (to reach the database through a test proxy). */
+  rewriteDatabaseUrl?: (url: string) => string;
+  /** A second replica: the same database and auth secret as this app. */
+  replicaOf?: RunningApp;
+}
+
+export async function startApp(env: Record<string, string>, database: Database = 'sqlite', options: AppOptions = {}): Promise<RunningApp> {
   if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build\` first`);
   const dataDir = mkdtempSync(join(tmpdir(), 'streamwright-test-'));
-  const pgDatabase = database === 'postgresql' ? await createPostgresDatabase() : undefined;
+  const pgDatabase = options.replicaOf
+    ? { url: options.replicaOf.databaseUrl, drop: async () => {} }
+    : database === 'postgresql'
+      ? await createPostgresDatabase()
+      : undefined;
   const port = await freePort();
   const appEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? '',
@@ -35,26 +54,47 @@ export async function startApp(env: Record<string, string>, database: Database =
     PORT: String(port),
     HOSTNAME: '127.0.0.1',
     DATA_DIR: dataDir,
-    AUTH_SECRET: randomBytes(32).toString('hex'),
+    AUTH_SECRET: options.replicaOf?.authSecret ?? randomBytes(32).toString('hex'),
     OFFLINE_TOKEN_DELAY_MS: '0',
     // Always explicit, so a developer's .env never points a test at their own database.
-    DATABASE_URL: pgDatabase?.url ?? `file:${join(dataDir, 'streamwright.db')}`,
+    DATABASE_URL: pgDatabase ? (options.rewriteDatabaseUrl ?? ((url: string) => url))(pgDatabase.url) : `file:${join(dataDir, 'streamwright.db')}`,
+    // Every test client comes from 127.0.0.1: limits by address are for the tests that set them.
+    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
+    AUTH_ATTEMPTS_PER_15_MINUTES: '0',
+    RATE_LIMIT_PER_MINUTE: '0',
+    MAX_CONCURRENT_STREAMS: '0',
+    SHUTDOWN_GRACE_MS: '1000',
     ...env,
   };
 
-  const migrated = spawnSync(process.execPath, ['scripts/db.mjs', 'deploy'], { env: appEnv, encoding: 'utf8' });
+  // Migrations reach the database directly (a test's proxy lives in this process, which spawnSync blocks).
+  const migrateEnv = { ...appEnv, DATABASE_URL: pgDatabase?.url ?? appEnv.DATABASE_URL };
+  const migrated = spawnSync(process.execPath, ['scripts/db.mjs', 'deploy'], { env: migrateEnv, encoding: 'utf8' });
   if (migrated.status !== 0) throw new Error(`migrations failed:\n${migrated.stdout}${migrated.stderr}`);
 
   let output = '';
-  const child = spawn(process.execPath, [SERVER], { env: appEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
+  let child: ChildProcess;
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilHealthy(url, child, () => output);
+  const launch = async () => {
+    child = spawn(process.execPath, [SERVE], { env: appEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (chunk) => (output += chunk));
+    child.stderr?.on('data', (chunk) => (output += chunk));
+    await waitUntilHealthy(url, child, () => output);
+  };
+  await launch();
   return {
     url,
     database,
+    databaseUrl: appEnv.DATABASE_URL!,
+    authSecret: appEnv.AUTH_SECRET!,
     output: () => output,
+    signal: (signal) =>
+      new Promise((done) => {
+        if (child.exitCode !== null) return done(child.exitCode);
+        child.once('exit', (code) => done(code));
+        child.kill(signal);
+      }),
+    restart: launch,
     stop: async () => {
       await stop(child);
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { requireUser } from '@/lib/auth/guard';
 import { openTurn } from '@/lib/chat/turns';
+import { admitStream } from '@/lib/http/admission';
 import { readInput } from '@/lib/http/input';
 import { threadTitle, threadUpdate } from '@/lib/chat/client-thread';
 import { clientToolSet, RunAgentInput } from '@/lib/http/ag-ui-input';
@@ -14,9 +15,12 @@ export async function POST(request: Request) {
   if (!auth.ok) return auth.response;
   const input = await readInput(request, RunAgentInput, { maxBytes: 1024 * 1024 });
   if (!input.ok) return input.response;
+  const admitted = await admitStream(request, auth.user.id);
+  if (!admitted.ok) return admitted.response;
   const { threadId, runId, protocolVersion, messages, tools, context, state, maxOutputTokens } = input.data;
   const opened = await openTurn({
     userId: auth.user.id,
+    admitted,
     sessionId: threadId,
     input: { kind: 'merge', title: threadTitle(messages), merge: (stored) => threadUpdate(threadId, stored, messages) },
     endpoint: 'ag-ui',

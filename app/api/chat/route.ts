@@ -1,5 +1,6 @@
 import { requireUser } from '@/lib/auth/guard';
 import { openTurn } from '@/lib/chat/turns';
+import { admitStream } from '@/lib/http/admission';
 import { readInput } from '@/lib/http/input';
 import { ChatInput } from '@/lib/http/schemas';
 import { envelopeResponse } from '@/lib/http/stream-response';
@@ -14,8 +15,11 @@ export async function POST(request: Request) {
   if (!auth.ok) return auth.response;
   const input = await readInput(request, ChatInput);
   if (!input.ok) return input.response;
+  const admitted = await admitStream(request, auth.user.id);
+  if (!admitted.ok) return admitted.response;
   const { session_id, message, max_tokens } = input.data;
-  const opened = await openTurn({ userId: auth.user.id, sessionId: session_id, input: { kind: 'message', text: message }, endpoint: 'chat', maxOutputTokens: max_tokens });
+  const opened = await openTurn({ userId: auth.user.id,
+    admitted, sessionId: session_id, input: { kind: 'message', text: message }, endpoint: 'chat', maxOutputTokens: max_tokens });
   if (!opened.ok) return opened.response;
   return envelopeResponse(opened.turn.run, textView, { headers: { 'x-session-id': session_id } });
 }

@@ -1,10 +1,13 @@
 import { createUser } from '@/lib/db/users';
+import { limitAuthAttempt } from '@/lib/http/admission';
 import { errorResponse } from '@/lib/http/errors';
 import { readInput } from '@/lib/http/input';
 import { SignUp } from '@/lib/http/schemas';
 
 /** Creates an account with email and password; sign in afterwards through next-auth. */
 export async function POST(request: Request) {
+  const limited = await limitAuthAttempt(request);
+  if (limited) return limited;
   const input = await readInput(request, SignUp);
   if (!input.ok) return input.response;
   const { email, password, name } = input.data;

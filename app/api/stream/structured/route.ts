@@ -1,5 +1,6 @@
 import { ResearchReport } from '@/lib/ai/report';
 import { requireUser } from '@/lib/auth/guard';
+import { admitStream } from '@/lib/http/admission';
 import { readInput } from '@/lib/http/input';
 import { StructuredInput } from '@/lib/http/schemas';
 import { streamEnvelope } from '@/lib/http/stream-response';
@@ -11,9 +12,11 @@ async function handle(request: Request) {
   if (!auth.ok) return auth.response;
   const input = await readInput(request, StructuredInput);
   if (!input.ok) return input.response;
+  const admitted = await admitStream(request, auth.user.id);
+  if (!admitted.ok) return admitted.response;
   const { q, max_tokens, debounce_ms } = input.data;
   const view = structuredView({ schema: ResearchReport, debounceMs: debounce_ms });
-  return streamEnvelope(request, auth.user, 'stream/structured', { kind: 'report', prompt: q, maxOutputTokens: max_tokens }, view);
+  return streamEnvelope(request, auth.user, admitted, 'stream/structured', { kind: 'report', prompt: q, maxOutputTokens: max_tokens }, view);
 }
 
 export { handle as GET, handle as POST };

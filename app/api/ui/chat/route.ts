@@ -1,5 +1,6 @@
 import { requireUser } from '@/lib/auth/guard';
 import { openTurn } from '@/lib/chat/turns';
+import { admitStream } from '@/lib/http/admission';
 import { readInput } from '@/lib/http/input';
 import { UiChatInput } from '@/lib/http/schemas';
 import { uiMessageStreamResponse } from '@/lib/protocols/ui-stream';
@@ -10,9 +11,12 @@ export async function POST(request: Request) {
   if (!auth.ok) return auth.response;
   const input = await readInput(request, UiChatInput);
   if (!input.ok) return input.response;
+  const admitted = await admitStream(request, auth.user.id);
+  if (!admitted.ok) return admitted.response;
   const { id, text, max_tokens } = input.data;
   const opened = await openTurn({
     userId: auth.user.id,
+    admitted,
     sessionId: id,
     input: text === undefined ? { kind: 'regenerate' } : { kind: 'message', text },
     endpoint: 'ui/chat',

@@ -1,6 +1,7 @@
 import { ResearchReport } from '@/lib/ai/report';
 import { requireUser } from '@/lib/auth/guard';
 import { forOwner } from '@/lib/db/owned';
+import { admitStream } from '@/lib/http/admission';
 import { readInput } from '@/lib/http/input';
 import { ReportInput } from '@/lib/http/schemas';
 import { streamEnvelope } from '@/lib/http/stream-response';
@@ -16,6 +17,8 @@ export async function POST(request: Request) {
   if (!auth.ok) return auth.response;
   const input = await readInput(request, ReportInput);
   if (!input.ok) return input.response;
+  const admitted = await admitStream(request, auth.user.id);
+  if (!admitted.ok) return admitted.response;
   const { topic, max_tokens, debounce_ms } = input.data;
   const reports = forOwner(auth.user.id).reports;
   const { id } = await reports.start(topic);
@@ -32,7 +35,7 @@ export async function POST(request: Request) {
         })
         .catch((error) => log.error('report_not_stored', { id, error })),
   });
-  return streamEnvelope(request, auth.user, 'ui/report', { kind: 'report', prompt: topic, maxOutputTokens: max_tokens }, view, {
+  return streamEnvelope(request, auth.user, admitted, 'ui/report', { kind: 'report', prompt: topic, maxOutputTokens: max_tokens }, view, {
     'x-report-id': id,
   });
 }

@@ -1,0 +1,29 @@
+import { db } from '@/lib/db/client';
+import { log } from '@/lib/log';
+import { isDraining } from '@/lib/ops/lifecycle';
+import { redis } from '@/lib/ops/redis';
+
+/**
+ * Readiness: 200 while the server can take traffic; 503 while it shuts down or when the database
+ * (or Redis, when configured) does not answer within two seconds.
+ */
+export async function GET() {
+  if (isDraining()) return answer(503, { status: 'draining' });
+  const checks = { database: check(db().$queryRawUnsafe('SELECT 1')), ...(redis() ? { redis: check(redis()!.ping()) } : {}) };
+  const results = Object.fromEntries(await Promise.all(Object.entries(checks).map(async ([name, ok]) => [name, await ok])));
+  const ready = Object.values(results).every((result) => result === 'ok');
+  return answer(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', checks: results });
+}
+
+async function check(probe: Promise<unknown>): Promise<'ok' | 'unreachable'> {
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out after 2 s')), 2000).unref());
+  try {
+    await Promise.race([probe, timeout]);
+    return 'ok';
+  } catch (error) {
+    log.warn('readiness_check_failed', { error: error instanceof Error ? error.message : String(error) });
+    return 'unreachable';
+  }
+}
+
+const answer = (status: number, body: unknown) => Response.json(body, { status, headers: { 'cache-control': 'no-store' } });

@@ -1,0 +1,136 @@
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { env } from '../env';
+import { forOwner } from '../db/owned';
+import { log } from '../log';
+import { isDraining, trackStream } from '../ops/lifecycle';
+import { redis } from '../ops/redis';
+import { clientAddress } from './client';
+import { retryLater } from './errors';
+
+// Who may open a stream now. Every streaming request passes here after its input is checked:
+// not while the server shuts down, within the per-user and per-address rates, within the user's
+// daily token budget, and below the user's cap on open streams. Counts live in Redis when
+// REDIS_URL is set (shared by every replica), else in this process.
+
+export type Admitted =
+  | {
+      ok: true;
+      /** The stream's run stops when this aborts: the client left, stop was pressed, or shutdown. */
+      controller: AbortController;
+      /** Frees the stream's place; call it once the run has ended (repeat calls do nothing). */
+      release: () => void;
+    }
+  | { ok: false; response: Response };
+
+const perUser = limiter('streams:user', env.RATE_LIMIT_PER_MINUTE, 60);
+const perAddress = limiter('streams:address', env.RATE_LIMIT_PER_ADDRESS_PER_MINUTE, 60);
+const authAttempts = limiter('auth:address', env.AUTH_ATTEMPTS_PER_15_MINUTES, 15 * 60);
+
+export async function admitStream(request: Request, userId: string): Promise<Admitted> {
+  if (isDraining()) return refuse(retryLater('shutting_down', 'The server is restarting; try again in a moment', 5));
+  const limited = (await overLimit(perUser, userId)) ?? (await overLimit(perAddress, clientAddress(request)));
+  if (limited !== undefined) {
+    return refuse(retryLater('rate_limited', 'Too many requests; slow down and retry after the time given', limited));
+  }
+  if (env.DAILY_TOKEN_BUDGET > 0) {
+    const midnight = new Date();
+    midnight.setUTCHours(0, 0, 0, 0);
+    const spent = await forOwner(userId).tokenUsage.outputSince(midnight);
+    if (spent >= env.DAILY_TOKEN_BUDGET) {
+      const untilTomorrow = (midnight.getTime() + 86_400_000 - Date.now()) / 1000;
+      return refuse(
+        retryLater('daily_budget_exceeded', `You have spent today's budget of ${env.DAILY_TOKEN_BUDGET} output tokens`, untilTomorrow),
+      );
+    }
+  }
+  const store = await openStreams.acquire(userId);
+  if (!store) {
+    return refuse(
+      retryLater('too_many_streams', `You have ${env.MAX_CONCURRENT_STREAMS} streams open; wait for one to end`, 1),
+    );
+  }
+  const controller = new AbortController();
+  const untrack = trackStream(controller);
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    untrack();
+    void openStreams.release(userId, store);
+  };
+  return { ok: true, controller, release };
+}
+
+/** Sign-in and sign-up attempts from one address: a 429 once they run past the limit. */
+export async function limitAuthAttempt(request: Request): Promise<Response | undefined> {
+  const limited = await overLimit(authAttempts, clientAddress(request));
+  if (limited === undefined) return undefined;
+  return retryLater('rate_limited', 'Too many sign-in attempts from this address; retry after the time given', limited);
+}
+
+const refuse = (response: Response): Admitted => ({ ok: false, response });
+
+/** A limiter of `points` per `seconds`, or none when the setting is 0. */
+function limiter(keyPrefix: string, points: number, seconds: number): RateLimiterAbstract | undefined {
+  if (points === 0) return undefined;
+  const memory = new RateLimiterMemory({ keyPrefix, points, duration: seconds });
+  const client = redis();
+  // While Redis is unreachable, each replica keeps counting in memory rather than letting all through.
+  return client
+    ? new RateLimiterRedis({ storeClient: client, keyPrefix: `sw:${keyPrefix}`, points, duration: seconds, rejectIfRedisNotReady: true, insuranceLimiter: memory })
+    : memory;
+}
+
+/** Seconds to wait when `key` is over the limit, or undefined when it may go on. */
+async function overLimit(limit: RateLimiterAbstract | undefined, key: string): Promise<number | undefined> {
+  if (!limit) return undefined;
+  try {
+    await limit.consume(key);
+    return undefined;
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) return rejection.msBeforeNext / 1000;
+    log.error('rate_limit_failed', { error: rejection });
+    return undefined;
+  }
+}
+
+/**
+ * Each user's open streams: a counter in Redis (expiring, in case a replica dies) or in memory.
+ * A stream is released in the store that counted it.
+ */
+const openStreams = {
+  local: new Map<string, number>(),
+
+  /** Where the stream was counted, or false when the user is at the cap. */
+  async acquire(userId: string): Promise<'redis' | 'local' | false> {
+    const max = env.MAX_CONCURRENT_STREAMS;
+    const client = redis();
+    if (client) {
+      try {
+        const key = `sw:open:${userId}`;
+        const [[, count]] = (await client.multi().incr(key).expire(key, 3600).exec()) as [[null, number], unknown];
+        if (max === 0 || count <= max) return 'redis';
+        await client.decr(key);
+        return false;
+      } catch (error) {
+        log.warn('open_streams_unshared', { error }); // Redis is down: count in this process
+      }
+    }
+    const count = this.local.get(userId) ?? 0;
+    if (max > 0 && count >= max) return false;
+    this.local.set(userId, count + 1);
+    return 'local';
+  },
+
+  async release(userId: string, store: 'redis' | 'local'): Promise<void> {
+    if (store === 'redis') {
+      await redis()
+        ?.decr(`sw:open:${userId}`)
+        .catch((error: unknown) => log.warn('open_streams_unshared', { error }));
+      return;
+    }
+    const count = (this.local.get(userId) ?? 1) - 1;
+    if (count <= 0) this.local.delete(userId);
+    else this.local.set(userId, count);
+  },
+};

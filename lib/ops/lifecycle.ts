@@ -1,0 +1,22 @@
+// The server's own life: whether it is shutting down, and the streams it has open, so SIGTERM
+// (scripts/serve.mjs) can refuse new streams, wait for open ones, then stop what is left. Kept on
+// globalThis because the serving script and every route bundle share it.
+
+interface Lifecycle {
+  draining: boolean;
+  /** Every open stream's controller: aborting it stops the run, which is stored as stopped. */
+  open: Set<AbortController>;
+}
+
+const holder = globalThis as unknown as { streamwright?: Lifecycle };
+const lifecycle: Lifecycle = (holder.streamwright ??= { draining: false, open: new Set() });
+
+export const isDraining = () => lifecycle.draining;
+
+/** Registers an open stream until `release`; its controller is aborted if the server must stop it. */
+export function trackStream(controller: AbortController): () => void {
+  lifecycle.open.add(controller);
+  return () => lifecycle.open.delete(controller);
+}
+
+export const openStreamCount = () => lifecycle.open.size;

@@ -1,0 +1,25 @@
+import { Redis } from 'ioredis';
+import { env } from '../env';
+import { log } from '../log';
+
+// The Redis connection every replica shares state through (rate limits, open streams, stops,
+// resumable streams), when REDIS_URL is set. Commands fail fast while it is down instead of
+// queueing, so a request never hangs on it.
+
+const holder = globalThis as unknown as { streamwrightRedis?: Redis };
+
+export function redis(): Redis | undefined {
+  if (!env.REDIS_URL) return undefined;
+  if (!holder.streamwrightRedis) {
+    const client = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    client.on('error', (error) => log.warn('redis_error', { error: error.message }));
+    holder.streamwrightRedis = client;
+  }
+  return holder.streamwrightRedis;
+}
+
+/** A client of its own for subscriptions (a subscribed connection can run nothing else). */
+export function redisSubscriber(): Redis | undefined {
+  const client = redis();
+  return client?.duplicate();
+}

@@ -1,0 +1,57 @@
+// Starts the production server (the Next.js standalone bundle) the way the container image does,
+// with two things Next.js leaves to the host:
+// - the client's address: each request gets `x-streamwright-client` from its socket and the
+//   X-Forwarded-For entries of TRUST_PROXY_HOPS trusted proxies, so a client cannot pick its own;
+// - a graceful shutdown: on SIGTERM the server stops being ready and refuses new streams, lets
+//   open streams run for SHUTDOWN_GRACE_MS, then stops the rest (stored as stopped) and exits 0.
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+// In the image server.js sits beside scripts/; in a checkout it is in .next/standalone/.
+const server = [resolve(here, '../server.js'), resolve(here, '../.next/standalone/server.js')].find(existsSync);
+if (!server) throw new Error('No server bundle: run `npm run build` first');
+
+// The bundle changes its working directory to its own folder: pin the data folder first.
+process.env.DATA_DIR = resolve(process.env.DATA_DIR ?? '.data');
+process.env.NEXT_MANUAL_SIG_HANDLE = '1';
+
+const hops = Number(process.env.TRUST_PROXY_HOPS ?? 0) || 0;
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function (event, ...args) {
+  if (event === 'request') {
+    const [request] = args;
+    const forwarded = String(request.headers['x-forwarded-for'] ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+    const chain = [...forwarded, request.socket.remoteAddress ?? 'unknown'];
+    // The socket is the last hop; each trusted proxy vouches for the entry before it.
+    request.headers['x-streamwright-client'] = chain[Math.max(0, chain.length - 1 - hops)];
+  }
+  return emit.call(this, event, ...args);
+};
+
+// Shared with the app (lib/ops/lifecycle.ts) through globalThis.
+const lifecycle = (globalThis.streamwright ??= { draining: false, open: new Set() });
+const grace = Number(process.env.SHUTDOWN_GRACE_MS ?? 25_000);
+const note = (event, fields = {}) =>
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', event, ...fields })}\n`);
+const settled = async (until) => {
+  while (lifecycle.open.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+};
+
+async function shutdown(signal) {
+  if (lifecycle.draining) return;
+  lifecycle.draining = true;
+  note('shutdown_started', { signal, open_streams: lifecycle.open.size, grace_ms: grace });
+  await settled(Date.now() + grace);
+  const cut = lifecycle.open.size;
+  for (const controller of lifecycle.open) controller.abort(new DOMException('The server is shutting down', 'AbortError'));
+  await settled(Date.now() + 5_000); // the stopped replies are being stored
+  note('shutdown_finished', { streams_stopped: cut });
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+await import(server);
