@@ -1,9 +1,13 @@
 // Starts the production server (the Next.js standalone bundle) the way the container image does,
-// with two things Next.js leaves to the host:
+// with what Next.js leaves to the host:
 // - the client's address: each request gets `x-streamwright-client` from its socket and the
 //   X-Forwarded-For entries of TRUST_PROXY_HOPS trusted proxies, so a client cannot pick its own;
+// - a request id (the caller's `x-request-id`, or a new one), echoed in the response, and one
+//   JSON access-log line per request: method, path without its query (prompts travel in
+//   queries), status, duration; the app counts it for /api/metrics;
 // - a graceful shutdown: on SIGTERM the server stops being ready and refuses new streams, lets
 //   open streams run for SHUTDOWN_GRACE_MS, then stops the rest (stored as stopped) and exits 0.
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, resolve } from 'node:path';
@@ -18,24 +22,38 @@ if (!server) throw new Error('No server bundle: run `npm run build` first');
 process.env.DATA_DIR = resolve(process.env.DATA_DIR ?? '.data');
 process.env.NEXT_MANUAL_SIG_HANDLE = '1';
 
+// Shared with the app (lib/ops/lifecycle.ts, lib/ops/metrics.ts) through globalThis.
+const lifecycle = (globalThis.streamwright ??= { draining: false, open: new Set() });
+const quiet = ['silent', 'warn', 'error'].includes(process.env.LOG_LEVEL ?? '');
 const hops = Number(process.env.TRUST_PROXY_HOPS ?? 0) || 0;
 const emit = http.Server.prototype.emit;
 http.Server.prototype.emit = function (event, ...args) {
   if (event === 'request') {
-    const [request] = args;
+    const [request, response] = args;
     const forwarded = String(request.headers['x-forwarded-for'] ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
     const chain = [...forwarded, request.socket.remoteAddress ?? 'unknown'];
     // The socket is the last hop; each trusted proxy vouches for the entry before it.
     request.headers['x-streamwright-client'] = chain[Math.max(0, chain.length - 1 - hops)];
+    const given = String(request.headers['x-request-id'] ?? '');
+    const id = /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    request.headers['x-request-id'] = id;
+    response.setHeader('x-request-id', id);
+    const started = performance.now();
+    response.once('close', () => {
+      const path = String(request.url ?? '').split('?')[0];
+      lifecycle.recordRequest?.(path, response.statusCode);
+      if (quiet || path.startsWith('/_next/')) return;
+      note('request', { request_id: id, method: request.method, path, status: response.statusCode, duration_ms: Math.round(performance.now() - started) });
+    });
   }
   return emit.call(this, event, ...args);
 };
 
-// Shared with the app (lib/ops/lifecycle.ts) through globalThis.
-const lifecycle = (globalThis.streamwright ??= { draining: false, open: new Set() });
 const grace = Number(process.env.SHUTDOWN_GRACE_MS ?? 25_000);
-const note = (event, fields = {}) =>
+function note(event, fields = {}) {
+  if (process.env.LOG_LEVEL === 'silent') return;
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', event, ...fields })}\n`);
+}
 const settled = async (until) => {
   while (lifecycle.open.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
 };

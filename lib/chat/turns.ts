@@ -79,9 +79,9 @@ export async function openTurn(request: TurnRequest): Promise<OpenedTurn> {
 
   // Frees the session for the next turn, and the user's stream place: when this one ends, or if
   // it cannot start.
-  const release = async () => {
+  const release = async (outcome?: Outcome) => {
     activeTurns.delete(sessionId);
-    admitted.release();
+    admitted.release(outcome);
     await owner.sessions.releaseTurn(sessionId, turnId);
   };
   // A refused turn leaves nothing behind, not even the empty session `ensure` made for it.
@@ -118,7 +118,7 @@ export async function openTurn(request: TurnRequest): Promise<OpenedTurn> {
       clientTools: request.clientTools,
       appData: request.appData,
     });
-    return { ok: true, turn: { replyId, run: { ...run, parts: driveToEnd(run, userId, sessionId, replyId, release) } } };
+    return { ok: true, turn: { replyId, run: { ...run, parts: driveToEnd(run, userId, sessionId, replyId, admitted.observe, release) } } };
   } catch (error) {
     await release();
     throw error;
@@ -149,7 +149,14 @@ export function stopTurn(sessionId: string): boolean {
  * while it listens. The client's copy ends only after the reply is stored, so a client that
  * reads `done` can read the session back at once.
  */
-function driveToEnd(run: Run, userId: string, sessionId: string, replyId: string, release: () => Promise<void>) {
+function driveToEnd(
+  run: Run,
+  userId: string,
+  sessionId: string,
+  replyId: string,
+  observe: (part: RunPart) => void,
+  release: (outcome: Outcome) => Promise<void>,
+) {
   let client: ReadableStreamDefaultController<RunPart> | undefined;
   const forward = (part: RunPart) => {
     try {
@@ -174,6 +181,7 @@ function driveToEnd(run: Run, userId: string, sessionId: string, replyId: string
   void (async () => {
     const recorder = new ReplyRecorder();
     const outcome = await followRun(run, (part) => {
+      observe(part);
       recorder.add(part);
       forward(part);
     });
@@ -188,7 +196,7 @@ function driveToEnd(run: Run, userId: string, sessionId: string, replyId: string
     } catch (error) {
       log.error('reply_not_stored', { sessionId, replyId, error });
     } finally {
-      await release().catch((error) => log.error('turn_not_released', { sessionId, error }));
+      await release(outcome).catch((error) => log.error('turn_not_released', { sessionId, error }));
       try {
         client?.close();
       } catch {

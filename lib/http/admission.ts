@@ -1,7 +1,10 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { env } from '../env';
 import { forOwner } from '../db/owned';
+import type { Outcome } from '../ai/outcome';
+import type { RunPart } from '../ai/run';
 import { log } from '../log';
+import { countTokens, endpointOf, metrics } from '../ops/metrics';
 import { isDraining, trackStream } from '../ops/lifecycle';
 import { redis } from '../ops/redis';
 import { clientAddress } from './client';
@@ -17,8 +20,13 @@ export type Admitted =
       ok: true;
       /** The stream's run stops when this aborts: the client left, stop was pressed, or shutdown. */
       controller: AbortController;
-      /** Frees the stream's place; call it once the run has ended (repeat calls do nothing). */
-      release: () => void;
+      /** Sees each part of the run (for the time to first token). */
+      observe: (part: RunPart) => void;
+      /**
+       * Frees the stream's place once the run has ended, with how it ended (repeat calls do
+       * nothing); logs the stream and counts it in the metrics.
+       */
+      release: (outcome?: Outcome) => void;
     }
   | { ok: false; response: Response };
 
@@ -27,6 +35,12 @@ const perAddress = limiter('streams:address', env.RATE_LIMIT_PER_ADDRESS_PER_MIN
 const authAttempts = limiter('auth:address', env.AUTH_ATTEMPTS_PER_15_MINUTES, 15 * 60);
 
 export async function admitStream(request: Request, userId: string): Promise<Admitted> {
+  const admitted = await admit(request, userId);
+  if (!admitted.ok) metrics.rejections.inc({ reason: ((await admitted.response.clone().json()) as { error: string }).error });
+  return admitted;
+}
+
+async function admit(request: Request, userId: string): Promise<Admitted> {
   if (isDraining()) return refuse(retryLater('shutting_down', 'The server is restarting; try again in a moment', 5));
   const limited = (await overLimit(perUser, userId)) ?? (await overLimit(perAddress, clientAddress(request)));
   if (limited !== undefined) {
@@ -51,14 +65,43 @@ export async function admitStream(request: Request, userId: string): Promise<Adm
   }
   const controller = new AbortController();
   const untrack = trackStream(controller);
+  const endpoint = endpointOf(new URL(request.url).pathname);
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  let firstToken: number | undefined;
   let released = false;
-  const release = () => {
+  metrics.openStreams.inc();
+  const observe = (part: RunPart) => {
+    if (firstToken !== undefined || (part.type !== 'text-delta' && part.type !== 'reasoning-delta' && part.type !== 'tool-input-start')) return;
+    firstToken = seconds();
+    metrics.timeToFirstToken.observe({ endpoint }, firstToken);
+  };
+  const release = (outcome?: Outcome) => {
     if (released) return;
     released = true;
     untrack();
     void openStreams.release(userId, store);
+    metrics.openStreams.dec();
+    const kind = outcome?.kind ?? 'refused';
+    const error = outcome?.kind === 'failed' ? outcome.failure.error : outcome?.kind === 'finished' ? outcome.failure?.error : undefined;
+    const usage = outcome?.usage;
+    metrics.streamDuration.observe({ endpoint, outcome: kind }, seconds());
+    if (error) metrics.errors.inc({ kind: error });
+    countTokens(usage);
+    // Ids, counts and kinds only: never the prompt, the reply or who the user is beyond their id.
+    log.info('stream_end', {
+      request_id: request.headers.get('x-request-id') ?? undefined,
+      endpoint,
+      user_id: userId,
+      outcome: kind,
+      error,
+      duration_ms: Math.round(seconds() * 1000),
+      ttft_ms: firstToken === undefined ? undefined : Math.round(firstToken * 1000),
+      input_tokens: usage?.inputTokens,
+      output_tokens: usage?.outputTokens,
+    });
   };
-  return { ok: true, controller, release };
+  return { ok: true, controller, observe, release };
 }
 
 /** Sign-in and sign-up attempts from one address: a 429 once they run past the limit. */

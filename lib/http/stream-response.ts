@@ -1,3 +1,4 @@
+import type { Outcome } from '../ai/outcome';
 import { startRun, type Run, type RunRequest } from '../ai/run';
 import { requireUser } from '../auth/guard';
 import type { AuthUser } from '../db/users';
@@ -15,7 +16,7 @@ import { StreamInput } from './schemas';
 export function envelopeResponse(
   run: Run,
   view: ViewFactory,
-  options: { stop?: () => void; onEnd?: () => void; headers?: Record<string, string> } = {},
+  options: { stop?: () => void; onEnd?: (outcome?: Outcome) => void; headers?: Record<string, string> } = {},
 ): Response {
   return new Response(envelopeStream(run, view, options.stop ?? (() => {}), options.onEnd), {
     headers: { ...SSE_HEADERS, 'x-streamwright-model': run.model, ...options.headers },
@@ -35,7 +36,7 @@ export function streamEnvelope(
   view: ViewFactory,
   headers?: Record<string, string>,
 ): Response {
-  const { controller, release } = admitted;
+  const { controller, observe, release } = admitted;
   const stop = () => controller.abort(new DOMException('The client went away', 'AbortError'));
   if (request.signal.aborted) stop();
   else request.signal.addEventListener('abort', stop, { once: true });
@@ -45,7 +46,11 @@ export function streamEnvelope(
     abortSignal: controller.signal,
     onUsage: (usage) => void recordTokenUsage(user.id, endpoint, started.model, usage),
   });
-  return envelopeResponse(started, view, { stop, onEnd: release, headers });
+  const observed: ViewFactory = (emit) => {
+    const shown = view(emit);
+    return { ...shown, onPart: (part) => (observe(part), shown.onPart(part)) };
+  };
+  return envelopeResponse(started, observed, { stop, onEnd: release, headers });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { LanguageModelUsage } from 'ai';
 import { INTERNAL_FAILURE, type Failure } from '../ai/failure';
-import { followRun } from '../ai/outcome';
+import { followRun, type Outcome } from '../ai/outcome';
 import type { Run, RunPart } from '../ai/run';
 import { log } from '../log';
 import { sseStream, type Frame } from './sse';
@@ -33,14 +33,22 @@ export type ViewFactory = (emit: Emit) => View;
  * Streams a run as SSE bytes. `stop` is called when the client cancels the body, so the model
  * call ends even if the request's own signal never fires.
  */
-export function envelopeStream(run: Run, createView: ViewFactory, stop: () => void, onEnd?: () => void): ReadableStream<Uint8Array> {
-  return sseStream((emit) => drive(run, createView(emit), emit).finally(onEnd), stop);
+export function envelopeStream(run: Run, createView: ViewFactory, stop: () => void, onEnd?: (outcome?: Outcome) => void): ReadableStream<Uint8Array> {
+  return sseStream(async (emit) => {
+    let outcome: Outcome | undefined;
+    try {
+      outcome = await drive(run, createView(emit), emit);
+    } finally {
+      onEnd?.(outcome);
+    }
+  }, stop);
 }
 
-async function drive(run: Run, view: View, emit: Emit): Promise<void> {
+async function drive(run: Run, view: View, emit: Emit): Promise<Outcome | undefined> {
   let failure: Failure | undefined;
+  let outcome: Outcome | undefined;
   try {
-    const outcome = await followRun(run, (part) => view.onPart(part));
+    outcome = await followRun(run, (part) => view.onPart(part));
     if (outcome.kind === 'failed') {
       failure = outcome.failure;
       // Internal errors reach the client as a fixed sentence; the log keeps the real one.
@@ -57,6 +65,7 @@ async function drive(run: Run, view: View, emit: Emit): Promise<void> {
   view.onEnd?.(failure);
   if (failure) emit({ event: 'error', data: failure });
   emit({ event: 'done', data: {} });
+  return outcome;
 }
 
 /** Text frames only: `data: {"text": delta}`. */

@@ -1,0 +1,59 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { LanguageModelUsage } from 'ai';
+
+// Prometheus metrics, served at /api/metrics. One registry per process, kept on globalThis so the
+// route bundles and the serving script (scripts/serve.mjs, through `recordRequest`) share it.
+
+function create() {
+  const registry = new Registry();
+  const metric = { registers: [registry] };
+  return {
+    registry,
+    requests: new Counter({ name: 'streamwright_http_requests_total', help: 'HTTP requests by endpoint and status', labelNames: ['endpoint', 'status'], ...metric }),
+    openStreams: new Gauge({ name: 'streamwright_open_streams', help: 'Streams open now', ...metric }),
+    timeToFirstToken: new Histogram({
+      name: 'streamwright_time_to_first_token_seconds',
+      help: 'From admitting a stream to its first token',
+      labelNames: ['endpoint'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      ...metric,
+    }),
+    streamDuration: new Histogram({
+      name: 'streamwright_stream_duration_seconds',
+      help: 'From admitting a stream to the end of its run',
+      labelNames: ['endpoint', 'outcome'],
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+      ...metric,
+    }),
+    tokens: new Counter({ name: 'streamwright_tokens_total', help: 'Model tokens by direction', labelNames: ['direction'], ...metric }),
+    errors: new Counter({ name: 'streamwright_stream_errors_total', help: 'Streams that ended in an error, by kind', labelNames: ['kind'], ...metric }),
+    rejections: new Counter({ name: 'streamwright_rate_limit_rejections_total', help: 'Requests refused by a limit, by reason', labelNames: ['reason'], ...metric }),
+  };
+}
+
+type Metrics = ReturnType<typeof create>;
+const holder = globalThis as unknown as { streamwrightMetrics?: Metrics; streamwright?: { recordRequest?: (path: string, status: number) => void } };
+export const metrics: Metrics = (holder.streamwrightMetrics ??= create());
+
+/** Lets the serving script count every request, whatever answered it. */
+export function installRequestCounter(): void {
+  const lifecycle = (holder.streamwright ??= {} as NonNullable<typeof holder.streamwright>);
+  lifecycle.recordRequest = (path, status) => metrics.requests.inc({ endpoint: endpointOf(path), status: String(status) });
+}
+
+export function countTokens(usage: LanguageModelUsage | undefined): void {
+  if (usage?.inputTokens) metrics.tokens.inc({ direction: 'input' }, usage.inputTokens);
+  if (usage?.outputTokens) metrics.tokens.inc({ direction: 'output' }, usage.outputTokens);
+}
+
+/**
+ * A path as a low-cardinality label: API routes by their fixed segments (ids become `:id`),
+ * every page as `page`, Next.js assets as `asset`.
+ */
+export function endpointOf(path: string): string {
+  if (path.startsWith('/_next/')) return 'asset';
+  if (!path.startsWith('/api/')) return 'page';
+  const segments = path.split('/').filter(Boolean).slice(0, 4);
+  const fixed = segments.map((segment, i) => (i >= 2 && ['sessions', 'keys', 'reports'].includes(segments[1]!) && segment !== 'stop' ? ':id' : segment));
+  return `/${fixed.join('/')}`.replace(/\/(callback|signin|providers|csrf|session|signout)\/.*$/, '/$1');
+}
