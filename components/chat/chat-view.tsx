@@ -31,6 +31,8 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
     id: sessionId,
     messages: initialMessages,
     transport,
+    // A reply still streaming when the page (re)loads is read again from its start and followed.
+    resume: !isNew,
     onFinish: () => notifySessionsChanged(),
   });
   const [draft, setDraft] = useState('');

@@ -9,6 +9,7 @@ import { countsOf, forOwner, recordTokenUsage, type MessageStatus, type StoredMe
 import type { Admitted } from '../http/admission';
 import { errorResponse } from '../http/errors';
 import { log } from '../log';
+import { redis, redisSubscriber } from '../ops/redis';
 import { ReplyRecorder } from './recorder';
 import { titleFrom } from './title';
 import { awaitsReply, newMessageId } from './ui-messages';
@@ -61,6 +62,7 @@ const registry = globalThis as unknown as { streamwrightTurns?: Map<string, Abor
 const activeTurns = (registry.streamwrightTurns ??= new Map());
 
 export async function openTurn(request: TurnRequest): Promise<OpenedTurn> {
+  listenForStops();
   const { userId, sessionId, input, admitted } = request;
   const owner = forOwner(userId);
   const title = input.kind === 'message' ? input.text : input.kind === 'merge' ? input.title : '';
@@ -137,11 +139,38 @@ function newMessages(input: TurnInput, history: UIMessage[]): Merge {
   }
 }
 
-/** Aborts the turn streaming into a session, if there is one here. */
-export function stopTurn(sessionId: string): boolean {
+/**
+ * Stops the turn streaming into a session: here, or (with Redis) on whichever replica runs it.
+ * False when nothing is streaming into it.
+ */
+export async function stopTurn(userId: string, sessionId: string): Promise<boolean> {
+  if (abortHere(sessionId)) return true;
+  const client = redis();
+  if (!client || !(await forOwner(userId).sessions.isStreaming(sessionId))) return false;
+  await client.publish(STOP_CHANNEL, sessionId);
+  return true;
+}
+
+function abortHere(sessionId: string): boolean {
   const controller = activeTurns.get(sessionId);
   controller?.abort(new DOMException('Stopped by the user', 'AbortError'));
   return controller !== undefined;
+}
+
+const STOP_CHANNEL = 'sw:stop';
+
+/** Every replica that runs turns hears stops asked of the others (once per process). */
+function listenForStops() {
+  const state = globalThis as unknown as { streamwrightStops?: boolean };
+  if (state.streamwrightStops) return;
+  const subscriber = redisSubscriber();
+  if (!subscriber) return;
+  state.streamwrightStops = true;
+  subscriber.on('message', (_channel: string, sessionId: string) => void abortHere(sessionId));
+  subscriber.subscribe(STOP_CHANNEL).catch((error: unknown) => {
+    state.streamwrightStops = false;
+    log.warn('stop_channel_unavailable', { error });
+  });
 }
 
 /**

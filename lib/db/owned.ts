@@ -96,6 +96,12 @@ export function forOwner(userId: string) {
         return count === 1;
       },
 
+      /** Whether a turn holds the session now (on any replica). */
+      async isStreaming(id: string): Promise<boolean> {
+        const since = new Date(Date.now() - TURN_LEASE_MS);
+        return (await client.chatSession.count({ where: { ...ownSession(id), activeTurnId: { not: null }, activeTurnSince: { gte: since } } })) > 0;
+      },
+
       async releaseTurn(id: string, turnId: string) {
         await client.chatSession.updateMany({
           where: { ...ownSession(id), activeTurnId: turnId },

@@ -3,15 +3,15 @@ import { env } from '../env';
 import { log } from '../log';
 
 // The Redis connection every replica shares state through (rate limits, open streams, stops,
-// resumable streams), when REDIS_URL is set. Commands fail fast while it is down instead of
-// queueing, so a request never hangs on it.
+// resumable streams), when REDIS_URL is set. A command waits for at most one reconnection while
+// Redis is down, then fails, so a request never hangs on it.
 
 const holder = globalThis as unknown as { streamwrightRedis?: Redis };
 
 export function redis(): Redis | undefined {
   if (!env.REDIS_URL) return undefined;
   if (!holder.streamwrightRedis) {
-    const client = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    const client = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
     client.on('error', (error) => log.warn('redis_error', { error: error.message }));
     holder.streamwrightRedis = client;
   }

@@ -1,4 +1,4 @@
-import { createUIMessageStreamResponse, toUIMessageStream, type LanguageModelUsage, type ToolSet, type UIMessage } from 'ai';
+import { createUIMessageStreamResponse, toUIMessageStream, type LanguageModelUsage, type ToolSet, type UIMessage, type UIMessageChunk } from 'ai';
 import { describeModelFailure } from '../ai/failure';
 import type { Run } from '../ai/run';
 
@@ -16,7 +16,16 @@ export interface ReplyMetadata {
 
 export type ChatMessage = UIMessage<ReplyMetadata>;
 
-export function uiMessageStreamResponse(run: Run, options: { messageId: string; headers?: Record<string, string> }): Response {
+/** Where a copy of the stream goes: kept for clients that reconnect (lib/chat/journal.ts). */
+export interface ChunkSink {
+  append(chunk: UIMessageChunk): void;
+  end(): void;
+}
+
+export function uiMessageStreamResponse(
+  run: Run,
+  options: { messageId: string; headers?: Record<string, string>; copyTo?: ChunkSink },
+): Response {
   const stream = toUIMessageStream<ToolSet, ChatMessage>({
     stream: run.parts,
     // An empty history puts the stream in persistence mode: the reply carries the stored id.
@@ -31,7 +40,29 @@ export function uiMessageStreamResponse(run: Run, options: { messageId: string; 
     onError: (error) => describeModelFailure(error).detail,
   });
   return createUIMessageStreamResponse({
-    stream,
+    stream: options.copyTo ? copied(stream, options.copyTo) : stream,
     headers: { 'x-streamwright-model': run.model, ...options.headers },
   });
+}
+
+/**
+ * The stream for the client, with every chunk also handed to `sink`. The copy is read to the end
+ * even after the client leaves (a tee's branches are independent).
+ */
+function copied(stream: ReadableStream<UIMessageChunk>, sink: ChunkSink): ReadableStream<UIMessageChunk> {
+  const [forClient, forSink] = stream.tee();
+  void (async () => {
+    const reader = forSink.getReader();
+    try {
+      for (let next = await reader.read(); !next.done; next = await reader.read()) sink.append(next.value);
+    } finally {
+      sink.end();
+    }
+  })();
+  return forClient;
+}
+
+/** A kept stream, answered as a UI message stream again. */
+export function resumedResponse(stream: ReadableStream<UIMessageChunk>): Response {
+  return createUIMessageStreamResponse({ stream });
 }

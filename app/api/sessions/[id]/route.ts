@@ -39,7 +39,7 @@ export async function DELETE(request: Request, { params }: Context) {
   const { id } = await params;
   const owner = forOwner(auth.user.id);
   if (!(await owner.sessions.find(id))) return notFound();
-  stopTurn(id);
+  await stopTurn(auth.user.id, id);
   await owner.sessions.delete(id);
   return new Response(null, { status: 204 });
 }

@@ -1,4 +1,5 @@
 import { requireUser } from '@/lib/auth/guard';
+import { openJournal } from '@/lib/chat/journal';
 import { openTurn } from '@/lib/chat/turns';
 import { admitStream } from '@/lib/http/admission';
 import { readInput } from '@/lib/http/input';
@@ -23,5 +24,10 @@ export async function POST(request: Request) {
     maxOutputTokens: max_tokens,
   });
   if (!opened.ok) return opened.response;
-  return uiMessageStreamResponse(opened.turn.run, { messageId: opened.turn.replyId, headers: { 'x-session-id': id } });
+  return uiMessageStreamResponse(opened.turn.run, {
+    messageId: opened.turn.replyId,
+    headers: { 'x-session-id': id },
+    // Kept while it streams, so a page that lost its connection resumes it (GET …/[id]/stream).
+    copyTo: openJournal(id),
+  });
 }

@@ -12,5 +12,5 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   if (!auth.ok) return auth.response;
   const { id } = await params;
   if (!(await forOwner(auth.user.id).sessions.find(id))) return errorResponse('not_found', 'No such chat session');
-  return Response.json({ stopped: stopTurn(id) });
+  return Response.json({ stopped: await stopTurn(auth.user.id, id) });
 }

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, describe, test } from 'node:test';
+import { startApp, type RunningApp } from '../support/app';
+import { eventually } from '../support/assertions';
+import { parseUiStream } from '../support/sse';
+import { newUser, type TestUser } from '../support/users';
+
+// A reply whose connection dropped is read again, from its first chunk to its end, by the page
+// that reconnects; with Redis, on any replica; and a stop asked of one replica stops the reply
+// another is streaming.
+
+const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const apps: RunningApp[] = [];
+after(async () => Promise.all(apps.map((app) => app.stop())));
+
+const send = (app: RunningApp, user: TestUser, id: string, text: string) =>
+  fetch(`${app.url}/api/ui/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...user.bearer },
+    body: JSON.stringify({ id, message: { role: 'user', parts: [{ type: 'text', text }] } }),
+  });
+const resume = (app: RunningApp, user: TestUser, id: string) => fetch(`${app.url}/api/ui/chat/${id}/stream`, { headers: user.bearer });
+const stored = async (app: RunningApp, user: TestUser, id: string) =>
+  ((await (await fetch(`${app.url}/api/sessions/${id}`, { headers: user.bearer })).json()) as {
+    messages: { id: string; status: string; parts: { type: string; text?: string }[] }[];
+  }).messages[1];
+const textOf = (chunks: Array<Record<string, unknown>>) => chunks.filter((c) => c.type === 'text-delta').map((c) => c.delta).join('');
+
+/** Reads a few chunks of a reply, then drops the connection. */
+async function dropAfterAFewChunks(response: Response) {
+  assert.equal(response.status, 200);
+  const reader = response.body!.getReader();
+  for (let i = 0; i < 5; i++) await reader.read();
+  await reader.cancel();
+}
+
+async function assertResumesWhole(reader: RunningApp, writer: RunningApp, user: TestUser) {
+  const id = randomUUID();
+  await dropAfterAFewChunks(await send(writer, user, id, 'Tell me about tides, slowly'));
+  const resumed = await resume(reader, user, id);
+  assert.equal(resumed.status, 200);
+  assert.match(resumed.headers.get('content-type') ?? '', /^text\/event-stream/);
+  const chunks = parseUiStream(await resumed.text());
+  const reply = await stored(writer, user, id);
+  assert.equal(reply?.status, 'complete');
+  assert.equal(chunks[0]?.type, 'start');
+  assert.equal(chunks[0]?.messageId, reply?.id, 'the same message, from its start');
+  assert.equal(chunks.at(-1)?.type, 'finish');
+  const whole = reply!.parts.filter((p) => p.type === 'text').map((p) => p.text).join('');
+  assert.ok(whole.length > 100);
+  assert.equal(textOf(chunks), whole, 'no text missing, none twice');
+  assert.equal((await resume(reader, user, id)).status, 204, 'nothing to resume once it ended');
+}
+
+describe('resumable replies', () => {
+  test('in one process: a dropped reply is read again whole; nothing to resume is 204', async () => {
+    const app = await startApp({ OFFLINE_TOKEN_DELAY_MS: '40' });
+    apps.push(app);
+    const user = await newUser(app);
+    assert.equal((await resume(app, user, randomUUID())).status, 204);
+    await assertResumesWhole(app, app, user);
+  });
+
+  test('two replicas through Redis: resumed on the other one; stopped from the other one', async () => {
+    const settings = { REDIS_URL: TEST_REDIS_URL, OFFLINE_TOKEN_DELAY_MS: '40' };
+    const first = await startApp(settings, 'postgresql');
+    apps.push(first);
+    const second = await startApp(settings, 'postgresql', { replicaOf: first });
+    apps.push(second);
+    const user = await newUser(first);
+    await assertResumesWhole(second, first, user);
+
+    const id = randomUUID();
+    const streaming = await send(first, user, id, 'Go on and on');
+    const reader = streaming.body!.getReader();
+    await reader.read();
+    const stop = await fetch(`${second.url}/api/sessions/${id}/stop`, { method: 'POST', headers: user.bearer });
+    assert.deepEqual(await stop.json(), { stopped: true });
+    while (!(await reader.read()).done) {
+      // the stream ends by itself once the other replica stopped the run
+    }
+    await eventually(async () => (await stored(first, user, id))?.status === 'stopped', 'stored as stopped');
+    const other = await fetch(`${second.url}/api/sessions/${id}/stop`, { method: 'POST', headers: user.bearer });
+    assert.deepEqual(await other.json(), { stopped: false }, 'nothing left to stop');
+  });
+});
