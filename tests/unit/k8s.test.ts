@@ -612,3 +612,32 @@ describe('Dockerfile', () => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// docs/deployment.md
+
+/** Each EnvSchema entry's source text, by name. */
+function envDefinitions(): Map<string, string> {
+  const block = /const EnvSchema = z\.object\(\{([\s\S]*?)\n\}\);/.exec(read('lib/env.ts'))?.[1] ?? '';
+  const parts = block.split(/^(?= {2}[A-Z][A-Z0-9_]*:)/m).filter((part) => /^ {2}[A-Z]/.test(part));
+  return new Map(parts.map((part) => [/^ {2}([A-Z][A-Z0-9_]*):/.exec(part)![1]!, part]));
+}
+
+describe('docs/deployment.md', () => {
+  test('the settings table lists every setting in lib/env.ts, each default as lib/env.ts sets it', () => {
+    const section = /^## Settings\n([\s\S]*?)(?=^## )/m.exec(read('docs/deployment.md'))?.[1];
+    assert.ok(section, 'docs/deployment.md has a Settings section');
+    const rows = new Map(
+      [...section.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \| ([^|]*) \|/gm)].map((match) => [match[1]!, match[2]!.trim()]),
+    );
+    const definitions = envDefinitions();
+    assert.deepEqual([...definitions.keys()].sort(), [...envSettings()].sort(), 'read every EnvSchema entry');
+    for (const [name, definition] of definitions) {
+      const cell = rows.get(name);
+      assert.ok(cell !== undefined, `${name} is in the table`);
+      const fallback = /(?:milliseconds|count)\(([\d_]+)|\.default\(([^)]+)\)/.exec(definition);
+      const value = (fallback?.[1] ?? fallback?.[2])?.replaceAll('_', '').replace(/^'(.*)'$/, '$1');
+      if (value !== undefined) assert.ok(cell.startsWith(`\`${value}\``), `${name}: default \`${value}\`, the table says ${cell}`);
+    }
+  });
+});
