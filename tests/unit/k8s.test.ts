@@ -614,7 +614,7 @@ describe('Dockerfile', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// docs/deployment.md
+// README.md: the settings table
 
 /** Each EnvSchema entry's source text, by name. */
 function envDefinitions(): Map<string, string> {
@@ -623,10 +623,10 @@ function envDefinitions(): Map<string, string> {
   return new Map(parts.map((part) => [/^ {2}([A-Z][A-Z0-9_]*):/.exec(part)![1]!, part]));
 }
 
-describe('docs/deployment.md', () => {
+describe('the settings table (README.md)', () => {
   test('the settings table lists every setting in lib/env.ts, each default as lib/env.ts sets it', () => {
-    const section = /^## Settings\n([\s\S]*?)(?=^## )/m.exec(read('docs/deployment.md'))?.[1];
-    assert.ok(section, 'docs/deployment.md has a Settings section');
+    const section = /^## Settings\n([\s\S]*?)(?=^## )/m.exec(read('README.md'))?.[1];
+    assert.ok(section, 'README.md has a Settings section');
     const rows = new Map(
       [...section.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \| ([^|]*) \|/gm)].map((match) => [match[1]!, match[2]!.trim()]),
     );
