@@ -1,14 +1,29 @@
 import type { NextFetchEvent } from 'next/server';
 import { withAuth, type NextRequestWithAuth } from 'next-auth/middleware';
 import { authSecret } from './lib/auth/secret';
+import { env } from './lib/env';
+import { allowedOrigins, cors } from './lib/http/cors';
 
-// Pages need a signed-in user: without one, the visit goes to /sign-in. API routes are not
-// matched here; they answer 401 JSON from their own guard (lib/auth/guard.ts).
-export function proxy(request: NextRequestWithAuth, event: NextFetchEvent) {
+// Every request but Next.js's own assets passes here.
+// - /api/*: CORS (lib/http/cors.ts). No auth redirect: routes answer 401 JSON from their own
+//   guard (lib/auth/guard.ts).
+// - Pages: without a session, a redirect to /sign-in (except the sign-in and sign-up pages).
+
+const PUBLIC_PAGES = /^\/(sign-in|sign-up)(\/|$)/;
+
+let origins: ReadonlySet<string> | undefined;
+
+export async function proxy(request: NextRequestWithAuth, event: NextFetchEvent) {
+  const { pathname } = request.nextUrl;
+  if (pathname === '/api' || pathname.startsWith('/api/')) {
+    origins ??= allowedOrigins(env.CORS_ORIGINS);
+    return cors(request, origins);
+  }
+  if (PUBLIC_PAGES.test(pathname)) return;
   // Built per request so the secret is read at run time, never baked in by the build.
   return withAuth({ pages: { signIn: '/sign-in' }, secret: authSecret() })(request, event);
 }
 
 export const config = {
-  matcher: ['/((?!api/|_next/|favicon.svg|sign-in|sign-up).*)'],
+  matcher: ['/((?!_next/|favicon.svg).*)'],
 };
