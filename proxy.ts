@@ -1,13 +1,15 @@
-import type { NextFetchEvent } from 'next/server';
+import { NextResponse, type NextFetchEvent } from 'next/server';
 import { withAuth, type NextRequestWithAuth } from 'next-auth/middleware';
 import { authSecret } from './lib/auth/secret';
 import { env } from './lib/env';
 import { allowedOrigins, cors } from './lib/http/cors';
+import { contentSecurityPolicy, newNonce, SECURITY_HEADERS } from './lib/http/security-headers';
 
 // Every request but Next.js's own assets passes here.
 // - /api/*: CORS (lib/http/cors.ts). No auth redirect: routes answer 401 JSON from their own
 //   guard (lib/auth/guard.ts).
-// - Pages: without a session, a redirect to /sign-in (except the sign-in and sign-up pages).
+// - Pages: a Content-Security-Policy with a fresh nonce (lib/http/security-headers.ts), and
+//   without a session a redirect to /sign-in (except the sign-in and sign-up pages themselves).
 
 const PUBLIC_PAGES = /^\/(sign-in|sign-up)(\/|$)/;
 
@@ -17,11 +19,26 @@ export async function proxy(request: NextRequestWithAuth, event: NextFetchEvent)
   const { pathname } = request.nextUrl;
   if (pathname === '/api' || pathname.startsWith('/api/')) {
     origins ??= allowedOrigins(env.CORS_ORIGINS);
-    return cors(request, origins);
+    return withSecurityHeaders(cors(request, origins));
   }
-  if (PUBLIC_PAGES.test(pathname)) return;
-  // Built per request so the secret is read at run time, never baked in by the build.
-  return withAuth({ pages: { signIn: '/sign-in' }, secret: authSecret() })(request, event);
+
+  const csp = contentSecurityPolicy(newNonce());
+  // Next.js takes the nonce for its scripts from the policy on the request.
+  const headers = new Headers(request.headers);
+  headers.set('content-security-policy', csp);
+  const render = () => NextResponse.next({ request: { headers } });
+
+  const response = PUBLIC_PAGES.test(pathname)
+    ? render()
+    : // Built per request so the secret is read at run time, never baked in by the build.
+      ((await withAuth(render, { pages: { signIn: '/sign-in' }, secret: authSecret() })(request, event)) ?? render());
+  response.headers.set('content-security-policy', csp);
+  return withSecurityHeaders(response);
+}
+
+function withSecurityHeaders(response: Response): Response {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+  return response;
 }
 
 export const config = {
