@@ -1,14 +1,46 @@
-import type { NextFetchEvent } from 'next/server';
+import { NextResponse, type NextFetchEvent } from 'next/server';
 import { withAuth, type NextRequestWithAuth } from 'next-auth/middleware';
 import { authSecret } from './lib/auth/secret';
+import { env } from './lib/env';
+import { allowedOrigins, cors } from './lib/http/cors';
+import { contentSecurityPolicy, newNonce, SECURITY_HEADERS } from './lib/http/security-headers';
 
-// Pages need a signed-in user: without one, the visit goes to /sign-in. API routes are not
-// matched here; they answer 401 JSON from their own guard (lib/auth/guard.ts).
-export function proxy(request: NextRequestWithAuth, event: NextFetchEvent) {
-  // Built per request so the secret is read at run time, never baked in by the build.
-  return withAuth({ pages: { signIn: '/sign-in' }, secret: authSecret() })(request, event);
+// Every request but Next.js's own assets passes here.
+// - /api/*: CORS (lib/http/cors.ts). No auth redirect: routes answer 401 JSON from their own
+//   guard (lib/auth/guard.ts).
+// - Pages: a Content-Security-Policy with a fresh nonce (lib/http/security-headers.ts), and
+//   without a session a redirect to /sign-in (except the sign-in and sign-up pages themselves).
+
+const PUBLIC_PAGES = /^\/(sign-in|sign-up)(\/|$)/;
+
+let origins: ReadonlySet<string> | undefined;
+
+export async function proxy(request: NextRequestWithAuth, event: NextFetchEvent) {
+  const { pathname } = request.nextUrl;
+  if (pathname === '/api' || pathname.startsWith('/api/')) {
+    origins ??= allowedOrigins(env.CORS_ORIGINS);
+    return withSecurityHeaders(cors(request, origins));
+  }
+
+  const csp = contentSecurityPolicy(newNonce());
+  // Next.js takes the nonce for its scripts from the policy on the request.
+  const headers = new Headers(request.headers);
+  headers.set('content-security-policy', csp);
+  const render = () => NextResponse.next({ request: { headers } });
+
+  const response = PUBLIC_PAGES.test(pathname)
+    ? render()
+    : // Built per request so the secret is read at run time, never baked in by the build.
+      ((await withAuth(render, { pages: { signIn: '/sign-in' }, secret: authSecret() })(request, event)) ?? render());
+  response.headers.set('content-security-policy', csp);
+  return withSecurityHeaders(response);
+}
+
+function withSecurityHeaders(response: Response): Response {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+  return response;
 }
 
 export const config = {
-  matcher: ['/((?!api/|_next/|favicon.svg|sign-in|sign-up).*)'],
+  matcher: ['/((?!_next/|favicon.svg).*)'],
 };

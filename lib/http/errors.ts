@@ -7,6 +7,7 @@ const STATUS = {
   invalid_json: 400,
   invalid_body: 400,
   unauthorized: 401,
+  cors_forbidden: 403,
   not_found: 404,
   session_busy: 409,
   email_taken: 409,
