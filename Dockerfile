@@ -20,23 +20,15 @@ FROM deps AS build
 COPY . .
 RUN npm run build
 
-# 3. Runtime: only the standalone bundle and what `scripts/db.mjs deploy` needs beside it.
+# 3. Runtime: only the runtime bundle.
 FROM node:22-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production PORT=8000 HOSTNAME=0.0.0.0 DATA_DIR=/app/.data NEXT_TELEMETRY_DISABLED=1
-# The standalone bundle carries server.js, its own trimmed node_modules, static assets and public files.
+# The runtime bundle (scripts/runtime-bundle.mjs completes the standalone output): server.js with
+# its own trimmed node_modules, static assets, public files, scripts/serve.mjs, and what
+# `scripts/db.mjs deploy` needs (the migrations and the WebAssembly schema engine). The tests
+# start this same folder the same way.
 COPY --from=build /app/.next/standalone ./
-# Wraps server.js: readiness, and on SIGTERM the graceful end of open streams.
-COPY --from=build /app/scripts/serve.mjs ./scripts/serve.mjs
-# What `scripts/db.mjs deploy` needs: the migrations and the WebAssembly schema engine with its adapters.
-COPY --from=build /app/scripts/db.mjs ./scripts/db.mjs
-COPY --from=build /app/lib/db/url.mjs ./lib/db/url.mjs
-COPY --from=build /app/prisma ./prisma
-COPY --from=build /app/node_modules/@prisma/schema-engine-wasm ./node_modules/@prisma/schema-engine-wasm
-COPY --from=build /app/node_modules/@prisma/driver-adapter-utils ./node_modules/@prisma/driver-adapter-utils
-COPY --from=build /app/node_modules/@prisma/debug ./node_modules/@prisma/debug
-COPY --from=build /app/node_modules/@prisma/adapter-pg ./node_modules/@prisma/adapter-pg
-COPY --from=build /app/node_modules/postgres-array ./node_modules/postgres-array
 # The files stay root-owned and read-only to the app; only the data folder and Next.js's cache
 # are writable (Kubernetes mounts empty volumes there, with a read-only root filesystem).
 RUN mkdir -p /app/.data /app/.next/cache && chown node:node /app/.data /app/.next/cache

@@ -10,8 +10,10 @@ import pg from 'pg';
 // the standalone bundle), with a database of its own: a fresh SQLite file, or a fresh PostgreSQL
 // database when asked.
 
-const SERVER = resolve('.next/standalone/server.js');
-const SERVE = resolve('scripts/serve.mjs');
+// The runtime bundle the image copies to /app; started as the image's command starts it.
+const BUNDLE = resolve('.next/standalone');
+const SERVER = join(BUNDLE, 'server.js');
+const SERVE = join(BUNDLE, 'scripts/serve.mjs');
 
 /** PostgreSQL for the tests; this machine's server by default. Unreachable fails the run. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -69,7 +71,7 @@ export async function startApp(env: Record<string, string>, database: Database =
 
   // Migrations reach the database directly (a test's proxy lives in this process, which spawnSync blocks).
   const migrateEnv = { ...appEnv, DATABASE_URL: pgDatabase?.url ?? appEnv.DATABASE_URL };
-  const migrated = spawnSync(process.execPath, ['scripts/db.mjs', 'deploy'], { env: migrateEnv, encoding: 'utf8' });
+  const migrated = spawnSync(process.execPath, [join(BUNDLE, 'scripts/db.mjs'), 'deploy'], { env: migrateEnv, encoding: 'utf8' });
   if (migrated.status !== 0) throw new Error(`migrations failed:\n${migrated.stdout}${migrated.stderr}`);
 
   let output = '';
