@@ -8,7 +8,7 @@ import { errorResponse } from './errors';
 const ALLOW_METHODS = 'GET, POST, PATCH, DELETE, OPTIONS';
 const ALLOW_HEADERS = 'authorization, content-type, accept';
 /** Response headers a page on a listed origin may read besides the CORS-safelisted ones. */
-const EXPOSE_HEADERS = 'x-session-id, x-streamwright-model, x-report-id, retry-after';
+const EXPOSE_HEADERS = 'x-session-id, x-streamwright-model, x-report-id, x-request-id, retry-after';
 /** How long a browser may reuse a preflight answer, in seconds (Chromium caps it at 7200). */
 const MAX_AGE = '600';
 

@@ -58,7 +58,7 @@ describe('CORS with an allow-list', () => {
     assert.equal(response.headers.get('access-control-allow-origin'), ALLOWED);
     assert.equal(response.headers.get('access-control-allow-credentials'), 'true');
     const exposed = (response.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/,\s*/);
-    for (const name of ['x-session-id', 'x-streamwright-model', 'x-report-id', 'retry-after']) assert.ok(exposed.includes(name), name);
+    for (const name of ['x-session-id', 'x-streamwright-model', 'x-report-id', 'x-request-id', 'retry-after']) assert.ok(exposed.includes(name), name);
     assert.match(response.headers.get('vary') ?? '', /\bOrigin\b/i);
     assert.equal(response.headers.get('x-streamwright-model'), 'offline');
     const frames = parseFrames(await response.text());
