@@ -72,6 +72,9 @@ function readMemoryJournal(sessionId: string): ReadableStream<Chunk> | undefined
 // ---- in Redis ------------------------------------------------------------------------------------
 
 const EXPIRE_SECONDS = 3600;
+/** The writer renews `live` with every chunk: if it dies, readers see `live` lapse and stop. */
+const LIVE_SECONDS = 90;
+const IDLE_CHECK_MS = 5000;
 const keys = (sessionId: string) => ({ list: `sw:journal:${sessionId}`, channel: `sw:journal:${sessionId}`, live: `sw:journal-live:${sessionId}` });
 
 type RedisEntry = { i: number; chunk?: Chunk; end?: true };
@@ -87,11 +90,12 @@ function redisJournal(sessionId: string): Journal {
       .multi()
       .rpush(list, text)
       .expire(list, EXPIRE_SECONDS)
+      .expire(live, LIVE_SECONDS)
       .publish(channel, text)
       .exec()
       .catch((error: unknown) => log.warn('journal_not_written', { error }));
   };
-  client.multi().del(list).set(live, '1', 'EX', EXPIRE_SECONDS).exec().catch((error: unknown) => log.warn('journal_not_written', { error }));
+  client.multi().del(list).set(live, '1', 'EX', LIVE_SECONDS).exec().catch((error: unknown) => log.warn('journal_not_written', { error }));
   return {
     append: (chunk) => push({ i: index++, chunk }),
     end() {
@@ -112,13 +116,18 @@ async function readRedisJournal(sessionId: string): Promise<ReadableStream<Chunk
     pending.push(JSON.parse(text) as RedisEntry);
     wake?.();
   });
+  const close = () => void subscriber.quit().catch(() => subscriber.disconnect());
   // Subscribe first, then read what was kept: a chunk published in between is in both, and is
   // told apart by its index.
-  await subscriber.subscribe(channel);
-  const kept = (await client.lrange(list, 0, -1)).map((text) => JSON.parse(text) as RedisEntry);
-  pending.unshift(...kept);
+  try {
+    await subscriber.subscribe(channel);
+    pending.unshift(...(await client.lrange(list, 0, -1)).map((text) => JSON.parse(text) as RedisEntry));
+  } catch (error) {
+    close();
+    log.warn('journal_unreadable', { error });
+    return undefined;
+  }
   let next = 0;
-  const close = () => void subscriber.quit().catch(() => subscriber.disconnect());
   return new ReadableStream<Chunk>({
     async pull(controller) {
       for (;;) {
@@ -132,7 +141,16 @@ async function readRedisJournal(sessionId: string): Promise<ReadableStream<Chunk
           } else controller.enqueue(entry.chunk!);
           return;
         }
-        await new Promise<void>((resolve) => (wake = resolve));
+        const woke = await new Promise<boolean>((resolve) => {
+          wake = () => resolve(true);
+          setTimeout(() => resolve(false), IDLE_CHECK_MS).unref();
+        });
+        // Quiet for a while: if the writer is gone (its `live` lapsed), end instead of waiting forever.
+        if (!woke && !(await client.exists(live).catch(() => 0))) {
+          close();
+          controller.close();
+          return;
+        }
       }
     },
     cancel: close,

@@ -62,6 +62,15 @@ const registry = globalThis as unknown as { streamwrightTurns?: Map<string, Abor
 const activeTurns = (registry.streamwrightTurns ??= new Map());
 
 export async function openTurn(request: TurnRequest): Promise<OpenedTurn> {
+  try {
+    return await open(request);
+  } catch (error) {
+    request.admitted.release(); // the stream never started: free its place (repeat calls do nothing)
+    throw error;
+  }
+}
+
+async function open(request: TurnRequest): Promise<OpenedTurn> {
   listenForStops();
   const { userId, sessionId, input, admitted } = request;
   const owner = forOwner(userId);
@@ -168,7 +177,8 @@ function listenForStops() {
   state.streamwrightStops = true;
   subscriber.on('message', (_channel: string, sessionId: string) => void abortHere(sessionId));
   subscriber.subscribe(STOP_CHANNEL).catch((error: unknown) => {
-    state.streamwrightStops = false;
+    state.streamwrightStops = false; // the next turn tries again
+    subscriber.disconnect();
     log.warn('stop_channel_unavailable', { error });
   });
 }

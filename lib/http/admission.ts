@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { env } from '../env';
 import { forOwner } from '../db/owned';
@@ -138,22 +139,35 @@ async function overLimit(limit: RateLimiterAbstract | undefined, key: string): P
 }
 
 /**
- * Each user's open streams: a counter in Redis (expiring, in case a replica dies) or in memory.
- * A stream is released in the store that counted it.
+ * Each user's open streams. In Redis, a sorted set per user holds one member per stream, scored by
+ * when its lease ends, so the streams of a replica that died drop out on their own; otherwise a
+ * count in this process. A stream is released in the store that counted it.
  */
+const LEASE_MS = 15 * 60_000;
 const openStreams = {
   local: new Map<string, number>(),
 
-  /** Where the stream was counted, or false when the user is at the cap. */
-  async acquire(userId: string): Promise<'redis' | 'local' | false> {
+  /** Where the stream was counted (and its member), or false when the user is at the cap. */
+  async acquire(userId: string): Promise<{ store: 'redis'; member: string } | { store: 'local' } | false> {
     const max = env.MAX_CONCURRENT_STREAMS;
     const client = redis();
     if (client) {
       try {
         const key = `sw:open:${userId}`;
-        const [[, count]] = (await client.multi().incr(key).expire(key, 3600).exec()) as [[null, number], unknown];
-        if (max === 0 || count <= max) return 'redis';
-        await client.decr(key);
+        const member = randomUUID();
+        const now = Date.now();
+        const replies = await client
+          .multi()
+          .zremrangebyscore(key, '-inf', now)
+          .zadd(key, now + LEASE_MS, member)
+          .zcard(key)
+          .pexpire(key, LEASE_MS)
+          .exec();
+        const failed = replies?.find(([error]) => error)?.[0];
+        if (!replies || failed) throw failed ?? new Error('Redis transaction discarded');
+        const count = replies[2]![1] as number;
+        if (max === 0 || count <= max) return { store: 'redis', member };
+        await client.zrem(key, member);
         return false;
       } catch (error) {
         log.warn('open_streams_unshared', { error }); // Redis is down: count in this process
@@ -162,13 +176,13 @@ const openStreams = {
     const count = this.local.get(userId) ?? 0;
     if (max > 0 && count >= max) return false;
     this.local.set(userId, count + 1);
-    return 'local';
+    return { store: 'local' };
   },
 
-  async release(userId: string, store: 'redis' | 'local'): Promise<void> {
-    if (store === 'redis') {
+  async release(userId: string, held: { store: 'redis'; member: string } | { store: 'local' }): Promise<void> {
+    if (held.store === 'redis') {
       await redis()
-        ?.decr(`sw:open:${userId}`)
+        ?.zrem(`sw:open:${userId}`, held.member)
         .catch((error: unknown) => log.warn('open_streams_unshared', { error }));
       return;
     }

@@ -6,10 +6,17 @@ interface Lifecycle {
   draining: boolean;
   /** Every open stream's controller: aborting it stops the run, which is stored as stopped. */
   open: Set<AbortController>;
+  /** Counts a request the serving script saw end (set by lib/ops/metrics.ts). */
+  recordRequest?: (path: string, status: number) => void;
 }
 
+// scripts/serve.mjs makes the same object before the app loads; under `next dev` the app does.
 const holder = globalThis as unknown as { streamwright?: Lifecycle };
 const lifecycle: Lifecycle = (holder.streamwright ??= { draining: false, open: new Set() });
+
+export function onRequestEnd(record: (path: string, status: number) => void): void {
+  lifecycle.recordRequest = record;
+}
 
 export const isDraining = () => lifecycle.draining;
 

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { LanguageModelUsage } from 'ai';
+import { onRequestEnd } from './lifecycle';
 
 // Prometheus metrics, served at /api/metrics. One registry per process, kept on globalThis so the
 // route bundles and the serving script (scripts/serve.mjs, through `recordRequest`) share it.
@@ -32,13 +33,12 @@ function create() {
 }
 
 type Metrics = ReturnType<typeof create>;
-const holder = globalThis as unknown as { streamwrightMetrics?: Metrics; streamwright?: { recordRequest?: (path: string, status: number) => void } };
+const holder = globalThis as unknown as { streamwrightMetrics?: Metrics };
 export const metrics: Metrics = (holder.streamwrightMetrics ??= create());
 
 /** Lets the serving script count every request, whatever answered it. */
 export function installRequestCounter(): void {
-  const lifecycle = (holder.streamwright ??= {} as NonNullable<typeof holder.streamwright>);
-  lifecycle.recordRequest = (path, status) => metrics.requests.inc({ endpoint: endpointOf(path), status: String(status) });
+  onRequestEnd((path, status) => metrics.requests.inc({ endpoint: endpointOf(path), status: String(status) }));
 }
 
 export function countTokens(usage: LanguageModelUsage | undefined): void {
@@ -46,14 +46,20 @@ export function countTokens(usage: LanguageModelUsage | undefined): void {
   if (usage?.outputTokens) metrics.tokens.inc({ direction: 'output' }, usage.outputTokens);
 }
 
-/**
- * A path as a low-cardinality label: API routes by their fixed segments (ids become `:id`),
- * every page as `page`, Next.js assets as `asset`.
- */
+// The API's routes, as labels: anything else is `other`, so callers cannot grow the registry.
+const ROUTES = [
+  '/api/stream', '/api/stream/text', '/api/stream/structured', '/api/stream/events', '/api/chat', '/api/ui/chat',
+  '/api/ui/chat/:id/stream', '/api/ui/report', '/api/ag-ui', '/api/reports', '/api/reports/:id', '/api/sessions',
+  '/api/sessions/:id', '/api/sessions/:id/stop', '/api/keys', '/api/keys/:id', '/api/me', '/api/health',
+  '/api/ready', '/api/metrics', '/api/auth/signup', '/api/auth/:action',
+].map((route) => ({ route, pattern: new RegExp(`^${route.replace(/:id|:action/g, '[^/]+')}(/[^/]+)?$`) }));
+
+/** A path as a low-cardinality label: an API route, `page`, `asset` or `other`. */
 export function endpointOf(path: string): string {
   if (path.startsWith('/_next/')) return 'asset';
   if (!path.startsWith('/api/')) return 'page';
-  const segments = path.split('/').filter(Boolean).slice(0, 4);
-  const fixed = segments.map((segment, i) => (i >= 2 && ['sessions', 'keys', 'reports'].includes(segments[1]!) && segment !== 'stop' ? ':id' : segment));
-  return `/${fixed.join('/')}`.replace(/\/(callback|signin|providers|csrf|session|signout)\/.*$/, '/$1');
+  const exact = ROUTES.find(({ route }) => new RegExp(`^${route.replace(/:id|:action/g, '[^/]+')}$`).test(path));
+  if (exact) return exact.route;
+  // next-auth's routes nest one level deeper (/api/auth/callback/credentials).
+  return path.startsWith('/api/auth/') && ROUTES.at(-1)!.pattern.test(path) ? '/api/auth/:action' : 'other';
 }

@@ -109,7 +109,7 @@ describe('rate limits', () => {
     await assertRefused(await stream(second, reader), 429, 'too_many_streams');
     await body.cancel();
     const redisClient = new Redis(TEST_REDIS_URL);
-    await eventually(async () => Number(await redisClient.get(`sw:open:${id}`)) === 0, 'the stream’s place is freed', 5000);
+    await eventually(async () => (await redisClient.zcard(`sw:open:${id}`)) === 0, 'the stream’s place is freed', 5000);
     redisClient.disconnect();
     const next = await stream(second, reader);
     assert.equal(next.status, 200);

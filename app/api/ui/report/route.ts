@@ -21,7 +21,10 @@ export async function POST(request: Request) {
   if (!admitted.ok) return admitted.response;
   const { topic, max_tokens, debounce_ms } = input.data;
   const reports = forOwner(auth.user.id).reports;
-  const { id } = await reports.start(topic);
+  const { id } = await reports.start(topic).catch((error: unknown) => {
+    admitted.release();
+    throw error;
+  });
   const view = structuredView({
     schema: ResearchReport,
     debounceMs: debounce_ms,
