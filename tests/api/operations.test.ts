@@ -223,3 +223,22 @@ describe('readiness and shutdown', () => {
     assert.equal(await session(short), 'failed', 'the short reply ended by its own budget, not by the shutdown');
   });
 });
+
+describe('caps as settings', () => {
+  test('prompt length, largest and default max_tokens follow their settings', async () => {
+    const server = await app({ MAX_PROMPT_CHARS: '10', MAX_OUTPUT_TOKENS: '50', DEFAULT_OUTPUT_TOKENS: '3' });
+    const user = await newUser(server);
+    const get = (query: string) => fetch(`${server.url}/api/stream?${query}`, { headers: user.bearer });
+
+    const long = await get('q=eleven-char');
+    assert.equal(long.status, 400);
+    assert.deepEqual(await long.json(), { error: 'invalid_parameter', detail: 'q: must be 1 to 10 characters', field: 'q' });
+    const greedy = await get('q=hi&max_tokens=51');
+    assert.equal(greedy.status, 400);
+    assert.equal(((await greedy.json()) as { detail: string }).detail, 'max_tokens: must be at most 50');
+
+    const capped = await (await get('q=hi')).text();
+    assert.match(capped, /event: usage\ndata: \{"input_tokens":\d+,"output_tokens":3,/);
+    assert.match(capped, /"error":"budget_exceeded","detail":"The reply reached its budget of 3 output tokens"/);
+  });
+});
