@@ -25,6 +25,8 @@ export interface RunningApp {
   database: Database;
   databaseUrl: string;
   authSecret: string;
+  /** The server's process id (for CPU and memory readings). */
+  pid(): number;
   /** Everything the server wrote to stdout and stderr so far. */
   output(): string;
   /** Sends the server a signal; resolves with its exit code once it has exited. */
@@ -89,6 +91,7 @@ export async function startApp(env: Record<string, string>, database: Database =
     database,
     databaseUrl: appEnv.DATABASE_URL!,
     authSecret: appEnv.AUTH_SECRET!,
+    pid: () => child.pid!,
     output: () => output,
     signal: (signal) =>
       new Promise((done) => {

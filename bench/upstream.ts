@@ -1,0 +1,34 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The benchmark's model: an OpenAI-compatible Chat Completions server that streams `tokens` tokens
+ * per answer, `paceMs` apart (0: back to back), with usage at the end. Tokens are numbered
+ * (`t0 t1 …`) so a client can check it got every one, in order.
+ */
+export async function startUpstream(tokens: number, paceMs: number): Promise<{ baseURL: string; close(): Promise<void> }> {
+  const server: Server = createServer(async (req, res) => {
+    for await (const chunk of req) void chunk;
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const base = { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'bench' };
+    const send = (delta: unknown, finish: string | null = null) =>
+      res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
+    send({ role: 'assistant', content: '' });
+    for (let i = 0; i < tokens && !res.destroyed; i++) {
+      send({ content: ` t${i}` });
+      if (paceMs) await new Promise((r) => setTimeout(r, paceMs));
+    }
+    send({}, 'stop');
+    res.write(`data: ${JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: tokens, total_tokens: tokens + 10 } })}\n\n`);
+    res.end('data: [DONE]\n\n');
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
