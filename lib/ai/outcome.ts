@@ -1,6 +1,6 @@
 import type { LanguageModelUsage } from 'ai';
 import { budgetExceeded, describeModelFailure, timedOut, type Failure } from './failure';
-import { readParts, type Run, type RunPart } from './run';
+import { readParts, sumUsage, type Run, type RunPart } from './run';
 
 // How a run ended, read from its stream parts. Every protocol adapter and the chat store decide
 // the ending the same way, from this one tracker.
@@ -91,17 +91,6 @@ export class OutcomeTracker {
 
   /** What the completed steps spent, as `{ usage }`, or nothing when no step completed. */
   private usageSoFar(): { usage?: LanguageModelUsage } {
-    if (this.completedSteps.length === 0) return {};
-    const sum = (pick: (usage: LanguageModelUsage) => number | undefined) => {
-      const counts = this.completedSteps.map(pick);
-      return counts.some((count) => count === undefined) ? undefined : counts.reduce<number>((a, b) => a + (b ?? 0), 0);
-    };
-    return {
-      usage: {
-        inputTokens: sum((u) => u.inputTokens),
-        outputTokens: sum((u) => u.outputTokens),
-        totalTokens: sum((u) => u.totalTokens),
-      } as LanguageModelUsage,
-    };
+    return this.completedSteps.length === 0 ? {} : { usage: sumUsage(this.completedSteps) };
   }
 }

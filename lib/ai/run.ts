@@ -71,7 +71,7 @@ export function startRun(request: RunRequest): Run {
     timeout: { firstChunkMs: env.MODEL_IDLE_TIMEOUT_MS, chunkMs: env.MODEL_IDLE_TIMEOUT_MS },
     onError: ({ error }: { error: unknown }) => log.warn('model_call_failed', { model: label, error }),
     onEnd: ({ usage }: { usage: LanguageModelUsage }) => request.onUsage?.(usage),
-    onAbort: ({ steps }: { steps: ReadonlyArray<StepResult<ToolSet>> }) => request.onUsage?.(sumUsage(steps)),
+    onAbort: ({ steps }: { steps: ReadonlyArray<StepResult<ToolSet>> }) => request.onUsage?.(sumUsage(steps.map((step) => step.usage))),
   };
 
   const result =
@@ -103,9 +103,12 @@ function asMessages(prompt: string | ModelMessage[]): ModelMessage[] {
   return typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : prompt;
 }
 
-function sumUsage(steps: ReadonlyArray<StepResult<ToolSet>>): LanguageModelUsage {
-  const sum = (pick: (usage: LanguageModelUsage) => number | undefined) =>
-    steps.reduce((total, step) => total + (pick(step.usage) ?? 0), 0);
+/** The usage of several steps added up; a count some step did not report stays unknown. */
+export function sumUsage(usages: ReadonlyArray<LanguageModelUsage>): LanguageModelUsage {
+  const sum = (pick: (usage: LanguageModelUsage) => number | undefined) => {
+    const counts = usages.map(pick);
+    return counts.some((count) => count === undefined) ? undefined : counts.reduce<number>((a, b) => a + (b ?? 0), 0);
+  };
   return {
     inputTokens: sum((u) => u.inputTokens),
     outputTokens: sum((u) => u.outputTokens),

@@ -36,12 +36,6 @@ const perAddress = limiter('streams:address', env.RATE_LIMIT_PER_ADDRESS_PER_MIN
 const authAttempts = limiter('auth:address', env.AUTH_ATTEMPTS_PER_15_MINUTES, 15 * 60);
 
 export async function admitStream(request: Request, userId: string): Promise<Admitted> {
-  const admitted = await admit(request, userId);
-  if (!admitted.ok) metrics.rejections.inc({ reason: ((await admitted.response.clone().json()) as { error: string }).error });
-  return admitted;
-}
-
-async function admit(request: Request, userId: string): Promise<Admitted> {
   if (isDraining()) return refuse(retryLater('shutting_down', 'The server is restarting; try again in a moment', 5));
   const limited = (await overLimit(perUser, userId)) ?? (await overLimit(perAddress, clientAddress(request)));
   if (limited !== undefined) {
@@ -109,10 +103,13 @@ async function admit(request: Request, userId: string): Promise<Admitted> {
 export async function limitAuthAttempt(request: Request): Promise<Response | undefined> {
   const limited = await overLimit(authAttempts, clientAddress(request));
   if (limited === undefined) return undefined;
-  return retryLater('rate_limited', 'Too many sign-in attempts from this address; retry after the time given', limited);
+  return retryLater('rate_limited', 'Too many sign-in attempts from this address; retry after the time given', limited).response;
 }
 
-const refuse = (response: Response): Admitted => ({ ok: false, response });
+function refuse(refusal: { code: string; response: Response }): Admitted {
+  metrics.rejections.inc({ reason: refusal.code });
+  return { ok: false, response: refusal.response };
+}
 
 /** A limiter of `points` per `seconds`, or none when the setting is 0. */
 function limiter(keyPrefix: string, points: number, seconds: number): RateLimiterAbstract | undefined {

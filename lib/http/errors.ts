@@ -28,7 +28,11 @@ export function errorResponse(code: ErrorCode, detail: string, field?: string, h
   });
 }
 
-/** 429 or 503 with `Retry-After` in whole seconds. */
-export function retryLater(code: 'rate_limited' | 'too_many_streams' | 'daily_budget_exceeded' | 'shutting_down', detail: string, seconds: number): Response {
-  return errorResponse(code, detail, undefined, { 'retry-after': String(Math.max(1, Math.ceil(seconds))) });
+/** 429 or 503 with `Retry-After` in whole seconds, with its code for counting. */
+export function retryLater(
+  code: 'rate_limited' | 'too_many_streams' | 'daily_budget_exceeded' | 'shutting_down',
+  detail: string,
+  seconds: number,
+): { code: ErrorCode; response: Response } {
+  return { code, response: errorResponse(code, detail, undefined, { 'retry-after': String(Math.max(1, Math.ceil(seconds))) }) };
 }

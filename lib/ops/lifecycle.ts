@@ -25,5 +25,3 @@ export function trackStream(controller: AbortController): () => void {
   lifecycle.open.add(controller);
   return () => lifecycle.open.delete(controller);
 }
-
-export const openStreamCount = () => lifecycle.open.size;

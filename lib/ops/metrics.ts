@@ -47,19 +47,20 @@ export function countTokens(usage: LanguageModelUsage | undefined): void {
 }
 
 // The API's routes, as labels: anything else is `other`, so callers cannot grow the registry.
+// Compiled once: this runs for every request.
 const ROUTES = [
   '/api/stream', '/api/stream/text', '/api/stream/structured', '/api/stream/events', '/api/chat', '/api/ui/chat',
   '/api/ui/chat/:id/stream', '/api/ui/report', '/api/ag-ui', '/api/reports', '/api/reports/:id', '/api/sessions',
   '/api/sessions/:id', '/api/sessions/:id/stop', '/api/keys', '/api/keys/:id', '/api/me', '/api/health',
-  '/api/ready', '/api/metrics', '/api/auth/signup', '/api/auth/:action',
-].map((route) => ({ route, pattern: new RegExp(`^${route.replace(/:id|:action/g, '[^/]+')}(/[^/]+)?$`) }));
+  '/api/ready', '/api/metrics', '/api/auth/signup',
+].map((route) => ({ route, pattern: new RegExp(`^${route.replaceAll(':id', '[^/]+')}$`) }));
 
 /** A path as a low-cardinality label: an API route, `page`, `asset` or `other`. */
 export function endpointOf(path: string): string {
   if (path.startsWith('/_next/')) return 'asset';
   if (!path.startsWith('/api/')) return 'page';
-  const exact = ROUTES.find(({ route }) => new RegExp(`^${route.replace(/:id|:action/g, '[^/]+')}$`).test(path));
-  if (exact) return exact.route;
-  // next-auth's routes nest one level deeper (/api/auth/callback/credentials).
-  return path.startsWith('/api/auth/') && ROUTES.at(-1)!.pattern.test(path) ? '/api/auth/:action' : 'other';
+  const known = ROUTES.find(({ pattern }) => pattern.test(path));
+  if (known) return known.route;
+  // next-auth's own routes, one or two levels deep (/api/auth/csrf, /api/auth/callback/credentials).
+  return /^\/api\/auth\/[^/]+(\/[^/]+)?$/.test(path) ? '/api/auth/:action' : 'other';
 }
