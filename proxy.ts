@@ -3,11 +3,13 @@ import { withAuth, type NextRequestWithAuth } from 'next-auth/middleware';
 import { authSecret } from './lib/auth/secret';
 import { env } from './lib/env';
 import { allowedOrigins, cors } from './lib/http/cors';
-import { contentSecurityPolicy, newNonce, SECURITY_HEADERS } from './lib/http/security-headers';
+import { contentSecurityPolicy, newNonce } from './lib/http/security-headers';
 
-// Every request but Next.js's own assets passes here.
-// - /api/*: CORS (lib/http/cors.ts). No auth redirect: routes answer 401 JSON from their own
-//   guard (lib/auth/guard.ts).
+// Pages, and API requests that carry an Origin, pass here (the security headers every response
+// carries are set by the router: next.config.ts).
+// - /api/*: CORS (lib/http/cors.ts). Only browsers send an Origin, and CORS is only for them, so
+//   programs calling the API (curl, scripts, servers) skip the proxy and its cost per request. No
+//   auth redirect: routes answer 401 JSON from their own guard (lib/auth/guard.ts).
 // - Pages: a Content-Security-Policy with a fresh nonce (lib/http/security-headers.ts), and
 //   without a session a redirect to /sign-in (except the sign-in and sign-up pages themselves).
 
@@ -19,7 +21,7 @@ export async function proxy(request: NextRequestWithAuth, event: NextFetchEvent)
   const { pathname } = request.nextUrl;
   if (pathname === '/api' || pathname.startsWith('/api/')) {
     origins ??= allowedOrigins(env.CORS_ORIGINS);
-    return withSecurityHeaders(cors(request, origins));
+    return cors(request, origins);
   }
 
   const csp = contentSecurityPolicy(newNonce());
@@ -33,14 +35,9 @@ export async function proxy(request: NextRequestWithAuth, event: NextFetchEvent)
     : // Built per request so the secret is read at run time, never baked in by the build.
       ((await withAuth(render, { pages: { signIn: '/sign-in' }, secret: authSecret() })(request, event)) ?? render());
   response.headers.set('content-security-policy', csp);
-  return withSecurityHeaders(response);
-}
-
-function withSecurityHeaders(response: Response): Response {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
   return response;
 }
 
 export const config = {
-  matcher: ['/((?!_next/|favicon.svg).*)'],
+  matcher: [{ source: '/api/:path*', has: [{ type: 'header', key: 'origin' }] }, '/((?!_next/|favicon.svg|api/).*)'],
 };

@@ -1,6 +1,7 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import type { LanguageModel } from 'ai';
 import { env, type Env } from '../env';
+import { mergingFetch } from './merge-deltas';
 import { OfflineModel } from './offline/model';
 
 /**
@@ -34,6 +35,7 @@ export function selectModel(settings: Env): SelectedModel {
       baseURL: settings.OPENAI_BASE_URL,
       // Local OpenAI-compatible servers accept any key; the provider insists on one.
       apiKey: settings.OPENAI_API_KEY ?? 'unused',
+      fetch: mergingFetch(),
     });
     const model = prefix === 'openai' ? provider.responses(modelId) : provider.chat(modelId);
     return { model, label: `${prefix}:${modelId}` };

@@ -20,8 +20,11 @@ function createDb(url: string): Db {
   if (file) mkdirSync(dirname(file), { recursive: true });
   const client = new SqliteClient({ adapter: new PrismaLibSql({ url }) });
   // WAL lets readers run beside the writer; the timeout makes a writer wait for the lock
-  // instead of failing at once.
+  // instead of failing at once. In WAL mode, synchronous=NORMAL syncs at checkpoints rather than
+  // at every commit: a commit survives the process dying (only a power cut may lose the newest
+  // ones), and a write no longer holds the event loop through an fsync.
   void client.$queryRawUnsafe('PRAGMA journal_mode = WAL').catch(() => {});
+  void client.$queryRawUnsafe('PRAGMA synchronous = NORMAL').catch(() => {});
   void client.$queryRawUnsafe('PRAGMA busy_timeout = 5000').catch(() => {});
   return client;
 }

@@ -1,4 +1,5 @@
-// Security headers for every response the proxy sees, and the Content-Security-Policy for pages.
+// Security headers for every response (set by the router, next.config.ts), and the
+// Content-Security-Policy for pages (set by the proxy).
 //
 // Scripts are allowed by a per-request nonce, not by 'unsafe-inline': the proxy puts the policy
 // on the request too, Next.js reads the nonce from it and stamps it on its own inline and

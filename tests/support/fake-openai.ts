@@ -16,7 +16,8 @@ import type { AddressInfo, Socket } from 'node:net';
  *   [[call NAME {json}]]  call tool NAME with those arguments (then echo the tool's result)
  *   [[bad-report]]        with a JSON schema requested: a report whose confidence_score is 1.5
  *   [[think]]             (Responses only) stream a reasoning summary before the reply
- * Otherwise the reply is "Echo: <the message>", or a fixed report when a JSON schema is asked for.
+ * Otherwise the reply is "Echo: <the message>", or a fixed report when a JSON schema is asked for
+ * (one 8-character token every 5 ms, so its partial objects arrive one by one).
  * Every reply honours the request's output-token limit and reports usage.
  */
 
@@ -115,7 +116,7 @@ function plan(ask: Ask, seen: Set<string>): Reply {
   }
   if (ask.wantsJson) {
     const report = directive('bad-report') ? { ...FAKE_REPORT, confidence_score: 1.5 } : FAKE_REPORT;
-    return { kind: 'text', tokens: JSON.stringify(report).match(/.{1,8}/g) ?? [], pace: 0, ending: 'finish' };
+    return { kind: 'text', tokens: JSON.stringify(report).match(/.{1,8}/g) ?? [], pace: 5, ending: 'finish' };
   }
   const slow = directive('slow');
   if (slow) return text(Array.from({ length: 200 }, (_, i) => `word${i}`).join(' '), Number(slow[1]) || 40);

@@ -32,6 +32,32 @@ export async function fetchFrames(url: string, init?: RequestInit) {
   };
 }
 
+/**
+ * A transcript with each run of text deltas joined into one frame. Text that reaches the server
+ * in one read is sent in one frame, so how it is split depends on timing; what it says, and
+ * where it sits among the other frames, does not.
+ */
+export function coalesced(frames: Frame[]): Frame[] {
+  const out: Frame[] = [];
+  for (const frame of frames) {
+    const last = out.at(-1);
+    const data = frame.data as Record<string, unknown>;
+    const lastData = last?.data as Record<string, unknown> | undefined;
+    if (last && frame.event === undefined && last.event === undefined && lastData) {
+      if (typeof data.text === 'string' && typeof lastData.text === 'string' && Object.keys(data).length === 1) {
+        out[out.length - 1] = { data: { text: lastData.text + data.text } };
+        continue;
+      }
+      if ((data.type === 'text_delta' || data.type === 'thinking_delta') && lastData.type === data.type) {
+        out[out.length - 1] = { data: { type: data.type, delta: String(lastData.delta) + String(data.delta) } };
+        continue;
+      }
+    }
+    out.push(frame);
+  }
+  return out;
+}
+
 /** The text deltas of a transcript joined, for assertions about the whole reply. */
 export function joinedText(frames: Frame[]): string {
   return frames
