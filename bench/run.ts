@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { startApp, type RunningApp } from '../tests/support/app';
 import { newUser } from '../tests/support/users';
 import { startUpstream } from './upstream';
+import { run as runChat } from './chat';
 
 // `npm run bench`: the product's /api/stream (production build) against the floor (a bare
 // node:http relay, bench/floor.mjs) and the upstream itself, in the same run, on the same fake
@@ -158,7 +159,11 @@ const rows: Row[] = [];
 const row = (scenario: string, figure: string, product: number, floor: number, target: string, digits = 2) =>
   rows.push({ scenario, figure, product: fmt(product, digits), floor: fmt(floor, digits), ratio: fmt(product / floor, 2), target });
 
+// `BENCH_ONLY=chat` (or `tsx bench/run.ts chat`) runs only the chat scenario; `stream` only the others.
+const only = process.env.BENCH_ONLY ?? process.argv[2];
+
 async function scenario(tokens: number, paceMs: number, run: (product: Target, floor: Target, direct: Target) => Promise<void>) {
+  if (only && only !== 'stream') return;
   const upstream = await startUpstream(tokens, paceMs);
   const floor = await startFloor(upstream.baseURL);
   const product = await startProduct(upstream.baseURL);
@@ -217,6 +222,8 @@ await scenario(10, 333, async (product, floor) => {
   row('1,000 open streams, 3 tokens/s', 'memory per open stream (KB)', p.perStreamKb, f.perStreamKb, '< 100', 0);
   row('1,000 open streams, 3 tokens/s', 'errors or lost tokens', failures(p.run), failures(f.run), '0', 0);
 });
+
+if (!only || only === 'chat') rows.push(...(await runChat()));
 
 console.log(`\n| scenario | figure | product | floor | ratio | target |\n| --- | --- | --- | --- | --- | --- |`);
 for (const r of rows) console.log(`| ${r.scenario} | ${r.figure} | ${r.product} | ${r.floor} | ${r.ratio} | ${r.target} |`);

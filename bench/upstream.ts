@@ -1,14 +1,26 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** What the upstream reads of a Chat Completions request. */
+export interface UpstreamRequest {
+  messages: { role: string; content: unknown }[];
+}
+
 /**
  * The benchmark's model: an OpenAI-compatible Chat Completions server that streams `tokens` tokens
  * per answer, `paceMs` apart (0: back to back), with usage at the end. Tokens are numbered
- * (`t0 t1 …`) so a client can check it got every one, in order.
+ * (`t0 t1 …`) so a client can check it got every one, in order. Any request body is accepted;
+ * `onRequest`, when given, sees each one parsed (to check what the product sent, e.g. the history).
  */
-export async function startUpstream(tokens: number, paceMs: number): Promise<{ baseURL: string; close(): Promise<void> }> {
+export async function startUpstream(
+  tokens: number,
+  paceMs: number,
+  onRequest?: (body: UpstreamRequest) => void,
+): Promise<{ baseURL: string; close(): Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
-    for await (const chunk of req) void chunk;
+    let body = '';
+    for await (const chunk of req) if (onRequest) body += chunk;
+    if (onRequest) onRequest(JSON.parse(body) as UpstreamRequest);
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     const base = { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'bench' };
     const send = (delta: unknown, finish: string | null = null) =>
