@@ -66,8 +66,10 @@ async function shutdown(signal) {
   const cut = lifecycle.open.size;
   for (const controller of lifecycle.open) controller.abort(new DOMException('The server is shutting down', 'AbortError'));
   await settled(Date.now() + 5_000); // the stopped replies are being stored
-  // Writes a stream starts as it ends (a report's final state, usage) take a moment more.
+  // Writes a stream starts as it ends (a report's final state) take a moment more; then what the
+  // app still holds in memory (usage waiting for its batch) is written.
   await new Promise((resolve) => setTimeout(resolve, 500));
+  await Promise.allSettled([...(lifecycle.finalWrites ?? [])].map((write) => write()));
   note('shutdown_finished', { streams_stopped: cut });
   process.exit(0);
 }

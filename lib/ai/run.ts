@@ -1,7 +1,8 @@
 import {
+  experimental_streamTextLowMemory as streamText,
   isStepCount,
   Output,
-  streamText,
+  zodSchema,
   type LanguageModelUsage,
   type ModelMessage,
   type StepResult,
@@ -57,6 +58,13 @@ const INSTRUCTIONS: Record<RunKind, string> = {
     'confidence score from 0 to 1.',
 };
 
+// Wrapped once, so its JSON Schema is built once rather than on every run.
+const reportSchema = zodSchema(ResearchReport);
+
+/**
+ * Starts a run. `streamText` here is the SDK's single-consumer variant: the run's parts are read
+ * once, by one adapter, so the SDK keeps no second copy of them (no tee, no recorded steps).
+ */
 export function startRun(request: RunRequest): Run {
   const { model, label } = currentModel();
   const budget = request.maxOutputTokens;
@@ -76,7 +84,7 @@ export function startRun(request: RunRequest): Run {
 
   const result =
     request.kind === 'report'
-      ? streamText({ ...common, output: Output.object({ schema: ResearchReport, name: 'research_report' }) })
+      ? streamText({ ...common, output: Output.object({ schema: reportSchema, name: 'research_report' }) })
       : streamText({
           ...common,
           // A client tool has no `execute`: a call to one ends the run, and the client answers it.

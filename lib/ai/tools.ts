@@ -1,13 +1,16 @@
-import { tool } from 'ai';
+import { tool, zodSchema } from 'ai';
 import { z } from 'zod';
 import { findProduct } from './catalogue';
 
 /** The guide's pattern-3 tool, answered from the product's own catalogue. */
 export const lookupPrice = tool({
   description: 'Look up the list price of a product in the store catalogue.',
-  inputSchema: z.object({
-    product: z.string().min(1).max(200).describe('The product name, e.g. "Espresso machine"'),
-  }),
+  // Wrapped once, so its JSON Schema is built once rather than on every model call.
+  inputSchema: zodSchema(
+    z.object({
+      product: z.string().min(1).max(200).describe('The product name, e.g. "Espresso machine"'),
+    }),
+  ),
   execute: async ({ product }) => {
     const entry = findProduct(product);
     // A thrown error goes back to the model as the tool's result, so it can say so.

@@ -5,7 +5,8 @@ import { currentModel } from '../ai/model';
 import { followRun, type Outcome } from '../ai/outcome';
 import { startRun, type Run, type RunPart } from '../ai/run';
 import { tools } from '../ai/tools';
-import { countsOf, forOwner, recordTokenUsage, type MessageStatus, type StoredMessage } from '../db/owned';
+import { forOwner, type MessageStatus, type StoredMessage } from '../db/owned';
+import { countsOf, recordTokenUsage } from '../db/usage';
 import type { Admitted } from '../http/admission';
 import { errorResponse } from '../http/errors';
 import { log } from '../log';
@@ -125,7 +126,7 @@ async function open(request: TurnRequest): Promise<OpenedTurn> {
       prompt,
       maxOutputTokens: request.maxOutputTokens,
       abortSignal: controller.signal,
-      onUsage: (usage) => void recordTokenUsage(userId, request.endpoint, label, usage),
+      onUsage: (usage) => recordTokenUsage(userId, request.endpoint, label, usage),
       clientTools: request.clientTools,
       appData: request.appData,
     });

@@ -1,8 +1,7 @@
-import type { LanguageModelUsage } from 'ai';
 import { newApiKey } from '../auth/api-keys';
-import { log } from '../log';
 import { db } from './client';
-import { isUniqueViolation } from './users';
+import { unwrittenUsage, type TokenCounts } from './usage';
+import { forgetApiKey, isUniqueViolation } from './users';
 
 // Every query on a user's own data, in one place: each one is scoped to the owner given to
 // `forOwner`, so a record of another user reads as not found.
@@ -20,19 +19,8 @@ export interface StoredMessage {
   createdAt: Date;
 }
 
-export interface TokenCounts {
-  inputTokens: number | null;
-  outputTokens: number | null;
-  totalTokens: number | null;
-}
-
 /** A chat turn may hold its session this long; older claims are taken as left by a crash. */
 const TURN_LEASE_MS = 15 * 60_000;
-
-export function countsOf(usage: LanguageModelUsage | undefined): TokenCounts | null {
-  if (!usage) return null;
-  return { inputTokens: usage.inputTokens ?? null, outputTokens: usage.outputTokens ?? null, totalTokens: usage.totalTokens ?? null };
-}
 
 export function forOwner(userId: string) {
   const client = db();
@@ -210,6 +198,7 @@ export function forOwner(userId: string) {
           where: { id, userId, revokedAt: null },
           data: { revokedAt: new Date() },
         });
+        forgetApiKey(id);
         return count === 1;
       },
     },
@@ -246,23 +235,10 @@ export function forOwner(userId: string) {
     },
 
     tokenUsage: {
-      async record(endpoint: string, model: string, usage: TokenCounts) {
-        await client.tokenUsage.create({
-          data: {
-            userId,
-            endpoint,
-            model,
-            inputTokens: usage.inputTokens ?? 0,
-            outputTokens: usage.outputTokens ?? 0,
-            totalTokens: usage.totalTokens ?? 0,
-          },
-        });
-      },
-
       /** Output tokens spent since `since`. */
       async outputSince(since: Date): Promise<number> {
         const sum = await client.tokenUsage.aggregate({ where: { userId, createdAt: { gte: since } }, _sum: { outputTokens: true } });
-        return sum._sum.outputTokens ?? 0;
+        return unwrittenUsage(userId, since).reduce((spent, row) => spent + row.outputTokens, sum._sum.outputTokens ?? 0);
       },
 
       async totals() {
@@ -271,11 +247,14 @@ export function forOwner(userId: string) {
           _sum: { inputTokens: true, outputTokens: true, totalTokens: true },
           _count: true,
         });
+        const unwritten = unwrittenUsage(userId);
+        const add = (pick: (row: (typeof unwritten)[number]) => number, written: number | null) =>
+          unwritten.reduce((total, row) => total + pick(row), written ?? 0);
         return {
-          runs: sum._count,
-          inputTokens: sum._sum.inputTokens ?? 0,
-          outputTokens: sum._sum.outputTokens ?? 0,
-          totalTokens: sum._sum.totalTokens ?? 0,
+          runs: sum._count + unwritten.length,
+          inputTokens: add((row) => row.inputTokens, sum._sum.inputTokens),
+          outputTokens: add((row) => row.outputTokens, sum._sum.outputTokens),
+          totalTokens: add((row) => row.totalTokens, sum._sum.totalTokens),
         };
       },
     },
@@ -283,14 +262,3 @@ export function forOwner(userId: string) {
 }
 
 export type Owned = ReturnType<typeof forOwner>;
-
-/** Notes what a run spent; a failure to write is logged, never passed to the run. */
-export async function recordTokenUsage(userId: string, endpoint: string, model: string, usage: LanguageModelUsage) {
-  const counts = countsOf(usage);
-  if (!counts) return;
-  try {
-    await forOwner(userId).tokenUsage.record(endpoint, model, counts);
-  } catch (error) {
-    log.error('usage_not_recorded', { endpoint, error });
-  }
-}

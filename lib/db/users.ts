@@ -42,10 +42,24 @@ export async function userById(id: string): Promise<AuthUser | undefined> {
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/**
+ * Live keys seen lately, by hash, so a client streaming many requests costs one lookup per
+ * KEY_CACHE_MS rather than one per request. Revoking a key drops it here at once; another replica
+ * stops honouring it within KEY_CACHE_MS. Unknown and revoked keys are never kept.
+ */
+const KEY_CACHE_MS = 10_000;
+const KEY_CACHE_SIZE = 10_000;
+const liveKeys = new Map<string, { keyId: string; user: AuthUser; until: number }>();
+
 /** The owner of a live (not revoked) API key; notes when it was used, at most once a minute. */
 export async function userByApiKey(key: string): Promise<AuthUser | undefined> {
+  const hash = hashApiKey(key);
+  const known = liveKeys.get(hash);
+  if (known && known.until > Date.now()) return known.user;
+  liveKeys.delete(hash);
+
   const found = await db().apiKey.findUnique({
-    where: { hash: hashApiKey(key) },
+    where: { hash },
     select: { id: true, revokedAt: true, lastUsedAt: true, user: { select: selectUser } },
   });
   if (!found || found.revokedAt) return undefined;
@@ -53,7 +67,15 @@ export async function userByApiKey(key: string): Promise<AuthUser | undefined> {
   if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db().apiKey.update({ where: { id: found.id }, data: { lastUsedAt: now } });
   }
+  // The oldest entry makes room (a Map keeps insertion order).
+  if (liveKeys.size >= KEY_CACHE_SIZE) liveKeys.delete(liveKeys.keys().next().value!);
+  liveKeys.set(hash, { keyId: found.id, user: found.user, until: now.getTime() + KEY_CACHE_MS });
   return found.user;
+}
+
+/** Stops honouring a key on this replica at once (it has just been revoked). */
+export function forgetApiKey(keyId: string): void {
+  for (const [hash, entry] of liveKeys) if (entry.keyId === keyId) liveKeys.delete(hash);
 }
 
 export function isUniqueViolation(error: unknown): boolean {

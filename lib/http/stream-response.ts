@@ -2,7 +2,7 @@ import type { Outcome } from '../ai/outcome';
 import { startRun, type Run, type RunRequest } from '../ai/run';
 import { requireUser } from '../auth/guard';
 import type { AuthUser } from '../db/users';
-import { recordTokenUsage } from '../db/owned';
+import { recordTokenUsage } from '../db/usage';
 import { envelopeStream, type ViewFactory } from '../protocols/envelope';
 import { SSE_HEADERS } from '../protocols/sse';
 import { admitStream, type Admitted } from './admission';
@@ -44,7 +44,7 @@ export function streamEnvelope(
   const started = startRun({
     ...run,
     abortSignal: controller.signal,
-    onUsage: (usage) => void recordTokenUsage(user.id, endpoint, started.model, usage),
+    onUsage: (usage) => recordTokenUsage(user.id, endpoint, started.model, usage),
   });
   const observed: ViewFactory = (emit) => {
     const shown = view(emit);

@@ -8,6 +8,8 @@ interface Lifecycle {
   open: Set<AbortController>;
   /** Counts a request the serving script saw end (set by lib/ops/metrics.ts). */
   recordRequest?: (path: string, status: number) => void;
+  /** Writes still held in memory, made before the process exits (the serving script awaits them). */
+  finalWrites?: Set<() => Promise<void>>;
 }
 
 // scripts/serve.mjs makes the same object before the app loads; under `next dev` the app does.
@@ -19,6 +21,11 @@ export function onRequestEnd(record: (path: string, status: number) => void): vo
 }
 
 export const isDraining = () => lifecycle.draining;
+
+/** Runs `write` once the last streams have ended on shutdown, before the process exits. */
+export function onShutdown(write: () => Promise<void>): void {
+  (lifecycle.finalWrites ??= new Set()).add(write);
+}
 
 /** Registers an open stream until `release`; its controller is aborted if the server must stop it. */
 export function trackStream(controller: AbortController): () => void {

@@ -60,8 +60,6 @@ describe('AG-UI over the OpenAI Chat Completions wire', () => {
           'RUN_STARTED',
           'TEXT_MESSAGE_START',
           'TEXT_MESSAGE_CONTENT',
-          'TEXT_MESSAGE_CONTENT',
-          'TEXT_MESSAGE_CONTENT',
           'TEXT_MESSAGE_END',
           'RUN_FINISHED',
         ]);
@@ -195,7 +193,7 @@ describe('AG-UI over the OpenAI Chat Completions wire', () => {
       test('budget: forwardedProps.max_tokens caps the reply; RUN_ERROR "budget" with the usage, after the text is closed', async () => {
         const agent = start(`Hello there my friend ${tag}`);
         const run = await conformRun(agent, { runId: 'run-budget', forwardedProps: { max_tokens: 2 } });
-        assert.deepEqual(run.types, ['RUN_STARTED', 'TEXT_MESSAGE_START', 'TEXT_MESSAGE_CONTENT', 'TEXT_MESSAGE_CONTENT', 'TEXT_MESSAGE_END', 'RUN_ERROR']);
+        assert.deepEqual(run.types, ['RUN_STARTED', 'TEXT_MESSAGE_START', 'TEXT_MESSAGE_CONTENT', 'TEXT_MESSAGE_END', 'RUN_ERROR']);
         const error = run.events.at(-1)!;
         assert.equal(error.code, 'budget');
         assert.equal(error.message, 'The reply reached its budget of 2 output tokens');
@@ -220,7 +218,7 @@ describe('AG-UI over the OpenAI Chat Completions wire', () => {
         );
 
         const broken = await conformRun(start('Half an answer [[stream-error]]'), { runId: 'run-broken' });
-        assert.deepEqual(broken.types, ['RUN_STARTED', 'TEXT_MESSAGE_START', 'TEXT_MESSAGE_CONTENT', 'TEXT_MESSAGE_CONTENT', 'TEXT_MESSAGE_CONTENT', 'TEXT_MESSAGE_END', 'RUN_ERROR']);
+        assert.deepEqual(broken.types, ['RUN_STARTED', 'TEXT_MESSAGE_START', 'TEXT_MESSAGE_CONTENT', 'TEXT_MESSAGE_END', 'RUN_ERROR']);
         assert.equal(broken.events.at(-1)?.code, 'model');
         const thread = await readThread(broken.agent.threadId);
         assert.deepEqual([thread.messages[1]?.status, thread.messages[1]?.error, textOf(thread.messages[1])], ['failed', 'model_error', 'Echo: Half an']);
@@ -341,12 +339,9 @@ describe('AG-UI over the OpenAI Responses wire', () => {
         'REASONING_START',
         'REASONING_MESSAGE_START',
         'REASONING_MESSAGE_CONTENT',
-        'REASONING_MESSAGE_CONTENT',
-        'REASONING_MESSAGE_CONTENT',
         'REASONING_MESSAGE_END',
         'REASONING_END',
         'TEXT_MESSAGE_START',
-        'TEXT_MESSAGE_CONTENT',
         'TEXT_MESSAGE_CONTENT',
         'TEXT_MESSAGE_END',
         'RUN_FINISHED',

@@ -20,7 +20,10 @@ export type AgUiEvent = BaseEvent & Record<string, unknown>;
 export interface ClientRun {
   agent: HttpAgent;
   events: AgUiEvent[];
-  /** The events by type, in order. */
+  /**
+   * The events by type, in order, a run of content events written once: text that reaches the
+   * server in one read goes out as one event, so how many there are depends on timing.
+   */
   types: string[];
   result: unknown;
   raw: string;
@@ -81,7 +84,8 @@ export async function conformRun(
   const frames = raw.split('\n\n').filter((frame) => frame.startsWith('data: '));
   assert.equal(frames.length, events.length, 'every frame became an event');
 
-  return { agent, events, types: events.map((e) => e.type), result: outcome?.result, raw };
+  const types = events.map((e) => e.type).filter((type, i, all) => !(type.endsWith('_CONTENT') && all[i - 1] === type));
+  return { agent, events, types, result: outcome?.result, raw };
 }
 
 export const ofType = (run: ClientRun, type: string) => run.events.filter((e) => e.type === type);

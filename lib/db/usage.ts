@@ -1,0 +1,82 @@
+import type { LanguageModelUsage } from 'ai';
+import { log } from '../log';
+import { onShutdown } from '../ops/lifecycle';
+import { db } from './client';
+
+// What each run spent, written in batches: a run's usage joins a queue that reaches the database
+// in one insert every FLUSH_MS (sooner once BATCH_SIZE rows wait), rather than one insert per run
+// as it ends, which under load was a large share of a stream's cost. Reads add the rows still
+// waiting, so a user sees what they spent at once; a shutdown writes the rest before exit.
+
+export interface TokenCounts {
+  inputTokens: number | null;
+  outputTokens: number | null;
+  totalTokens: number | null;
+}
+
+export function countsOf(usage: LanguageModelUsage | undefined): TokenCounts | null {
+  if (!usage) return null;
+  return { inputTokens: usage.inputTokens ?? null, outputTokens: usage.outputTokens ?? null, totalTokens: usage.totalTokens ?? null };
+}
+
+interface UsageRow {
+  userId: string;
+  endpoint: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  createdAt: Date;
+}
+
+const FLUSH_MS = 200;
+const BATCH_SIZE = 500;
+
+/** Rows not yet written, and the batch being written (still counted by reads until it is in). */
+let waiting: UsageRow[] = [];
+let writing: UsageRow[] = [];
+let timer: ReturnType<typeof setTimeout> | undefined;
+let lastWrite: Promise<void> = Promise.resolve();
+
+/** Notes what a run spent; a failure to write is logged, never passed to the run. */
+export function recordTokenUsage(userId: string, endpoint: string, model: string, usage: LanguageModelUsage): void {
+  const counts = countsOf(usage);
+  if (!counts) return;
+  waiting.push({
+    userId,
+    endpoint,
+    model,
+    inputTokens: counts.inputTokens ?? 0,
+    outputTokens: counts.outputTokens ?? 0,
+    totalTokens: counts.totalTokens ?? 0,
+    createdAt: new Date(),
+  });
+  if (waiting.length >= BATCH_SIZE) void flushUsage();
+  else timer ??= setTimeout(() => void flushUsage(), FLUSH_MS);
+}
+
+/** Writes every waiting row; resolves once they (and any batch before them) are in. */
+export function flushUsage(): Promise<void> {
+  clearTimeout(timer);
+  timer = undefined;
+  lastWrite = lastWrite.then(async () => {
+    if (waiting.length === 0) return;
+    writing = waiting;
+    waiting = [];
+    try {
+      await db().tokenUsage.createMany({ data: writing });
+    } catch (error) {
+      log.error('usage_not_recorded', { rows: writing.length, error });
+    } finally {
+      writing = [];
+    }
+  });
+  return lastWrite;
+}
+
+onShutdown(flushUsage);
+
+/** A user's rows that are not in the database yet, created at or after `since`. */
+export function unwrittenUsage(userId: string, since?: Date): UsageRow[] {
+  return [...writing, ...waiting].filter((row) => row.userId === userId && (!since || row.createdAt >= since));
+}
