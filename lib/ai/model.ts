@@ -2,6 +2,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import type { LanguageModel } from 'ai';
 import { env, type Env } from '../env';
 import { OfflineModel } from './offline/model';
+import { providerFetch } from './provider-fetch';
 
 /**
  * `MODEL` is `prefix:model-id`. The prefix picks the wire protocol:
@@ -34,6 +35,8 @@ export function selectModel(settings: Env): SelectedModel {
       baseURL: settings.OPENAI_BASE_URL,
       // Local OpenAI-compatible servers accept any key; the provider insists on one.
       apiKey: settings.OPENAI_API_KEY ?? 'unused',
+      // Retries and silence are handled here, below the SDK (see provider-fetch.ts).
+      fetch: providerFetch({ idleMs: settings.MODEL_IDLE_TIMEOUT_MS, maxRetryWaitMs: settings.MODEL_RETRY_MAX_WAIT_MS }),
     });
     const model = prefix === 'openai' ? provider.responses(modelId) : provider.chat(modelId);
     return { model, label: `${prefix}:${modelId}` };
