@@ -16,7 +16,10 @@ const STATUS = {
   rate_limited: 429,
   too_many_streams: 429,
   daily_budget_exceeded: 429,
+  internal: 500,
   shutting_down: 503,
+  database_unavailable: 503,
+  redis_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof STATUS;

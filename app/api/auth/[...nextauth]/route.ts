@@ -1,6 +1,7 @@
 import NextAuth from 'next-auth';
 import { limitAuthAttempt } from '@/lib/http/admission';
 import { authOptions } from '@/lib/auth/options';
+import { route } from '@/lib/http/route';
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
@@ -18,4 +19,5 @@ async function post(request: Request, context: Context) {
   return handler(request, context);
 }
 
-export { handler as GET, post as POST };
+export const GET = route(handler);
+export const POST = route(post);
