@@ -9,6 +9,7 @@ const STATUS = {
   unauthorized: 401,
   cors_forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   session_busy: 409,
   email_taken: 409,
   payload_too_large: 413,
