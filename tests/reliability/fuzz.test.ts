@@ -229,7 +229,9 @@ function authHeaders(auth: Auth): Record<string, string> {
 
 async function send(name: string, generated: Generated) {
   const target = TARGETS[name]!;
-  const path = target.path.replace('{id}', encodeURIComponent(generated.segment)).replace('{rest}', generated.segment);
+  // `.` and `..` as an id are resolved away by the URL parser, so they would name another route.
+  const id = generated.segment === '.' || generated.segment === '..' ? 'dot' : generated.segment;
+  const path = target.path.replace('{id}', encodeURIComponent(id)).replace('{rest}', generated.segment);
   const url = new URL(path, app.url);
   for (const [key, value] of generated.query) url.searchParams.append(key, value);
   if (name === 'metrics' && generated.auth === 'key') Object.assign(generated.headers, { authorization: `Bearer ${METRICS_TOKEN}` });
