@@ -31,6 +31,11 @@ const EnvSchema = z.object({
   OFFLINE_TOKEN_DELAY_MS: milliseconds(30),
   /** A model call that sends nothing for this long is abandoned with a model_error. */
   MODEL_IDLE_TIMEOUT_MS: milliseconds(60_000),
+  /**
+   * Longest wait a rate-limited (or failing) provider may ask for before the call is retried; a
+   * longer one ends the run at once with model_rate_limited and the wait it asked for.
+   */
+  MODEL_RETRY_MAX_WAIT_MS: milliseconds(10_000),
   /** Most model calls one run may make (each tool round trip is one more). */
   MAX_STEPS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(20).default(5)),
   /** Folder for the default SQLite file and the generated auth secret (absolute once parsed). */

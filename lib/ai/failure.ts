@@ -1,15 +1,18 @@
 import { APICallError, RetryError } from 'ai';
+import { retryAfterMs } from './provider-fetch';
 
 // Why a run failed, in words that are safe to send to the client. Raw provider messages can
 // carry account details (a masked key, an organisation id), so clients get the status and a
 // plain sentence; the full error goes to the log.
 
-export type FailureCode = 'budget_exceeded' | 'model_error' | 'validation' | 'internal';
+export type FailureCode = 'budget_exceeded' | 'model_error' | 'model_rate_limited' | 'validation' | 'internal';
 
 export interface Failure {
   error: FailureCode;
   detail: string;
   issues?: ReadonlyArray<{ path: string; message: string }>;
+  /** `model_rate_limited`: the seconds the provider asked to wait, when it said. */
+  retry_after?: number;
 }
 
 export const INTERNAL_FAILURE: Failure = { error: 'internal', detail: 'Internal server error' };
@@ -25,6 +28,17 @@ export function timedOut(reason: string): Failure {
 /** A failure reported by the model layer (provider, network, stream); anything else is internal. */
 export function describeModelFailure(error: unknown): Failure {
   const cause = RetryError.isInstance(error) ? error.lastError : error;
+  const silent = causes(cause).find((candidate) => candidate instanceof Error && candidate.name === 'ModelSilentError') as Error | undefined;
+  if (silent) return timedOut(silent.message);
+  if (APICallError.isInstance(cause) && cause.statusCode === 429) {
+    const wait = retryAfterMs(cause.responseHeaders);
+    const seconds = wait === undefined ? undefined : Math.max(1, Math.ceil(wait / 1000));
+    return {
+      error: 'model_rate_limited',
+      detail: `The model provider is rate limiting this server (HTTP 429)${seconds === undefined ? '' : `; it asks to retry in ${seconds} s`}`,
+      ...(seconds === undefined ? {} : { retry_after: seconds }),
+    };
+  }
   if (isLostConnection(cause) || (APICallError.isInstance(cause) && isLostConnection(cause.cause))) {
     return { error: 'model_error', detail: 'The connection to the model provider was lost mid-stream' };
   }
@@ -42,9 +56,18 @@ export function describeModelFailure(error: unknown): Failure {
 function statusMeaning(status: number): string {
   if (status === 401 || status === 403) return 'the server’s model credentials were refused';
   if (status === 404) return 'the model was not found';
-  if (status === 429) return 'rate limited or out of quota';
   if (status >= 500) return 'the provider failed';
   return 'the request was refused';
+}
+
+/** An error and its chain of causes. */
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current = error; current !== undefined && current !== null && chain.length < 10; current = (current as { cause?: unknown }).cause) {
+    chain.push(current);
+    if (typeof current !== 'object') break;
+  }
+  return chain;
 }
 
 // undici reports a socket closed mid-body as a TypeError ("terminated") with a socket cause.

@@ -3,6 +3,7 @@ import type { LanguageModel } from 'ai';
 import { env, type Env } from '../env';
 import { mergingFetch } from './merge-deltas';
 import { OfflineModel } from './offline/model';
+import { providerFetch } from './provider-fetch';
 
 /**
  * `MODEL` is `prefix:model-id`. The prefix picks the wire protocol:
@@ -35,7 +36,9 @@ export function selectModel(settings: Env): SelectedModel {
       baseURL: settings.OPENAI_BASE_URL,
       // Local OpenAI-compatible servers accept any key; the provider insists on one.
       apiKey: settings.OPENAI_API_KEY ?? 'unused',
-      fetch: mergingFetch(),
+      // Retries and silence are handled below the SDK (provider-fetch.ts), and text deltas that
+      // arrive together reach it as one (merge-deltas.ts).
+      fetch: mergingFetch(providerFetch({ idleMs: settings.MODEL_IDLE_TIMEOUT_MS, maxRetryWaitMs: settings.MODEL_RETRY_MAX_WAIT_MS })),
     });
     const model = prefix === 'openai' ? provider.responses(modelId) : provider.chat(modelId);
     return { model, label: `${prefix}:${modelId}` };

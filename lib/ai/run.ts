@@ -77,6 +77,8 @@ export function startRun(request: RunRequest): Run {
     abortSignal: request.abortSignal,
     // A provider that goes silent is abandoned instead of holding the connection forever.
     timeout: { firstChunkMs: env.MODEL_IDLE_TIMEOUT_MS, chunkMs: env.MODEL_IDLE_TIMEOUT_MS },
+    // The provider's fetch retries failed calls with its own policy (lib/ai/provider-fetch.ts).
+    maxRetries: 0,
     onError: ({ error }: { error: unknown }) => log.warn('model_call_failed', { model: label, error }),
     onEnd: ({ usage }: { usage: LanguageModelUsage }) => request.onUsage?.(usage),
     onAbort: ({ steps }: { steps: ReadonlyArray<StepResult<ToolSet>> }) => request.onUsage?.(sumUsage(steps.map((step) => step.usage))),

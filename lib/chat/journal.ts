@@ -1,11 +1,12 @@
 import type { UIMessageChunk } from 'ai';
 import { log } from '../log';
-import { redis, redisSubscriber } from '../ops/redis';
+import { connectedRedis, redis, redisSubscriber } from '../ops/redis';
 
 // Resumable replies. While a reply streams into a chat session, its UI message stream is kept, so
 // a client whose connection dropped can read it again from its first chunk and follow it to its
 // end: nothing missing, nothing twice (the client replaces the message it had). Kept in Redis when
-// REDIS_URL is set, so any replica can serve the resumed stream; otherwise in this process.
+// REDIS_URL is set, so any replica can serve the resumed stream; otherwise, or while Redis is
+// down, in this process.
 
 type Chunk = UIMessageChunk;
 
@@ -16,13 +17,12 @@ export interface Journal {
 
 /** Starts keeping a session's reply; a journal left from an earlier reply is replaced. */
 export function openJournal(sessionId: string): Journal {
-  const client = redis();
-  return client ? redisJournal(sessionId) : memoryJournal(sessionId);
+  return connectedRedis() ? redisJournal(sessionId) : memoryJournal(sessionId);
 }
 
 /** The session's reply from its first chunk, live to its end; undefined when none is streaming. */
 export async function readJournal(sessionId: string): Promise<ReadableStream<Chunk> | undefined> {
-  return redis() ? readRedisJournal(sessionId) : readMemoryJournal(sessionId);
+  return readMemoryJournal(sessionId) ?? (connectedRedis() ? readRedisJournal(sessionId) : undefined);
 }
 
 // ---- in this process -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { forOwner, type MessageStatus, type StoredMessage } from '../db/owned';
 import { countsOf, recordTokenUsage } from '../db/usage';
 import type { Admitted } from '../http/admission';
 import { errorResponse } from '../http/errors';
+import { unavailableStore } from '../http/route';
 import { log } from '../log';
 import { redis, redisSubscriber } from '../ops/redis';
 import { ReplyRecorder } from './recorder';
@@ -220,23 +221,31 @@ function driveToEnd(
 
   void (async () => {
     const recorder = new ReplyRecorder();
+    let errorSent = false;
     const outcome = await followRun(run, (part) => {
       observe(part);
       recorder.add(part);
+      if (part.type === 'error') errorSent = true;
       forward(part);
     });
+    // A failure thrown while reading the run (a connection lost, a provider gone silent) reaches
+    // the client as the error part it would otherwise never see, so its stream ends the same way.
+    if (outcome.kind === 'failed' && !errorSent && outcome.cause !== undefined) forward({ type: 'error', error: outcome.cause });
     try {
       const { status, errorKind } = storedStatus(outcome);
-      await forOwner(userId).messages.finishReply(sessionId, replyId, {
-        parts: recorder.finish(),
-        status,
-        usage: outcome.kind === 'finished' ? countsOf(outcome.usage) : null,
-        errorKind,
-      });
+      const parts = recorder.finish();
+      await untilStored(() =>
+        forOwner(userId).messages.finishReply(sessionId, replyId, {
+          parts,
+          status,
+          usage: outcome.kind === 'finished' ? countsOf(outcome.usage) : null,
+          errorKind,
+        }),
+      );
     } catch (error) {
       log.error('reply_not_stored', { sessionId, replyId, error });
     } finally {
-      await release(outcome).catch((error) => log.error('turn_not_released', { sessionId, error }));
+      await untilStored(() => release(outcome)).catch((error) => log.error('turn_not_released', { sessionId, error }));
       try {
         client?.close();
       } catch {
@@ -246,6 +255,23 @@ function driveToEnd(
   })();
 
   return stream;
+}
+
+/**
+ * Runs a write, again while the database cannot be reached (a restart, a failover), for about 20
+ * seconds: the reply is only in this process's memory until it is stored.
+ */
+async function untilStored(write: () => Promise<void>): Promise<void> {
+  for (const wait of [250, 500, 1000, 2000, 4000, 4000, 4000, 4000]) {
+    try {
+      return await write();
+    } catch (error) {
+      if (unavailableStore(error) !== 'database') throw error;
+      log.warn('reply_store_retry', { wait_ms: wait, error: error instanceof Error ? error.message : String(error) });
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+  return write();
 }
 
 function storedStatus(outcome: Outcome): { status: MessageStatus; errorKind?: string } {

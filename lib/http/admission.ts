@@ -7,7 +7,7 @@ import type { RunPart } from '../ai/run';
 import { log } from '../log';
 import { countTokens, endpointOf, metrics } from '../ops/metrics';
 import { isDraining, trackStream } from '../ops/lifecycle';
-import { redis } from '../ops/redis';
+import { connectedRedis, redis } from '../ops/redis';
 import { clientAddress } from './client';
 import { retryLater } from './errors';
 
@@ -147,7 +147,8 @@ const openStreams = {
   /** Where the stream was counted (and its member), or false when the user is at the cap. */
   async acquire(userId: string): Promise<{ store: 'redis'; member: string } | { store: 'local' } | false> {
     const max = env.MAX_CONCURRENT_STREAMS;
-    const client = redis();
+    // While Redis is down, count in this process at once rather than wait for it to fail.
+    const client = connectedRedis();
     if (client) {
       try {
         const key = `sw:open:${userId}`;

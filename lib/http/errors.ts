@@ -9,6 +9,7 @@ const STATUS = {
   unauthorized: 401,
   cors_forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   session_busy: 409,
   email_taken: 409,
   payload_too_large: 413,
@@ -16,7 +17,10 @@ const STATUS = {
   rate_limited: 429,
   too_many_streams: 429,
   daily_budget_exceeded: 429,
+  internal: 500,
   shutting_down: 503,
+  database_unavailable: 503,
+  redis_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof STATUS;

@@ -7,6 +7,7 @@ import { envelopeStream, type ViewFactory } from '../protocols/envelope';
 import { SSE_HEADERS } from '../protocols/sse';
 import { admitStream, type Admitted } from './admission';
 import { readInput } from './input';
+import { route } from './route';
 import { StreamInput } from './schemas';
 
 /**
@@ -58,7 +59,7 @@ export function streamEnvelope(
  * envelope view: the handler behind /api/stream, /api/stream/text and /api/stream/events.
  */
 export function answerEndpoint(endpoint: string, view: ViewFactory) {
-  return async (request: Request): Promise<Response> => {
+  return route(async (request: Request): Promise<Response> => {
     const auth = await requireUser(request);
     if (!auth.ok) return auth.response;
     const input = await readInput(request, StreamInput);
@@ -67,5 +68,5 @@ export function answerEndpoint(endpoint: string, view: ViewFactory) {
     if (!admitted.ok) return admitted.response;
     const { q, max_tokens } = input.data;
     return streamEnvelope(request, auth.user, admitted, endpoint, { kind: 'answer', prompt: q, maxOutputTokens: max_tokens }, view);
-  };
+  });
 }

@@ -18,6 +18,16 @@ export function redis(): Redis | undefined {
   return holder.streamwrightRedis;
 }
 
+/**
+ * The client unless it is known to be down (lost and reconnecting, or closed): for state this
+ * replica can keep by itself meanwhile (open-stream counts, reply journals), rather than waiting
+ * for each command to fail.
+ */
+export function connectedRedis(): Redis | undefined {
+  const client = redis();
+  return client && !['reconnecting', 'close', 'end'].includes(client.status) ? client : undefined;
+}
+
 /** A client of its own for subscriptions (a subscribed connection can run nothing else). */
 export function redisSubscriber(): Redis | undefined {
   const client = redis();

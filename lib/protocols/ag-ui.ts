@@ -30,6 +30,7 @@ export interface AgUiRun {
 const ERROR_CODES: Record<FailureCode, string> = {
   budget_exceeded: 'budget',
   model_error: 'model',
+  model_rate_limited: 'model',
   validation: 'model',
   internal: 'internal',
 };

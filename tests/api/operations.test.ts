@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { startApp, TEST_POSTGRES_URL, type RunningApp } from '../support/app';
+import { startApp, type RunningApp } from '../support/app';
 import { eventually } from '../support/assertions';
 import { newUser, signIn, signUp, type TestUser } from '../support/users';
 
 // Running it in production: rate limits (in memory, and shared by two replicas through Redis),
-// the cap on open streams, the daily token budget, readiness, and a graceful shutdown.
+// the cap on open streams, the daily token budget, and a graceful shutdown. (Readiness with the
+// database cut off is in tests/reliability/faults.test.ts.)
 
 /** Redis for the tests; this machine's by default. Unreachable fails the run. */
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -158,38 +158,7 @@ describe('open streams and the daily budget', () => {
   });
 });
 
-describe('readiness and shutdown', () => {
-  test('ready while the database answers; 503 once it cannot be reached', async () => {
-    const target = new URL(TEST_POSTGRES_URL);
-    const sockets = new Set<Socket>();
-    const proxy: Server = createServer((client) => {
-      const upstream = connect(Number(target.port || 5432), target.hostname);
-      for (const socket of [client, upstream]) {
-        sockets.add(socket);
-        socket.on('error', () => {});
-        socket.on('close', () => sockets.delete(socket));
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const port = (proxy.address() as { port: number }).port;
-    const server = await app({}, 'postgresql', {
-      rewriteDatabaseUrl: (url) => Object.assign(new URL(url), { hostname: '127.0.0.1', port: String(port) }).toString(),
-    });
-    const ready = await fetch(`${server.url}/api/ready`);
-    assert.equal(ready.status, 200);
-    assert.deepEqual(await ready.json(), { status: 'ready', checks: { database: 'ok' } });
-
-    await new Promise<void>((resolve) => {
-      proxy.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-    const down = await fetch(`${server.url}/api/ready`);
-    assert.equal(down.status, 503);
-    assert.deepEqual(await down.json(), { status: 'unavailable', checks: { database: 'unreachable' } });
-    assert.equal((await fetch(`${server.url}/api/health`)).status, 200, 'liveness does not depend on the database');
-  });
-
+describe('shutdown', () => {
   test('SIGTERM: not ready, new streams refused, open ones finish within the grace period or are stored as stopped; exit 0', async () => {
     const server = await app({ OFFLINE_TOKEN_DELAY_MS: '40', SHUTDOWN_GRACE_MS: '600' });
     const user = await newUser(server);

@@ -7,10 +7,17 @@ import type { AddressInfo, Socket } from 'node:net';
  *
  * What it does is chosen by directives in the last user message, so one server serves every test
  * and tests can run side by side:
- *   [[status 429]]        answer that HTTP status with an OpenAI-style error body
+ *   [[status 429]]        answer that HTTP status with an OpenAI-style error body and
+ *                         `retry-after-ms: 1`; `[[status 429 retry-after=30]]` sends
+ *                         `retry-after: 30` instead, `[[status 429 bare]]` neither
  *   [[fail-once 401]]     answer that status the first time this message is seen, then reply
+ *                         (takes the same header options as status)
  *   [[cut]]               stream a few tokens, then drop the connection
  *   [[hang]]              stream a few tokens, then go silent with the connection open
+ *   [[silent]]            answer 200 and its headers, then send nothing
+ *   [[stall]]             accept the request and never answer, not even the headers
+ *   [[bad-json]]          stream a few tokens, a chunk that is not JSON, then the rest
+ *   [[bad-shape]]         stream a few tokens, a JSON chunk of the wrong shape, then the rest
  *   [[slow]], [[slow MS]] stream a 200-token reply, one token every 40 ms (or MS)
  *   [[stream-error]]      stream a few tokens, then an in-stream error object
  *   [[call NAME {json}]]  call tool NAME with those arguments (then echo the tool's result)
@@ -32,6 +39,10 @@ export interface RecordedRequest {
 export interface FakeOpenAI {
   baseURL: string;
   requests: RecordedRequest[];
+  /** Requests whose reply is still being written (or never will be). */
+  openRequests(): number;
+  /** Connections open to this server (kept-alive idle ones included). */
+  openSockets(): number;
   close(): Promise<void>;
 }
 
@@ -45,14 +56,19 @@ export const FAKE_REPORT = {
 };
 
 type Reply =
-  | { kind: 'text'; tokens: string[]; pace: number; ending: 'finish' | 'cut' | 'hang' | 'error'; reasoning?: string[] }
+  | { kind: 'text'; tokens: string[]; pace: number; ending: Ending; reasoning?: string[]; malformed?: 'json' | 'shape' }
   | { kind: 'tool'; name: string; args: string }
-  | { kind: 'status'; status: number };
+  | { kind: 'status'; status: number; headers: Record<string, string> }
+  | { kind: 'silent' }
+  | { kind: 'stall' };
+
+type Ending = 'finish' | 'cut' | 'hang' | 'error';
 
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const seen = new Set<string>();
+  let open = 0;
 
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -60,15 +76,19 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
     const record: RecordedRequest = { path: req.url ?? '', headers: req.headers, body, closedEarly: false };
     requests.push(record);
+    open++;
     res.on('close', () => {
+      open--;
       if (!res.writableFinished) record.closedEarly = true;
     });
 
     const wire = req.url === '/v1/chat/completions' ? chatWire : req.url === '/v1/responses' ? responsesWire : undefined;
     if (!wire || req.method !== 'POST') return sendError(res, 404, 'Unknown endpoint');
     const reply = plan(wire.read(body), seen);
-    if (reply.kind === 'status') return sendError(res, reply.status, `simulated ${reply.status}`);
+    if (reply.kind === 'status') return sendError(res, reply.status, `simulated ${reply.status}`, reply.headers);
+    if (reply.kind === 'stall') return; // the request stays open, unanswered
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    if (reply.kind === 'silent') return void res.flushHeaders();
     await wire.write(res, reply, limitOf(body));
   });
   server.on('connection', (socket) => {
@@ -81,6 +101,8 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    openRequests: () => open,
+    openSockets: () => sockets.size,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -102,12 +124,14 @@ function plan(ask: Ask, seen: Set<string>): Reply {
   const plain = ask.userText.replace(/\s*\[\[[^\]]*\]\]\s*/g, ' ').trim();
 
   const status = directive('status');
-  if (status) return { kind: 'status', status: Number(status[1]) };
+  if (status) return statusReply(status[1]);
   const failOnce = directive('fail-once');
   if (failOnce && !seen.has(ask.userText)) {
     seen.add(ask.userText);
-    return { kind: 'status', status: Number(failOnce[1]) };
+    return statusReply(failOnce[1]);
   }
+  if (directive('stall')) return { kind: 'stall' };
+  if (directive('silent')) return { kind: 'silent' };
   if (ask.toolResult !== undefined) return text(`The tool said: ${ask.toolResult}`);
   const call = directive('call');
   if (call?.[1]) {
@@ -122,10 +146,20 @@ function plan(ask: Ask, seen: Set<string>): Reply {
   if (slow) return text(Array.from({ length: 200 }, (_, i) => `word${i}`).join(' '), Number(slow[1]) || 40);
   const ending = directive('cut') ? 'cut' : directive('hang') ? 'hang' : directive('stream-error') ? 'error' : 'finish';
   const reasoning = directive('think') ? ['Thinking', ' it', ' over.'] : undefined;
-  return { ...text(`Echo: ${plain}`, 0, ending), reasoning };
+  const malformed = directive('bad-json') ? 'json' : directive('bad-shape') ? 'shape' : undefined;
+  return { ...text(`Echo: ${plain}`, 0, ending), reasoning, malformed };
 }
 
-function text(reply: string, pace = 0, ending: 'finish' | 'cut' | 'hang' | 'error' = 'finish'): Extract<Reply, { kind: 'text' }> {
+/** `429`, `429 retry-after=30` or `429 bare`: the status and the retry headers it is sent with. */
+function statusReply(spec = ''): Extract<Reply, { kind: 'status' }> {
+  const [code = '500', option] = spec.split(/\s+/);
+  const retryAfter = /^retry-after=(\S+)$/.exec(option ?? '')?.[1];
+  const headers: Record<string, string> =
+    retryAfter !== undefined ? { 'retry-after': retryAfter } : option === 'bare' ? {} : { 'retry-after-ms': '1' };
+  return { kind: 'status', status: Number(code), headers };
+}
+
+function text(reply: string, pace = 0, ending: Ending = 'finish'): Extract<Reply, { kind: 'text' }> {
   return { kind: 'text', tokens: reply.match(/\s*\S+/g) ?? [], pace, ending };
 }
 
@@ -136,7 +170,7 @@ function limitOf(body: Record<string, unknown>): number {
 
 interface Wire {
   read(body: Record<string, unknown>): Ask;
-  write(res: ServerResponse, reply: Exclude<Reply, { kind: 'status' }>, limit: number): Promise<void>;
+  write(res: ServerResponse, reply: Extract<Reply, { kind: 'text' | 'tool' }>, limit: number): Promise<void>;
 }
 
 // ---- Chat Completions -------------------------------------------------------------------------
@@ -185,6 +219,7 @@ const chatWire: Wire = {
       limit,
       (token) => chunk({ content: token }),
       () => send(res, { error: { message: 'The server had an error', type: 'server_error', code: null, param: null } }),
+      (kind) => sendRaw(res, kind === 'json' ? 'data: {"choices":[{"delta":{"content":"oops\n\n' : `data: ${JSON.stringify({ ...base, choices: 'none' })}\n\n`),
     );
     if (sent === undefined) return;
     chunk({}, sent < reply.tokens.length ? 'length' : 'stop');
@@ -264,6 +299,10 @@ const responsesWire: Wire = {
       limit,
       (delta) => event('response.output_text.delta', { item_id: 'msg_1', output_index: outputIndex, content_index: 0, delta, logprobs: [] }),
       () => event('error', { code: 'server_error', message: 'The server had an error', param: null, sequence_number: 9 }),
+      (kind) =>
+        kind === 'json'
+          ? sendRaw(res, 'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":\n\n')
+          : event('response.output_text.delta', { item_id: 7, output_index: 'first', content_index: 0, delta: 42 }),
     );
     if (sent === undefined) return;
     event('response.output_item.done', { output_index: outputIndex, item: { ...message, status: 'completed' } });
@@ -281,11 +320,13 @@ async function streamTokens(
   limit: number,
   sendToken: (token: string) => void,
   sendStreamError: () => void,
+  sendMalformed: (kind: 'json' | 'shape') => void,
 ): Promise<number | undefined> {
   const tokens = reply.tokens.slice(0, limit);
   const early = reply.ending === 'finish' ? tokens.length : Math.min(3, tokens.length);
-  for (const token of tokens.slice(0, early)) {
+  for (const [i, token] of tokens.slice(0, early).entries()) {
     if (res.destroyed) return undefined;
+    if (i === 3 && reply.malformed) sendMalformed(reply.malformed);
     sendToken(token);
     if (reply.pace) await new Promise((resolve) => setTimeout(resolve, reply.pace));
   }
@@ -308,13 +349,17 @@ function send(res: ServerResponse, data: unknown, event?: string) {
   if (!res.destroyed) res.write(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
 }
 
+function sendRaw(res: ServerResponse, text: string) {
+  if (!res.destroyed) res.write(text);
+}
+
 function end(res: ServerResponse) {
   if (res.destroyed) return;
   if (res.req.url === '/v1/chat/completions') res.write('data: [DONE]\n\n');
   res.end();
 }
 
-function sendError(res: ServerResponse, status: number, message: string) {
-  res.writeHead(status, { 'content-type': 'application/json', 'retry-after-ms': '1' });
+function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = { 'retry-after-ms': '1' }) {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify({ error: { message, type: 'invalid_request_error', code: null, param: null } }));
 }

@@ -5,12 +5,13 @@ import { readInput } from '@/lib/http/input';
 import { threadTitle, threadUpdate } from '@/lib/chat/client-thread';
 import { clientToolSet, RunAgentInput } from '@/lib/http/ag-ui-input';
 import { agUiResponse } from '@/lib/protocols/ag-ui';
+import { route } from '@/lib/http/route';
 
 /**
  * AG-UI for CopilotKit and other AG-UI clients: a `RunAgentInput`, answered by the run's events.
  * The thread is a stored chat session, so it also shows in the chat pages.
  */
-export async function POST(request: Request) {
+async function post(request: Request) {
   const auth = await requireUser(request);
   if (!auth.ok) return auth.response;
   const input = await readInput(request, RunAgentInput, { maxBytes: 1024 * 1024 });
@@ -32,3 +33,5 @@ export async function POST(request: Request) {
   const { replyId, run } = opened.turn;
   return agUiResponse(run, { threadId, runId, protocolVersion, replyId, state }, { 'x-session-id': threadId });
 }
+
+export const POST = route(post);

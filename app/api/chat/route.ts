@@ -5,12 +5,13 @@ import { readInput } from '@/lib/http/input';
 import { ChatInput } from '@/lib/http/schemas';
 import { envelopeResponse } from '@/lib/http/stream-response';
 import { textView } from '@/lib/protocols/envelope';
+import { route } from '@/lib/http/route';
 
 /**
  * The guide's pattern 4: `{session_id, message}`, answered in the SSE envelope. History comes
  * from the database; the turn is stored even if the client leaves before the end.
  */
-export async function POST(request: Request) {
+async function post(request: Request) {
   const auth = await requireUser(request);
   if (!auth.ok) return auth.response;
   const input = await readInput(request, ChatInput);
@@ -23,3 +24,5 @@ export async function POST(request: Request) {
   if (!opened.ok) return opened.response;
   return envelopeResponse(opened.turn.run, textView, { headers: { 'x-session-id': session_id } });
 }
+
+export const POST = route(post);

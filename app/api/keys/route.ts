@@ -3,9 +3,10 @@ import { forOwner } from '@/lib/db/owned';
 import { readInput } from '@/lib/http/input';
 import { presentApiKey } from '@/lib/http/present';
 import { NewApiKey } from '@/lib/http/schemas';
+import { route } from '@/lib/http/route';
 
 /** The user's live API keys: name, prefix and last use only. */
-export async function GET(request: Request) {
+async function get(request: Request) {
   const auth = await requireUser(request);
   if (!auth.ok) return auth.response;
   const keys = await forOwner(auth.user.id).apiKeys.list();
@@ -13,7 +14,7 @@ export async function GET(request: Request) {
 }
 
 /** Creates a key. The full key is in this response only; the server keeps its hash. */
-export async function POST(request: Request) {
+async function post(request: Request) {
   const auth = await requireUser(request);
   if (!auth.ok) return auth.response;
   const input = await readInput(request, NewApiKey);
@@ -21,3 +22,6 @@ export async function POST(request: Request) {
   const created = await forOwner(auth.user.id).apiKeys.create(input.data.name);
   return Response.json({ ...presentApiKey(created), key: created.key }, { status: 201 });
 }
+
+export const GET = route(get);
+export const POST = route(post);

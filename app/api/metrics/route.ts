@@ -2,9 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { env } from '@/lib/env';
 import { errorResponse } from '@/lib/http/errors';
 import { metrics } from '@/lib/ops/metrics';
+import { route } from '@/lib/http/route';
 
 /** Prometheus metrics, for a scraper holding METRICS_TOKEN; without the setting, not served. */
-export async function GET(request: Request) {
+async function get(request: Request) {
   if (!env.METRICS_TOKEN) return errorResponse('not_found', 'No such endpoint');
   const given = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1] ?? '';
   if (!sameSecret(given, env.METRICS_TOKEN)) {
@@ -19,3 +20,5 @@ function sameSecret(given: string, expected: string): boolean {
   const [a, b] = [Buffer.from(given), Buffer.from(expected)];
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+export const GET = route(get);

@@ -2,12 +2,13 @@ import { db } from '@/lib/db/client';
 import { log } from '@/lib/log';
 import { isDraining } from '@/lib/ops/lifecycle';
 import { redis } from '@/lib/ops/redis';
+import { route } from '@/lib/http/route';
 
 /**
  * Readiness: 200 while the server can take traffic; 503 while it shuts down or when the database
  * (or Redis, when configured) does not answer within two seconds.
  */
-export async function GET() {
+async function get() {
   if (isDraining()) return answer(503, { status: 'draining' });
   const checks = { database: check(db().$queryRawUnsafe('SELECT 1')), ...(redis() ? { redis: check(redis()!.ping()) } : {}) };
   const results = Object.fromEntries(await Promise.all(Object.entries(checks).map(async ([name, ok]) => [name, await ok])));
@@ -27,3 +28,5 @@ async function check(probe: Promise<unknown>): Promise<'ok' | 'unreachable'> {
 }
 
 const answer = (status: number, body: unknown) => Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
+
+export const GET = route(get);

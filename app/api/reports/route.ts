@@ -1,11 +1,14 @@
 import { requireUser } from '@/lib/auth/guard';
 import { forOwner } from '@/lib/db/owned';
 import { presentReport } from '@/lib/http/present';
+import { route } from '@/lib/http/route';
 
 /** The user's last 50 reports, newest first. */
-export async function GET(request: Request) {
+async function get(request: Request) {
   const auth = await requireUser(request);
   if (!auth.ok) return auth.response;
   const reports = await forOwner(auth.user.id).reports.list(50);
   return Response.json({ reports: reports.map(presentReport) });
 }
+
+export const GET = route(get);

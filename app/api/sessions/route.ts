@@ -3,9 +3,10 @@ import { forOwner } from '@/lib/db/owned';
 import { readInput } from '@/lib/http/input';
 import { presentSession } from '@/lib/http/present';
 import { SessionsPage } from '@/lib/http/schemas';
+import { route } from '@/lib/http/route';
 
 /** The user's chat sessions, newest first, a page at a time (`?limit=&cursor=`). */
-export async function GET(request: Request) {
+async function get(request: Request) {
   const auth = await requireUser(request);
   if (!auth.ok) return auth.response;
   const input = await readInput(request, SessionsPage);
@@ -13,3 +14,5 @@ export async function GET(request: Request) {
   const page = await forOwner(auth.user.id).sessions.list(input.data);
   return Response.json({ sessions: page.items.map(presentSession), next_cursor: page.nextCursor ?? null });
 }
+
+export const GET = route(get);

@@ -1,11 +1,14 @@
 import { requireUser } from '@/lib/auth/guard';
 import { forOwner } from '@/lib/db/owned';
 import { errorResponse } from '@/lib/http/errors';
+import { route } from '@/lib/http/route';
 
 /** Revokes a key; requests using it get 401 from now on. */
-export async function DELETE(request: Request, { params }: { params: Promise<{ id: string }> }) {
+async function remove(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const auth = await requireUser(request);
   if (!auth.ok) return auth.response;
   const revoked = await forOwner(auth.user.id).apiKeys.revoke((await params).id);
   return revoked ? new Response(null, { status: 204 }) : errorResponse('not_found', 'No such API key');
 }
+
+export const DELETE = route(remove);

@@ -5,13 +5,14 @@ import { errorResponse } from '@/lib/http/errors';
 import { readInput } from '@/lib/http/input';
 import { presentMessage, presentSession } from '@/lib/http/present';
 import { SessionPatch } from '@/lib/http/schemas';
+import { route } from '@/lib/http/route';
 
 type Context = { params: Promise<{ id: string }> };
 
 const notFound = () => errorResponse('not_found', 'No such chat session');
 
 /** A session with every message, in order, as stored. */
-export async function GET(request: Request, { params }: Context) {
+async function get(request: Request, { params }: Context) {
   const auth = await requireUser(request);
   if (!auth.ok) return auth.response;
   const { id } = await params;
@@ -23,7 +24,7 @@ export async function GET(request: Request, { params }: Context) {
 }
 
 /** Renames a session. */
-export async function PATCH(request: Request, { params }: Context) {
+async function patch(request: Request, { params }: Context) {
   const auth = await requireUser(request);
   if (!auth.ok) return auth.response;
   const input = await readInput(request, SessionPatch);
@@ -33,7 +34,7 @@ export async function PATCH(request: Request, { params }: Context) {
 }
 
 /** Deletes a session and its messages; a reply still streaming into it is stopped. */
-export async function DELETE(request: Request, { params }: Context) {
+async function remove(request: Request, { params }: Context) {
   const auth = await requireUser(request);
   if (!auth.ok) return auth.response;
   const { id } = await params;
@@ -43,3 +44,7 @@ export async function DELETE(request: Request, { params }: Context) {
   await owner.sessions.delete(id);
   return new Response(null, { status: 204 });
 }
+
+export const GET = route(get);
+export const PATCH = route(patch);
+export const DELETE = route(remove);

@@ -5,9 +5,10 @@ import { readInput } from '@/lib/http/input';
 import { StructuredInput } from '@/lib/http/schemas';
 import { streamEnvelope } from '@/lib/http/stream-response';
 import { structuredView } from '@/lib/protocols/structured-view';
+import { route } from '@/lib/http/route';
 
 /** Pattern 2: the research report as it fills in, then the validated report. */
-async function handle(request: Request) {
+async function answer(request: Request) {
   const auth = await requireUser(request);
   if (!auth.ok) return auth.response;
   const input = await readInput(request, StructuredInput);
@@ -18,5 +19,7 @@ async function handle(request: Request) {
   const view = structuredView({ schema: ResearchReport, debounceMs: debounce_ms });
   return streamEnvelope(request, auth.user, admitted, 'stream/structured', { kind: 'report', prompt: q, maxOutputTokens: max_tokens }, view);
 }
+
+const handle = route(answer);
 
 export { handle as GET, handle as POST };

@@ -5,9 +5,10 @@ import { admitStream } from '@/lib/http/admission';
 import { readInput } from '@/lib/http/input';
 import { UiChatInput } from '@/lib/http/schemas';
 import { uiMessageStreamResponse } from '@/lib/protocols/ui-stream';
+import { route } from '@/lib/http/route';
 
 /** The same chat for `useChat`, in the AI SDK UI message stream protocol, on the same store. */
-export async function POST(request: Request) {
+async function post(request: Request) {
   const auth = await requireUser(request);
   if (!auth.ok) return auth.response;
   const input = await readInput(request, UiChatInput);
@@ -31,3 +32,5 @@ export async function POST(request: Request) {
     copyTo: openJournal(id),
   });
 }
+
+export const POST = route(post);

@@ -7,12 +7,13 @@ import { ReportInput } from '@/lib/http/schemas';
 import { streamEnvelope } from '@/lib/http/stream-response';
 import { log } from '@/lib/log';
 import { structuredView } from '@/lib/protocols/structured-view';
+import { route } from '@/lib/http/route';
 
 /**
  * The report page's stream: the same frames as /api/stream/structured, and the report is kept
  * for the user (`x-report-id`) with how it ended, so it can be reopened.
  */
-export async function POST(request: Request) {
+async function post(request: Request) {
   const auth = await requireUser(request);
   if (!auth.ok) return auth.response;
   const input = await readInput(request, ReportInput);
@@ -42,3 +43,5 @@ export async function POST(request: Request) {
     'x-report-id': id,
   });
 }
+
+export const POST = route(post);

@@ -2,15 +2,18 @@ import { requireUser } from '@/lib/auth/guard';
 import { stopTurn } from '@/lib/chat/turns';
 import { forOwner } from '@/lib/db/owned';
 import { errorResponse } from '@/lib/http/errors';
+import { route } from '@/lib/http/route';
 
 /**
  * Stops the reply streaming into a session: the model call is aborted at once and the partial
  * reply is stored as stopped. `stopped` is false when nothing was streaming.
  */
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+async function post(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const auth = await requireUser(request);
   if (!auth.ok) return auth.response;
   const { id } = await params;
   if (!(await forOwner(auth.user.id).sessions.find(id))) return errorResponse('not_found', 'No such chat session');
   return Response.json({ stopped: await stopTurn(auth.user.id, id) });
 }
+
+export const POST = route(post);

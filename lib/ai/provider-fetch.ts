@@ -1,0 +1,129 @@
+// How the server talks to a model provider over HTTP: the `fetch` given to the OpenAI provider.
+// It owns two things the AI SDK leaves open:
+//
+// - Retries. A 408, 409, 429 or 5xx answer, or a connection that fails before any answer, is
+//   tried again up to twice: after the wait the provider asks for (`retry-after-ms` or
+//   `retry-after`) when it asks for one, else after 1 s and then 2 s. A provider that asks for a
+//   longer wait than `maxRetryWaitMs` is not waited for: its answer goes back at once, so the
+//   client hears "rate limited, retry in N s" instead of a silent minute. (The SDK alone waits up
+//   to 60 s per retry, with nothing sent to the client meanwhile.) Runs therefore call the model
+//   with the SDK's own retries off.
+// - Silence. A provider that does not answer within `idleMs`, or whose answer stops sending bytes
+//   for `idleMs`, fails with a ModelSilentError. The SDK's chunk timeouts only start once a
+//   first chunk has arrived, so without this a provider that never answers holds the request
+//   (and its stream place) for as long as the socket stays open.
+
+export class ModelSilentError extends Error {
+  override readonly name = 'ModelSilentError';
+}
+
+export interface ProviderFetchOptions {
+  /** Longest wait for the answer's headers, and between two pieces of its body. */
+  idleMs: number;
+  /** Longest wait a provider may ask for before a retry; a longer one is not retried. */
+  maxRetryWaitMs: number;
+  /** Retries after the first attempt. */
+  retries?: number;
+  /** The first backoff when the provider names no wait; doubled for each retry. */
+  backoffMs?: number;
+  fetch?: typeof globalThis.fetch;
+}
+
+const RETRYABLE_STATUS = (status: number) => status === 408 || status === 409 || status === 429 || status >= 500;
+
+export function providerFetch({ idleMs, maxRetryWaitMs, retries = 2, backoffMs = 1000, fetch = globalThis.fetch }: ProviderFetchOptions): typeof globalThis.fetch {
+  return async (input, init) => {
+    const signal = init?.signal ?? undefined;
+    for (let attempt = 0; ; attempt++) {
+      const backoff = backoffMs * 2 ** attempt;
+      let response: Response;
+      try {
+        response = await answerWithin(fetch, input, init, idleMs);
+      } catch (error) {
+        if (attempt >= retries || signal?.aborted || error instanceof ModelSilentError || !isNetworkFailure(error)) throw error;
+        await pause(backoff, signal);
+        continue;
+      }
+      if (!RETRYABLE_STATUS(response.status) || attempt >= retries) return watchBody(response, idleMs);
+      const asked = retryAfterMs(response.headers);
+      if (asked !== undefined && asked > maxRetryWaitMs) return watchBody(response, idleMs);
+      await response.body?.cancel().catch(() => {});
+      await pause(asked ?? backoff, signal);
+    }
+  };
+}
+
+/** The wait a provider asks for, in milliseconds (`retry-after-ms`, or `retry-after` in seconds or as a date). */
+export function retryAfterMs(headers: Headers | Record<string, string | undefined> | undefined): number | undefined {
+  if (!headers) return undefined;
+  const get = (name: string) => (headers instanceof Headers ? headers.get(name) : headers[name]) ?? undefined;
+  const ms = Number.parseFloat(get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const after = get('retry-after');
+  if (after === undefined) return undefined;
+  const seconds = Number.parseFloat(after);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
+  const date = Date.parse(after);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** The answer's headers within `idleMs`; the request is aborted when they do not come. */
+async function answerWithin(fetch: typeof globalThis.fetch, input: Parameters<typeof globalThis.fetch>[0], init: RequestInit | undefined, idleMs: number) {
+  const silence = new AbortController();
+  const timer = setTimeout(() => silence.abort(new ModelSilentError(`no answer within ${idleMs} ms`)), idleMs);
+  const signal = init?.signal ? AbortSignal.any([init.signal, silence.signal]) : silence.signal;
+  try {
+    return await fetch(input, { ...init, signal });
+  } catch (error) {
+    throw silence.signal.aborted && !init?.signal?.aborted ? silence.signal.reason : error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The same answer, whose body fails with a ModelSilentError when it goes quiet for `idleMs`. */
+function watchBody(response: Response, idleMs: number): Response {
+  const body = response.body;
+  if (!body) return response;
+  const reader = body.getReader();
+  const watched = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const quiet = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ModelSilentError(`nothing received for ${idleMs} ms`)), idleMs);
+      });
+      try {
+        const next = await Promise.race([reader.read(), quiet]);
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      } catch (error) {
+        controller.error(error);
+        await reader.cancel(error).catch(() => {});
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return new Response(watched, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** A connection that failed before any answer (refused, reset, DNS): worth another try. */
+function isNetworkFailure(error: unknown): boolean {
+  return error instanceof TypeError && (error.name !== 'AbortError');
+}
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    const stop = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+  });
+}
