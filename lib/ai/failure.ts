@@ -21,15 +21,11 @@ export function budgetExceeded(budget: number): Failure {
   return { error: 'budget_exceeded', detail: `The reply reached its budget of ${budget} output tokens` };
 }
 
-export function timedOut(reason: string): Failure {
-  return { error: 'model_error', detail: `The model stopped responding (${reason.replace(/^TimeoutError:\s*/, '')})` };
-}
-
 /** A failure reported by the model layer (provider, network, stream); anything else is internal. */
 export function describeModelFailure(error: unknown): Failure {
   const cause = RetryError.isInstance(error) ? error.lastError : error;
   const silent = causes(cause).find((candidate) => candidate instanceof Error && candidate.name === 'ModelSilentError') as Error | undefined;
-  if (silent) return timedOut(silent.message);
+  if (silent) return { error: 'model_error', detail: `The model stopped responding (${silent.message})` };
   if (APICallError.isInstance(cause) && cause.statusCode === 429) {
     const wait = retryAfterMs(cause.responseHeaders);
     const seconds = wait === undefined ? undefined : Math.max(1, Math.ceil(wait / 1000));

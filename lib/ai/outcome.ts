@@ -1,5 +1,5 @@
 import type { LanguageModelUsage } from 'ai';
-import { budgetExceeded, describeModelFailure, timedOut, type Failure } from './failure';
+import { budgetExceeded, describeModelFailure, type Failure } from './failure';
 import { readParts, sumUsage, type Run, type RunPart } from './run';
 
 // How a run ended, read from its stream parts. Every protocol adapter and the chat store decide
@@ -70,11 +70,8 @@ export class OutcomeTracker {
   outcome(): Outcome {
     const usage = this.usageSoFar();
     if (this.failure) return { kind: 'failed', ...this.failure, ...usage };
-    if (this.abortReason !== undefined) {
-      // A model that went silent is a failure; any other abort was asked for.
-      if (this.abortReason.startsWith('TimeoutError')) return { kind: 'failed', failure: timedOut(this.abortReason), ...usage };
-      return { kind: 'aborted', reason: this.abortReason, ...usage };
-    }
+    // A model that goes silent fails (provider-fetch.ts); an abort is always asked for.
+    if (this.abortReason !== undefined) return { kind: 'aborted', reason: this.abortReason, ...usage };
     if (!this.finish) {
       return { kind: 'failed', failure: { error: 'model_error', detail: 'The model stream ended without finishing' }, ...usage };
     }

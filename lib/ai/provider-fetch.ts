@@ -81,31 +81,27 @@ async function answerWithin(fetch: typeof globalThis.fetch, input: Parameters<ty
   }
 }
 
-/** The same answer, whose body fails with a ModelSilentError when it goes quiet for `idleMs`. */
+/**
+ * The same answer, whose body fails with a ModelSilentError when it goes quiet for `idleMs` (which
+ * also cancels the provider's body, closing the connection). One timer per answer, pushed back as
+ * each piece arrives; the app always reads a run to its end, so quiet means the provider's.
+ */
 function watchBody(response: Response, idleMs: number): Response {
-  const body = response.body;
-  if (!body) return response;
-  const reader = body.getReader();
-  const watched = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const quiet = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ModelSilentError(`nothing received for ${idleMs} ms`)), idleMs);
-      });
-      try {
-        const next = await Promise.race([reader.read(), quiet]);
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
-      } catch (error) {
-        controller.error(error);
-        await reader.cancel(error).catch(() => {});
-      } finally {
-        clearTimeout(timer);
-      }
+  if (!response.body) return response;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // `cancel` (the reader went away) is in the Streams standard and Node, not yet in TypeScript's lib.
+  const watcher: Transformer<Uint8Array, Uint8Array> & { cancel(): void } = {
+    start(controller) {
+      timer = setTimeout(() => controller.error(new ModelSilentError(`nothing received for ${idleMs} ms`)), idleMs);
     },
-    cancel: (reason) => reader.cancel(reason),
-  });
-  return new Response(watched, { status: response.status, statusText: response.statusText, headers: response.headers });
+    transform(chunk, controller) {
+      timer?.refresh();
+      controller.enqueue(chunk);
+    },
+    flush: () => clearTimeout(timer),
+    cancel: () => clearTimeout(timer),
+  };
+  return new Response(response.body.pipeThrough(new TransformStream(watcher)), { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /** A connection that failed before any answer (refused, reset, DNS): worth another try. */

@@ -75,9 +75,8 @@ export function startRun(request: RunRequest): Run {
     prompt: shared ? [shared, ...asMessages(request.prompt)] : request.prompt,
     maxOutputTokens: budget,
     abortSignal: request.abortSignal,
-    // A provider that goes silent is abandoned instead of holding the connection forever.
-    timeout: { firstChunkMs: env.MODEL_IDLE_TIMEOUT_MS, chunkMs: env.MODEL_IDLE_TIMEOUT_MS },
-    // The provider's fetch retries failed calls with its own policy (lib/ai/provider-fetch.ts).
+    // The provider's fetch retries failed calls with its own policy and abandons a provider that
+    // goes silent (lib/ai/provider-fetch.ts), below the SDK and without a timer per part.
     maxRetries: 0,
     onError: ({ error }: { error: unknown }) => log.warn('model_call_failed', { model: label, error }),
     onEnd: ({ usage }: { usage: LanguageModelUsage }) => request.onUsage?.(usage),

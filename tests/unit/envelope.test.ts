@@ -96,10 +96,11 @@ describe('full view', () => {
     ]);
   });
 
-  test('a timeout abort is a model_error; a client abort ends quietly', async () => {
-    const timeout = await transcript([...start, ...text('Hi'), part({ type: 'abort', reason: 'TimeoutError: Chunk timeout of 9ms exceeded' })], fullView);
+  test('a provider gone silent is a model_error; a client abort ends quietly', async () => {
+    const silent = Object.assign(new Error('nothing received for 9 ms'), { name: 'ModelSilentError' });
+    const timeout = await transcript([...start, ...text('Hi'), part({ type: 'error', error: silent })], fullView);
     assert.deepEqual(timeout.slice(1), [
-      { event: 'error', data: { error: 'model_error', detail: 'The model stopped responding (Chunk timeout of 9ms exceeded)' } },
+      { event: 'error', data: { error: 'model_error', detail: 'The model stopped responding (nothing received for 9 ms)' } },
       { event: 'done', data: {} },
     ]);
     const left = await transcript([...start, ...text('Hi'), part({ type: 'abort', reason: 'AbortError: The client went away' })], fullView);
