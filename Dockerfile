@@ -1,11 +1,11 @@
 # syntax=docker/dockerfile:1
-# The production image: Node 22 LTS running Next.js's standalone server as an unprivileged user.
+# The production image: Node 24 LTS running Next.js's standalone server as an unprivileged user.
 # At start it applies any pending migrations (SQLite in /app/.data by default, or the PostgreSQL
 # in DATABASE_URL), then serves port 8000. See docs/deployment.md.
 
 # 1. Dependencies. The postinstall step generates the Prisma clients, which needs the model
 #    files and the migration script, so those come in before `npm install`.
-FROM node:22-slim AS deps
+FROM node:24-slim AS deps
 WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json ./
@@ -21,9 +21,12 @@ COPY . .
 RUN npm run build
 
 # 3. Runtime: only the runtime bundle.
-FROM node:22-slim AS runtime
+FROM node:24-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production PORT=8000 HOSTNAME=0.0.0.0 DATA_DIR=/app/.data NEXT_TELEMETRY_DISABLED=1
+# glibc's malloc keeps an arena per thread; two hold the server's native allocations in about
+# 40 MB less memory at no measurable cost.
+ENV MALLOC_ARENA_MAX=2
 # The runtime bundle (scripts/runtime-bundle.mjs completes the standalone output): server.js with
 # its own trimmed node_modules, static assets, public files, scripts/serve.mjs, and what
 # `scripts/db.mjs deploy` needs (the migrations and the WebAssembly schema engine). The tests

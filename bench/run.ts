@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { startApp, type RunningApp } from '../tests/support/app';
@@ -191,12 +191,29 @@ await scenario(20, 0, async (product, floor, direct) => {
 });
 
 await scenario(200, 0, async (product, floor) => {
+  // One round of the same load first, for each: a server's cost per token is its steady state.
+  await load(product, 200, 100, 300);
+  await load(floor, 200, 100, 300);
   const p = await load(product, 200, 100, 300);
   const f = await load(floor, 200, 100, 300);
   const perToken = (run: Run) => ((run.cpu ?? NaN) * 1e6) / (run.results.length * 200);
   row('100 concurrent, back to back', 'CPU per relayed token (µs)', perToken(p), perToken(f), '≤ 3× floor');
   row('100 concurrent, back to back', 'tokens per second', (p.results.length * 200) / p.seconds, (f.results.length * 200) / f.seconds, '', 0);
   row('100 concurrent, back to back', 'streams with a lost token', failures(p), failures(f), '0', 0);
+  // Context for the CPU figure: what the framework alone costs per request (a route handler that
+  // answers a fixed JSON body, 1,000 requests 10 at a time) beside what the floor spends on a
+  // whole 200-token stream.
+  const health = `${new URL(product.url('')).origin}/api/health`;
+  const pid = product.pid!();
+  const before = cpuSeconds(pid);
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      while (sent++ < 1000) await (await fetch(health)).text();
+    }),
+  );
+  const routeMs = ((cpuSeconds(pid) - before) * 1000) / 1000;
+  row('100 concurrent, back to back', 'CPU per request (ms): a bare Next.js route (product) vs a whole stream (floor)', routeMs, ((f.cpu ?? NaN) * 1000) / f.results.length, '');
 });
 
 await scenario(50, 20, async (product, floor) => {
@@ -221,6 +238,10 @@ await scenario(10, 333, async (product, floor) => {
   const f = await held(floor);
   row('1,000 open streams, 3 tokens/s', 'memory per open stream (KB)', p.perStreamKb, f.perStreamKb, '< 100', 0);
   row('1,000 open streams, 3 tokens/s', 'errors or lost tokens', failures(p.run), failures(f.run), '0', 0);
+  // Context for the memory figure: what one open run holds inside the AI SDK alone (bench/sdk-memory.ts).
+  const sdk = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/sdk-memory.ts'], { encoding: 'utf8' });
+  const { kbPerRun } = JSON.parse(sdk.stdout) as { kbPerRun: number };
+  rows.push({ scenario: '1,000 open streams, 3 tokens/s', figure: 'held by one open streamText run alone, no server (KB)', product: fmt(kbPerRun, 0), floor: '', ratio: '', target: '' });
 });
 
 if (!only || only === 'chat') rows.push(...(await runChat()));

@@ -68,6 +68,8 @@ export async function startApp(env: Record<string, string>, database: Database =
     RATE_LIMIT_PER_MINUTE: '0',
     MAX_CONCURRENT_STREAMS: '0',
     SHUTDOWN_GRACE_MS: '1000',
+    // As the image sets it (Dockerfile).
+    MALLOC_ARENA_MAX: '2',
     ...env,
   };
 
@@ -81,6 +83,9 @@ export async function startApp(env: Record<string, string>, database: Database =
   const url = `http://127.0.0.1:${port}`;
   const launch = async () => {
     child = spawn(process.execPath, [SERVE], { env: appEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A test run that crashes takes its servers with it rather than leaving them running.
+    const server = child;
+    process.once('exit', () => server.kill('SIGKILL'));
     child.stdout?.on('data', (chunk) => (output += chunk));
     child.stderr?.on('data', (chunk) => (output += chunk));
     await waitUntilHealthy(url, child, () => output);

