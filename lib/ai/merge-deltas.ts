@@ -57,33 +57,45 @@ function readTextDelta(event: Json): { wire: TextDeltaWire; key: string; text: s
 /** The events of one read with runs of text deltas merged, as SSE text. */
 export function mergeTextDeltas(events: string[]): string {
   let out = '';
-  let pending: { event: Json; wire: TextDeltaWire; key: string } | undefined;
+  let pending: { name: string | undefined; json: Json; wire: TextDeltaWire; key: string } | undefined;
   const flush = () => {
-    if (pending) out += `data: ${JSON.stringify(pending.event)}\n\n`;
+    if (pending) out += `${pending.name === undefined ? '' : `event: ${pending.name}\n`}data: ${JSON.stringify(pending.json)}\n\n`;
     pending = undefined;
   };
   for (const raw of events) {
-    const event = parseDataEvent(raw);
-    const delta = event && readTextDelta(event);
-    if (delta && pending?.key === delta.key) {
-      pending.wire.append(pending.event, delta.text);
+    const event = parseEvent(raw);
+    const delta = event && readTextDelta(event.json);
+    const key = delta && `${event.name ?? ''}\0${delta.key}`;
+    if (pending && delta && pending.key === key) {
+      pending.wire.append(pending.json, delta.text);
       continue;
     }
     flush();
-    if (delta && event) pending = { event, wire: delta.wire, key: delta.key };
+    if (delta && event && key) pending = { ...event, wire: delta.wire, key };
     else out += `${raw}\n\n`;
   }
   flush();
   return out;
 }
 
-/** The JSON of an event that is a single `data:` line holding an object, or undefined. */
-function parseDataEvent(raw: string): Json | undefined {
-  if (!raw.startsWith('data:') || raw.includes('\n')) return undefined;
-  const data = raw.slice(raw[5] === ' ' ? 6 : 5);
-  if (data[0] !== '{') return undefined;
+/**
+ * An event of one `data:` line holding a JSON object, after an optional `event:` line (the
+ * Responses API names each event), or undefined.
+ */
+function parseEvent(raw: string): { name: string | undefined; json: Json } | undefined {
+  let name: string | undefined;
+  let data = raw;
+  if (raw.startsWith('event:')) {
+    const end = raw.indexOf('\n');
+    if (end === -1) return undefined;
+    name = raw.slice(6, end).trim();
+    data = raw.slice(end + 1);
+  }
+  if (!data.startsWith('data:') || data.includes('\n')) return undefined;
+  const text = data.slice(data[5] === ' ' ? 6 : 5);
+  if (text[0] !== '{') return undefined;
   try {
-    return JSON.parse(data) as Json;
+    return { name, json: JSON.parse(text) as Json };
   } catch {
     return undefined; // left for the provider to report
   }

@@ -84,7 +84,8 @@ async function answerWithin(fetch: typeof globalThis.fetch, input: Parameters<ty
 /**
  * The same answer, whose body fails with a ModelSilentError when it goes quiet for `idleMs` (which
  * also cancels the provider's body, closing the connection). One timer per answer, pushed back as
- * each piece arrives; the app always reads a run to its end, so quiet means the provider's.
+ * each piece with more than comments arrives; the app always reads a run to its end, so quiet
+ * means the provider's.
  */
 function watchBody(response: Response, idleMs: number): Response {
   if (!response.body) return response;
@@ -95,13 +96,31 @@ function watchBody(response: Response, idleMs: number): Response {
       timer = setTimeout(() => controller.error(new ModelSilentError(`nothing received for ${idleMs} ms`)), idleMs);
     },
     transform(chunk, controller) {
-      timer?.refresh();
+      // SSE comments (`: ping`) are a gateway keeping the line open, not the model answering.
+      if (!onlyComments(chunk)) timer?.refresh();
       controller.enqueue(chunk);
     },
     flush: () => clearTimeout(timer),
     cancel: () => clearTimeout(timer),
   };
   return new Response(response.body.pipeThrough(new TransformStream(watcher)), { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+const COLON = 0x3a;
+const NEWLINE = 0x0a;
+const RETURN = 0x0d;
+
+/** Whether every line that starts in this piece of an SSE body is a comment. */
+function onlyComments(chunk: Uint8Array): boolean {
+  let lineStart = true;
+  for (const byte of chunk) {
+    if (byte === NEWLINE || byte === RETURN) lineStart = true;
+    else if (lineStart) {
+      if (byte !== COLON) return false;
+      lineStart = false;
+    }
+  }
+  return true;
 }
 
 /** A connection that failed before any answer (refused, reset, DNS): worth another try. */

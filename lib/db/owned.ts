@@ -237,17 +237,19 @@ export function forOwner(userId: string) {
     tokenUsage: {
       /** Output tokens spent since `since`. */
       async outputSince(since: Date): Promise<number> {
+        // Rows still in memory are read first: one written meanwhile is counted twice rather than not at all.
+        const unwritten = unwrittenUsage(userId, since);
         const sum = await client.tokenUsage.aggregate({ where: { userId, createdAt: { gte: since } }, _sum: { outputTokens: true } });
-        return unwrittenUsage(userId, since).reduce((spent, row) => spent + row.outputTokens, sum._sum.outputTokens ?? 0);
+        return unwritten.reduce((spent, row) => spent + row.outputTokens, sum._sum.outputTokens ?? 0);
       },
 
       async totals() {
+        const unwritten = unwrittenUsage(userId);
         const sum = await client.tokenUsage.aggregate({
           where: { userId },
           _sum: { inputTokens: true, outputTokens: true, totalTokens: true },
           _count: true,
         });
-        const unwritten = unwrittenUsage(userId);
         const add = (pick: (row: (typeof unwritten)[number]) => number, written: number | null) =>
           unwritten.reduce((total, row) => total + pick(row), written ?? 0);
         return {

@@ -1,5 +1,6 @@
 import type { LanguageModelUsage } from 'ai';
 import { log } from '../log';
+import { unavailableStore } from '../http/route';
 import { onShutdown } from '../ops/lifecycle';
 import { db } from './client';
 
@@ -31,12 +32,15 @@ interface UsageRow {
 
 const FLUSH_MS = 200;
 const BATCH_SIZE = 500;
+/** Rows kept for a database that is away, at most; past that the oldest are given up (logged). */
+const MAX_WAITING = 50_000;
 
 /** Rows not yet written, and the batch being written (still counted by reads until it is in). */
 let waiting: UsageRow[] = [];
 let writing: UsageRow[] = [];
 let timer: ReturnType<typeof setTimeout> | undefined;
 let lastWrite: Promise<void> = Promise.resolve();
+let flushQueued = false;
 
 /** Notes what a run spent; a failure to write is logged, never passed to the run. */
 export function recordTokenUsage(userId: string, endpoint: string, model: string, usage: LanguageModelUsage): void {
@@ -51,7 +55,7 @@ export function recordTokenUsage(userId: string, endpoint: string, model: string
     totalTokens: counts.totalTokens ?? 0,
     createdAt: new Date(),
   });
-  if (waiting.length >= BATCH_SIZE) void flushUsage();
+  if (waiting.length >= BATCH_SIZE && !flushQueued) void flushUsage();
   else timer ??= setTimeout(() => void flushUsage(), FLUSH_MS);
 }
 
@@ -59,14 +63,25 @@ export function recordTokenUsage(userId: string, endpoint: string, model: string
 export function flushUsage(): Promise<void> {
   clearTimeout(timer);
   timer = undefined;
+  flushQueued = true;
   lastWrite = lastWrite.then(async () => {
+    flushQueued = false;
     if (waiting.length === 0) return;
     writing = waiting;
     waiting = [];
     try {
       await db().tokenUsage.createMany({ data: writing });
     } catch (error) {
-      log.error('usage_not_recorded', { rows: writing.length, error });
+      if (unavailableStore(error) === 'database') {
+        // The database is away for a moment: the rows wait for the next try.
+        waiting = [...writing, ...waiting];
+        const dropped = waiting.length - MAX_WAITING;
+        if (dropped > 0) log.error('usage_not_recorded', { rows: dropped, error });
+        if (dropped > 0) waiting = waiting.slice(dropped);
+        timer ??= setTimeout(() => void flushUsage(), 1000);
+      } else {
+        log.error('usage_not_recorded', { rows: writing.length, error });
+      }
     } finally {
       writing = [];
     }

@@ -50,6 +50,8 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 const KEY_CACHE_MS = 10_000;
 const KEY_CACHE_SIZE = 10_000;
 const liveKeys = new Map<string, { keyId: string; user: AuthUser; until: number }>();
+/** Bumped by every revocation: a lookup that began before one does not cache what it read. */
+let revocations = 0;
 
 /** The owner of a live (not revoked) API key; notes when it was used, at most once a minute. */
 export async function userByApiKey(key: string): Promise<AuthUser | undefined> {
@@ -58,6 +60,7 @@ export async function userByApiKey(key: string): Promise<AuthUser | undefined> {
   if (known && known.until > Date.now()) return known.user;
   liveKeys.delete(hash);
 
+  const revokedBefore = revocations;
   const found = await db().apiKey.findUnique({
     where: { hash },
     select: { id: true, revokedAt: true, lastUsedAt: true, user: { select: selectUser } },
@@ -69,12 +72,13 @@ export async function userByApiKey(key: string): Promise<AuthUser | undefined> {
   }
   // The oldest entry makes room (a Map keeps insertion order).
   if (liveKeys.size >= KEY_CACHE_SIZE) liveKeys.delete(liveKeys.keys().next().value!);
-  liveKeys.set(hash, { keyId: found.id, user: found.user, until: now.getTime() + KEY_CACHE_MS });
+  if (revocations === revokedBefore) liveKeys.set(hash, { keyId: found.id, user: found.user, until: now.getTime() + KEY_CACHE_MS });
   return found.user;
 }
 
 /** Stops honouring a key on this replica at once (it has just been revoked). */
 export function forgetApiKey(keyId: string): void {
+  revocations++;
   for (const [hash, entry] of liveKeys) if (entry.keyId === keyId) liveKeys.delete(hash);
 }
 

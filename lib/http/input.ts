@@ -51,7 +51,7 @@ async function bodyFields(request: Request, maxBytes: number): Promise<Parsed<un
 }
 
 /** The body as text, or undefined once it passes `limit` bytes (reading stops there). */
-async function readCapped(request: Request, limit: number): Promise<string | undefined> {
+export async function readCapped(request: Request, limit: number): Promise<string | undefined> {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > limit) return undefined;
   if (!request.body) return '';

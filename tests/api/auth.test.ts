@@ -100,6 +100,18 @@ describe('sign-in and the route guard', () => {
     assert.ok(!JSON.stringify(keys).includes(user.key));
   });
 
+  test('a body too big for a sign-in form is refused before next-auth reads it', async () => {
+    for (const path of ['/api/auth/signout', '/api/auth/callback/credentials']) {
+      const response = await fetch(`${app.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `csrfToken=${'x'.repeat(100 * 1024)}`,
+      });
+      assert.equal(response.status, 413, path);
+      assert.equal(((await response.json()) as { error: string }).error, 'payload_too_large');
+    }
+  });
+
   test('sign-out clears the session cookie', async () => {
     const csrf = await fetch(`${app.url}/api/auth/csrf`, { headers: { cookie: user.cookie } });
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };

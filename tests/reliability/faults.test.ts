@@ -162,12 +162,13 @@ describe('the model fails', () => {
     });
   });
 
-  test('hangs before the first token (no answer at all, or headers and then nothing) and mid-stream: abandoned after the idle timeout', async () => {
+  test('hangs before the first token (no answer at all, or headers and then nothing), mid-stream, or sending only keep-alive comments: abandoned after the idle timeout', async () => {
     await onEachWire(async (app, user, _wire, mark) => {
       for (const [directive, text] of [
         ['stall', ''],
         ['silent', ''],
         ['hang', `Echo: Hang ${mark}`],
+        ['ping', `Echo: Hang ${mark}`],
       ] as const) {
         const { frames, reply, elapsed } = await chatTurn(app, user, `Hang ${mark} ${directive} [[${directive}]]`);
         assert.equal(joinedText(frames), text.startsWith('Echo') ? `Echo: Hang ${mark}` : '', directive);

@@ -14,6 +14,7 @@ import type { AddressInfo, Socket } from 'node:net';
  *                         (takes the same header options as status)
  *   [[cut]]               stream a few tokens, then drop the connection
  *   [[hang]]              stream a few tokens, then go silent with the connection open
+ *   [[ping]]              stream a few tokens, then only SSE comments (`: ping`), every 200 ms
  *   [[silent]]            answer 200 and its headers, then send nothing
  *   [[stall]]             accept the request and never answer, not even the headers
  *   [[bad-json]]          stream a few tokens, a chunk that is not JSON, then the rest
@@ -62,7 +63,7 @@ type Reply =
   | { kind: 'silent' }
   | { kind: 'stall' };
 
-type Ending = 'finish' | 'cut' | 'hang' | 'error';
+type Ending = 'finish' | 'cut' | 'hang' | 'ping' | 'error';
 
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const requests: RecordedRequest[] = [];
@@ -144,7 +145,7 @@ function plan(ask: Ask, seen: Set<string>): Reply {
   }
   const slow = directive('slow');
   if (slow) return text(Array.from({ length: 200 }, (_, i) => `word${i}`).join(' '), Number(slow[1]) || 40);
-  const ending = directive('cut') ? 'cut' : directive('hang') ? 'hang' : directive('stream-error') ? 'error' : 'finish';
+  const ending = directive('cut') ? 'cut' : directive('hang') ? 'hang' : directive('ping') ? 'ping' : directive('stream-error') ? 'error' : 'finish';
   const reasoning = directive('think') ? ['Thinking', ' it', ' over.'] : undefined;
   const malformed = directive('bad-json') ? 'json' : directive('bad-shape') ? 'shape' : undefined;
   return { ...text(`Echo: ${plain}`, 0, ending), reasoning, malformed };
@@ -337,6 +338,12 @@ async function streamTokens(
     return undefined;
   }
   if (reply.ending === 'hang') return undefined; // the connection stays open, silent
+  if (reply.ending === 'ping') {
+    // A gateway keeping the line open while nothing comes from the model.
+    const ping = setInterval(() => (res.destroyed ? clearInterval(ping) : res.write(': ping\n\n')), 200);
+    res.once('close', () => clearInterval(ping));
+    return undefined;
+  }
   if (reply.ending === 'error') {
     sendStreamError();
     end(res);

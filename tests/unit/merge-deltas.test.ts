@@ -64,12 +64,15 @@ test('an event cut by the end of a read waits for its rest; CRLF framing is unde
   assert.deepEqual(textOf(second!), ['b']);
 });
 
-test('Responses API text deltas of one item merge; other events pass through', async () => {
-  const delta = (text: string, seq: number) =>
-    `data: ${JSON.stringify({ type: 'response.output_text.delta', item_id: 'm1', output_index: 0, content_index: 0, delta: text, sequence_number: seq, logprobs: [] })}\n\n`;
-  const done = `data: ${JSON.stringify({ type: 'response.output_text.done', item_id: 'm1', text: 'hey you' })}\n\n`;
-  const [out] = await throughMerge([delta('hey', 1) + delta(' you', 2) + done]);
-  assert.equal(out, delta('hey you', 1) + done);
+test('Responses API text deltas of one item merge, with or without their event: lines; other events pass through', async () => {
+  for (const named of [false, true]) {
+    const line = (type: string) => (named ? `event: ${type}\n` : '');
+    const delta = (text: string, seq: number) =>
+      `${line('response.output_text.delta')}data: ${JSON.stringify({ type: 'response.output_text.delta', item_id: 'm1', output_index: 0, content_index: 0, delta: text, sequence_number: seq, logprobs: [] })}\n\n`;
+    const done = `${line('response.output_text.done')}data: ${JSON.stringify({ type: 'response.output_text.done', item_id: 'm1', text: 'hey you' })}\n\n`;
+    const [out] = await throughMerge([delta('hey', 1) + delta(' you', 2) + done]);
+    assert.equal(out, delta('hey you', 1) + done);
+  }
 });
 
 test('malformed events and bare-CR streams pass through as they came', async () => {

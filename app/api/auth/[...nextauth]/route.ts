@@ -1,7 +1,9 @@
 import NextAuth from 'next-auth';
+import { NextRequest } from 'next/server';
 import { limitAuthAttempt } from '@/lib/http/admission';
 import { authOptions } from '@/lib/auth/options';
 import { errorResponse } from '@/lib/http/errors';
+import { readCapped } from '@/lib/http/input';
 import { route } from '@/lib/http/route';
 
 type Context = { params: Promise<{ nextauth: string[] }> };
@@ -15,33 +17,39 @@ function handler(request: Request, context: Context) {
   return refuseCallbackUrl(request) ?? NextAuth(authOptions())(request, context);
 }
 
+/** A sign-in form or JSON is a few hundred bytes; anything this big is refused before next-auth reads it. */
+const AUTH_BODY_LIMIT = 64 * 1024;
+
 /** Password sign-ins count against the address's attempts, so passwords cannot be guessed at speed. */
 async function post(request: Request, context: Context) {
   if (new URL(request.url).pathname.endsWith('/callback/credentials')) {
     const limited = await limitAuthAttempt(request);
     if (limited) return limited;
   }
-  return (await refuseBody(request)) ?? handler(request, context);
+  // Read once, within the limit; next-auth then reads this copy.
+  const text = await readCapped(request, AUTH_BODY_LIMIT);
+  if (text === undefined) return errorResponse('payload_too_large', `The body is larger than ${AUTH_BODY_LIMIT} bytes`);
+  const copy = new NextRequest(request.url, { method: 'POST', headers: request.headers, body: text });
+  return refuseBody(copy.headers.get('content-type') ?? '', text, copy.url) ?? handler(copy, context);
 }
 
 /**
  * The body as next-auth reads it (JSON or a form): next-auth answers JSON it cannot parse, or a
  * body `callbackUrl` that is not a URL, with a 500; both are the client's input, so 400s here.
  */
-async function refuseBody(request: Request): Promise<Response | undefined> {
-  const type = request.headers.get('content-type') ?? '';
+function refuseBody(type: string, text: string, url: string): Response | undefined {
   let body: unknown;
   if (type.includes('application/json')) {
     try {
-      body = await request.clone().json();
+      body = JSON.parse(text);
     } catch {
       return errorResponse('invalid_json', 'The body is not valid JSON');
     }
   } else if (type.includes('application/x-www-form-urlencoded')) {
-    body = Object.fromEntries(new URLSearchParams(await request.clone().text()));
+    body = Object.fromEntries(new URLSearchParams(text));
   }
   const callbackUrl = body && typeof body === 'object' ? (body as { callbackUrl?: unknown }).callbackUrl : undefined;
-  if (callbackUrl !== undefined && callbackUrl !== '' && (typeof callbackUrl !== 'string' || !isHttpUrl(callbackUrl, new URL(request.url).origin))) {
+  if (callbackUrl !== undefined && callbackUrl !== '' && (typeof callbackUrl !== 'string' || !isHttpUrl(callbackUrl, new URL(url).origin))) {
     return errorResponse('invalid_parameter', 'callbackUrl: must be a path or an http(s) URL', 'callbackUrl');
   }
   return undefined;
