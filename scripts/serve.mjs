@@ -69,7 +69,9 @@ async function shutdown(signal) {
   // Writes a stream starts as it ends (a report's final state) take a moment more; then what the
   // app still holds in memory (usage waiting for its batch) is written.
   await new Promise((resolve) => setTimeout(resolve, 500));
-  await Promise.allSettled([...(lifecycle.finalWrites ?? [])].map((write) => write()));
+  // A database that does not answer holds the exit for 5 s at most.
+  const writes = Promise.allSettled([...(lifecycle.finalWrites ?? [])].map((write) => write()));
+  await Promise.race([writes, new Promise((resolve) => setTimeout(resolve, 5_000))]);
   note('shutdown_finished', { streams_stopped: cut });
   process.exit(0);
 }
