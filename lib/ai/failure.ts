@@ -1,5 +1,5 @@
 import { APICallError, RetryError } from 'ai';
-import { retryAfterMs } from './provider-fetch';
+import { isOutOfQuota, retryAfterMs } from './provider-fetch';
 
 // Why a run failed, in words that are safe to send to the client. Raw provider messages can
 // carry account details (a masked key, an organisation id), so clients get the status and a
@@ -26,6 +26,9 @@ export function describeModelFailure(error: unknown): Failure {
   const cause = RetryError.isInstance(error) ? error.lastError : error;
   const silent = causes(cause).find((candidate) => candidate instanceof Error && candidate.name === 'ModelSilentError') as Error | undefined;
   if (silent) return { error: 'model_error', detail: `The model stopped responding (${silent.message})` };
+  if (APICallError.isInstance(cause) && cause.statusCode === 429 && isOutOfQuota(cause.responseBody)) {
+    return { error: 'model_error', detail: 'The model provider answered HTTP 429: the account is out of quota' };
+  }
   if (APICallError.isInstance(cause) && cause.statusCode === 429) {
     const wait = retryAfterMs(cause.responseHeaders);
     const seconds = wait === undefined ? undefined : Math.max(1, Math.ceil(wait / 1000));

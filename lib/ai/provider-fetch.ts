@@ -45,12 +45,30 @@ export function providerFetch({ idleMs, maxRetryWaitMs, retries = 2, backoffMs =
         continue;
       }
       if (!RETRYABLE_STATUS(response.status) || attempt >= retries) return watchBody(response, idleMs);
+      if (response.status === 429) {
+        // OpenAI answers an account out of quota with a 429 too; asking again cannot help.
+        const text = await response.text().catch(() => '');
+        const again = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+        if (isOutOfQuota(text)) return again;
+        response = again;
+      }
       const asked = retryAfterMs(response.headers);
       if (asked !== undefined && asked > maxRetryWaitMs) return watchBody(response, idleMs);
       await response.body?.cancel().catch(() => {});
       await pause(asked ?? backoff, signal);
     }
   };
+}
+
+/** Whether an error body is OpenAI's `insufficient_quota`: the account has no credit left. */
+export function isOutOfQuota(body: string | undefined): boolean {
+  if (!body) return false;
+  try {
+    const error = (JSON.parse(body) as { error?: { code?: unknown; type?: unknown } }).error;
+    return error?.code === 'insufficient_quota' || error?.type === 'insufficient_quota';
+  } catch {
+    return false;
+  }
 }
 
 /** The wait a provider asks for, in milliseconds (`retry-after-ms`, or `retry-after` in seconds or as a date). */

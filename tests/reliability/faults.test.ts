@@ -153,6 +153,15 @@ describe('the model fails', () => {
     });
   });
 
+  test('429 out of quota (insufficient_quota): not retried, a model_error that says so', async () => {
+    await onEachWire(async (app, user, _wire, mark) => {
+      const { frames, reply } = await chatTurn(app, user, `Broke ${mark} [[status 429 quota]]`);
+      assertEndsWith(frames, { error: 'model_error', detail: 'The model provider answered HTTP 429: the account is out of quota' });
+      assert.equal(upstream(mark).length, 1, 'an empty account is not asked again');
+      assert.deepEqual([reply?.status, reply?.error], ['failed', 'model_error']);
+    });
+  });
+
   test('500: retried twice, then model_error', async () => {
     await onEachWire(async (app, user, _wire, mark) => {
       const { frames, reply } = await chatTurn(app, user, `Broken ${mark} [[status 500]]`);

@@ -9,7 +9,9 @@ import type { AddressInfo, Socket } from 'node:net';
  * and tests can run side by side:
  *   [[status 429]]        answer that HTTP status with an OpenAI-style error body and
  *                         `retry-after-ms: 1`; `[[status 429 retry-after=30]]` sends
- *                         `retry-after: 30` instead, `[[status 429 bare]]` neither
+ *                         `retry-after: 30` instead, `[[status 429 bare]]` neither;
+ *                         `[[status 429 quota]]` is OpenAI's out-of-quota answer
+ *                         (code `insufficient_quota`, no retry headers)
  *   [[fail-once 401]]     answer that status the first time this message is seen, then reply
  *                         (takes the same header options as status)
  *   [[cut]]               stream a few tokens, then drop the connection
@@ -59,7 +61,7 @@ export const FAKE_REPORT = {
 type Reply =
   | { kind: 'text'; tokens: string[]; pace: number; ending: Ending; reasoning?: string[]; malformed?: 'json' | 'shape' }
   | { kind: 'tool'; name: string; args: string }
-  | { kind: 'status'; status: number; headers: Record<string, string> }
+  | { kind: 'status'; status: number; headers: Record<string, string>; code?: string }
   | { kind: 'silent' }
   | { kind: 'stall' };
 
@@ -86,7 +88,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     const wire = req.url === '/v1/chat/completions' ? chatWire : req.url === '/v1/responses' ? responsesWire : undefined;
     if (!wire || req.method !== 'POST') return sendError(res, 404, 'Unknown endpoint');
     const reply = plan(wire.read(body), seen);
-    if (reply.kind === 'status') return sendError(res, reply.status, `simulated ${reply.status}`, reply.headers);
+    if (reply.kind === 'status') return sendError(res, reply.status, `simulated ${reply.status}`, reply.headers, reply.code);
     if (reply.kind === 'stall') return; // the request stays open, unanswered
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     if (reply.kind === 'silent') return void res.flushHeaders();
@@ -151,9 +153,10 @@ function plan(ask: Ask, seen: Set<string>): Reply {
   return { ...text(`Echo: ${plain}`, 0, ending), reasoning, malformed };
 }
 
-/** `429`, `429 retry-after=30` or `429 bare`: the status and the retry headers it is sent with. */
+/** `429`, `429 retry-after=30`, `429 bare` or `429 quota`: the status and the retry headers it is sent with. */
 function statusReply(spec = ''): Extract<Reply, { kind: 'status' }> {
   const [code = '500', option] = spec.split(/\s+/);
+  if (option === 'quota') return { kind: 'status', status: Number(code), headers: {}, code: 'insufficient_quota' };
   const retryAfter = /^retry-after=(\S+)$/.exec(option ?? '')?.[1];
   const headers: Record<string, string> =
     retryAfter !== undefined ? { 'retry-after': retryAfter } : option === 'bare' ? {} : { 'retry-after-ms': '1' };
@@ -366,7 +369,7 @@ function end(res: ServerResponse) {
   res.end();
 }
 
-function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = { 'retry-after-ms': '1' }) {
+function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = { 'retry-after-ms': '1' }, code: string | null = null) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify({ error: { message, type: 'invalid_request_error', code: null, param: null } }));
+  res.end(JSON.stringify({ error: { message, type: code ?? 'invalid_request_error', code, param: null } }));
 }
