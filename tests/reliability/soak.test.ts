@@ -240,8 +240,8 @@ test(`soak: ${SECONDS} s of mixed traffic from ${WORKERS} clients`, { timeout: (
   assert.ok(openFiles().sqlite <= warm.files.sqlite + 6, `SQLite files ${warm.files.sqlite} after warm-up, now ${fileKinds()}`);
 
   // Memory flat after warm-up: the median of the last samples against the first ones after the
-  // warm-up, within 30 MB (the allocator, compiled code, Next.js filling its caches). Measured: a
-  // clean run moves by under 15 MB; one that keeps 200 KB a request grows by 30 MB a minute.
+  // warm-up, within 50 MB (the allocator, compiled code, Next.js filling its caches). Measured: a
+  // clean 120 s run moved by 0 to 30 MB; one that keeps 200 KB a request grows by 30 MB a minute.
   const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const afterWarmUp = samples.filter((s) => s.at >= SECONDS * WARM_UP);
   const early = median(afterWarmUp.slice(0, 5).map((s) => s.rss));
@@ -252,5 +252,5 @@ test(`soak: ${SECONDS} s of mixed traffic from ${WORKERS} clients`, { timeout: (
       `RSS ${early.toFixed(0)} MB after warm-up, ${late.toFixed(0)} MB at the end (peak ${Math.max(...samples.map((s) => s.rss)).toFixed(0)}); ` +
       `open files ${JSON.stringify(warm.files)} → ${JSON.stringify(openFiles())}`,
   );
-  assert.ok(late <= early + 30, `RSS grew from ${early.toFixed(0)} MB to ${late.toFixed(0)} MB`);
+  assert.ok(late <= early + 50, `RSS grew from ${early.toFixed(0)} MB to ${late.toFixed(0)} MB`);
 });
