@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { env } from '../env';
 import { forOwner } from '../db/owned';
 import type { Outcome } from '../ai/outcome';
@@ -111,22 +111,32 @@ function refuse(refusal: { code: string; response: Response }): Admitted {
   return { ok: false, response: refusal.response };
 }
 
-/** A limiter of `points` per `seconds`, or none when the setting is 0. */
-function limiter(keyPrefix: string, points: number, seconds: number): RateLimiterAbstract | undefined {
+/** A rate of `points` per `seconds`: shared through Redis when set, else in this process. */
+interface Limit {
+  shared?: RateLimiterRedis;
+  local: RateLimiterMemory;
+}
+
+/** A limit of `points` per `seconds`, or none when the setting is 0. */
+function limiter(keyPrefix: string, points: number, seconds: number): Limit | undefined {
   if (points === 0) return undefined;
-  const memory = new RateLimiterMemory({ keyPrefix, points, duration: seconds });
+  const local = new RateLimiterMemory({ keyPrefix, points, duration: seconds });
   const client = redis();
-  // While Redis is unreachable, each replica keeps counting in memory rather than letting all through.
-  return client
-    ? new RateLimiterRedis({ storeClient: client, keyPrefix: `sw:${keyPrefix}`, points, duration: seconds, rejectIfRedisNotReady: true, insuranceLimiter: memory })
-    : memory;
+  // A command waits while the connection is first made (a replica that has just started must not
+  // count apart from the others); a command that fails counts in this process instead.
+  const shared = client
+    ? new RateLimiterRedis({ storeClient: client, keyPrefix: `sw:${keyPrefix}`, points, duration: seconds, rejectIfRedisNotReady: false, insuranceLimiter: local })
+    : undefined;
+  return { shared, local };
 }
 
 /** Seconds to wait when `key` is over the limit, or undefined when it may go on. */
-async function overLimit(limit: RateLimiterAbstract | undefined, key: string): Promise<number | undefined> {
+async function overLimit(limit: Limit | undefined, key: string): Promise<number | undefined> {
   if (!limit) return undefined;
+  // While Redis is known to be down, each replica counts in memory at once rather than waiting.
+  const store = limit.shared && connectedRedis() ? limit.shared : limit.local;
   try {
-    await limit.consume(key);
+    await store.consume(key);
     return undefined;
   } catch (rejection) {
     if (rejection instanceof RateLimiterRes) return rejection.msBeforeNext / 1000;

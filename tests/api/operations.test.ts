@@ -4,6 +4,7 @@ import { after, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { startApp, type RunningApp } from '../support/app';
 import { eventually } from '../support/assertions';
+import { startTcpProxy } from '../support/tcp-proxy';
 import { newUser, signIn, signUp, type TestUser } from '../support/users';
 
 // Running it in production: rate limits (in memory, and shared by two replicas through Redis),
@@ -93,10 +94,19 @@ describe('rate limits', () => {
     }
     const settings = { REDIS_URL: TEST_REDIS_URL, RATE_LIMIT_PER_MINUTE: '3', MAX_CONCURRENT_STREAMS: '1', OFFLINE_TOKEN_DELAY_MS: '30' };
     const first = await app(settings, 'postgresql');
-    const second = await app(settings, 'postgresql', { replicaOf: first });
+    // The second replica's Redis is slow to answer: requests that reach it before its connection
+    // is ready still count in Redis, not apart in its own memory.
+    const slowRedis = await startTcpProxy(TEST_REDIS_URL);
+    const held = slowRedis.hold();
+    const second = await app({ ...settings, REDIS_URL: slowRedis.via(TEST_REDIS_URL) }, 'postgresql', { replicaOf: first });
 
     const user = await newUser(first);
-    for (const replica of [first, first, second]) assert.equal((await (await stream(replica, user)).text()).length > 0, true);
+    for (const replica of [first, first]) assert.equal((await (await stream(replica, user)).text()).length > 0, true);
+    const third = stream(second, user);
+    await eventually(async () => slowRedis.accepted() > 0, 'the second replica connects to Redis');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    held.release();
+    assert.equal((await (await third).text()).length > 0, true);
     await assertRefused(await stream(second, user), 429, 'rate_limited');
     await assertRefused(await stream(first, user), 429, 'rate_limited');
 
@@ -114,6 +124,7 @@ describe('rate limits', () => {
     const next = await stream(second, reader);
     assert.equal(next.status, 200);
     await next.text();
+    await slowRedis.close();
   });
 });
 

@@ -82,10 +82,10 @@ export async function startApp(env: Record<string, string>, database: Database =
   let child: ChildProcess;
   const url = `http://127.0.0.1:${port}`;
   const launch = async () => {
-    child = spawn(process.execPath, [SERVE], { env: appEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    // A test run that crashes takes its servers with it rather than leaving them running.
-    const server = child;
-    process.once('exit', () => server.kill('SIGKILL'));
+    const server = spawn(process.execPath, [SERVE], { env: appEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = server;
+    running.add(server);
+    server.once('exit', () => running.delete(server));
     child.stdout?.on('data', (chunk) => (output += chunk));
     child.stderr?.on('data', (chunk) => (output += chunk));
     await waitUntilHealthy(url, child, () => output);
@@ -151,6 +151,10 @@ async function waitUntilHealthy(url: string, child: ChildProcess, output: () => 
   child.kill('SIGKILL');
   throw new Error(`server did not become healthy in 30 s:\n${output()}`);
 }
+
+// A test run that crashes takes its servers with it rather than leaving them running.
+const running = new Set<ChildProcess>();
+process.once('exit', () => running.forEach((server) => server.kill('SIGKILL')));
 
 function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();

@@ -1,7 +1,8 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
 // A TCP proxy in the test process, so a test can cut a datastore off from the app (every
-// connection dropped, new ones refused) and bring it back on the same port.
+// connection dropped, new ones refused) and bring it back on the same port, or make it slow to
+// answer new connections.
 
 export interface TcpProxy {
   port: number;
@@ -11,13 +12,23 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Accepts connections again, on the same port. */
   restore(): Promise<void>;
+  /** New connections are accepted but carry nothing until `release` is called. */
+  hold(): { release(): void };
+  /** How many connections it has accepted. */
+  accepted(): number;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: string): Promise<TcpProxy> {
   const { hostname, port: targetPort } = new URL(target);
   const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
+  let gate: Promise<void> = Promise.resolve();
+  let accepted = 0;
+  const server: Server = createServer(async (client) => {
+    accepted++;
+    client.on('error', () => {});
+    await gate;
+    if (client.destroyed) return;
     const upstream = connect(Number(targetPort), hostname);
     for (const socket of [client, upstream]) {
       sockets.add(socket);
@@ -40,6 +51,12 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     via: (url) => Object.assign(new URL(url), { hostname: '127.0.0.1', port: String(port) }).toString(),
     cut,
     restore: () => (server.listening ? Promise.resolve() : listen(port)),
+    hold() {
+      let release = () => {};
+      gate = new Promise((resolve) => (release = resolve));
+      return { release: () => { gate = Promise.resolve(); release(); } };
+    },
+    accepted: () => accepted,
     close: cut,
   };
 }
