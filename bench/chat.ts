@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { startApp, type Database, type RunningApp } from '../tests/support/app';
 import { newUser, type TestUser } from '../tests/support/users';
+import { forEachFrame } from './frames';
 import { startUpstream, type UpstreamRequest } from './upstream';
 
 // The chat scenario: turns through /api/chat (stored history, SSE envelope) on SQLite, then on
@@ -76,18 +77,11 @@ class Chat {
         body: JSON.stringify({ session_id: sessionId, message }),
       });
       if (!response.ok) throw new Error(`status ${response.status}`);
-      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = '';
-      for (let next = await reader.read(); !next.done; next = await reader.read()) {
-        buffer += next.value;
-        const frames = buffer.split('\n\n');
-        buffer = frames.pop() ?? '';
-        for (const frame of frames) {
-          if (frame.startsWith('event: done')) done = true;
-          else if (frame.startsWith('event: error')) error = true;
-          else if (frame.startsWith('data: {')) text += (JSON.parse(frame.slice(6)) as { text?: string }).text ?? '';
-        }
-      }
+      await forEachFrame(response, (frame) => {
+        if (frame.startsWith('event: done')) done = true;
+        else if (frame.startsWith('event: error')) error = true;
+        else if (frame.startsWith('data: {')) text += (JSON.parse(frame.slice(6)) as { text?: string }).text ?? '';
+      });
     } catch {
       error = true;
     }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { startApp, type RunningApp } from '../tests/support/app';
 import { newUser } from '../tests/support/users';
+import { forEachFrame } from './frames';
 import { startUpstream } from './upstream';
 import { run as runChat } from './chat';
 
@@ -38,22 +39,15 @@ async function oneStream(target: Target, tokens: number): Promise<StreamResult> 
   let text = '';
   try {
     const response = await fetch(target.url('hello'), target.init);
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    for (let next = await reader.read(); !next.done; next = await reader.read()) {
-      buffer += next.value;
-      const frames = buffer.split('\n\n');
-      buffer = frames.pop() ?? '';
-      for (const frame of frames) {
-        const piece = tokenText(frame);
-        if (!piece) continue;
-        const at = now();
-        if (!first) first = at;
-        else maxGap = Math.max(maxGap, at - last);
-        last = at;
-        text += piece;
-      }
-    }
+    await forEachFrame(response, (frame) => {
+      const piece = tokenText(frame);
+      if (!piece) return;
+      const at = now();
+      if (!first) first = at;
+      else maxGap = Math.max(maxGap, at - last);
+      last = at;
+      text += piece;
+    });
   } catch {
     return { ttft: NaN, maxGap: NaN, total: NaN, ok: false };
   }

@@ -13,6 +13,8 @@
 //   first chunk has arrived, so without this a provider that never answers holds the request
 //   (and its stream place) for as long as the socket stays open.
 
+import { wait } from './wait';
+
 export class ModelSilentError extends Error {
   override readonly name = 'ModelSilentError';
 }
@@ -41,7 +43,7 @@ export function providerFetch({ idleMs, maxRetryWaitMs, retries = 2, backoffMs =
         response = await answerWithin(fetch, input, init, idleMs);
       } catch (error) {
         if (attempt >= retries || signal?.aborted || error instanceof ModelSilentError || !isNetworkFailure(error)) throw error;
-        await pause(backoff, signal);
+        await wait(backoff, signal);
         continue;
       }
       if (!RETRYABLE_STATUS(response.status) || attempt >= retries) return watchBody(response, idleMs);
@@ -55,7 +57,7 @@ export function providerFetch({ idleMs, maxRetryWaitMs, retries = 2, backoffMs =
       const asked = retryAfterMs(response.headers);
       if (asked !== undefined && asked > maxRetryWaitMs) return watchBody(response, idleMs);
       await response.body?.cancel().catch(() => {});
-      await pause(asked ?? backoff, signal);
+      await wait(asked ?? backoff, signal);
     }
   };
 }
@@ -144,19 +146,4 @@ function onlyComments(chunk: Uint8Array): boolean {
 /** A connection that failed before any answer (refused, reset, DNS): worth another try. */
 function isNetworkFailure(error: unknown): boolean {
   return error instanceof TypeError && (error.name !== 'AbortError');
-}
-
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', stop);
-      resolve();
-    }, ms);
-    const stop = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', stop, { once: true });
-  });
 }

@@ -7,6 +7,7 @@ import type {
   LanguageModelV4StreamPart,
   LanguageModelV4Usage,
 } from '@ai-sdk/provider';
+import { wait } from '../wait';
 import { compose } from './compose';
 
 /**
@@ -35,7 +36,7 @@ export class OfflineModel implements LanguageModelV4 {
         // Tokens after the first are paced; bookkeeping parts go out at once.
         if (part.type === 'text-delta' && delay > 0 && tokensSent++ > 0) {
           try {
-            await sleep(delay, signal);
+            await wait(delay, signal);
           } catch (reason) {
             return controller.error(reason);
           }
@@ -123,18 +124,3 @@ export function tokenize(text: string): string[] {
 }
 
 const estimateTokens = (text: string) => Math.ceil(text.length / 4);
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
