@@ -20,7 +20,8 @@ const TURNS = 10;
 const HISTORY = [0, 10, 50, 200];
 const SAMPLES = 20;
 
-export interface ChatRow {
+/** A row of the benchmark's table. */
+export interface Row {
   scenario: string;
   figure: string;
   product: string;
@@ -91,7 +92,7 @@ class Chat {
   }
 }
 
-async function onDatabase(database: Database): Promise<ChatRow[]> {
+async function onDatabase(database: Database): Promise<Row[]> {
   let chat: Chat | undefined;
   const upstream = await startUpstream(TOKENS, 0, (body) => chat?.seen(body));
   const app = await startApp(
@@ -146,7 +147,7 @@ async function onDatabase(database: Database): Promise<ChatRow[]> {
     const load = `chat on ${name}, ${SESSIONS} sessions × ${TURNS} turns`;
     const growth = `chat on ${name}, one turn at a time`;
     const at = HISTORY.join(' / ');
-    const row = (scenario: string, figure: string, product: string): ChatRow => ({ scenario, figure, product, floor: '', ratio: '', target: '' });
+    const row = (scenario: string, figure: string, product: string): Row => ({ scenario, figure, product, floor: '', ratio: '', target: '' });
     return [
       row(load, 'turns per second', fmt((SESSIONS * TURNS) / seconds, 0)),
       row(load, 'server CPU per turn (ms)', fmt(cpuPerTurn, 1)),
@@ -161,6 +162,6 @@ async function onDatabase(database: Database): Promise<ChatRow[]> {
 }
 
 /** The chat scenario on SQLite, then on PostgreSQL: rows for bench/run.ts's table. */
-export async function run(): Promise<ChatRow[]> {
+export async function run(): Promise<Row[]> {
   return [...(await onDatabase('sqlite')), ...(await onDatabase('postgresql'))];
 }

@@ -5,7 +5,7 @@ import { startApp, type RunningApp } from '../tests/support/app';
 import { newUser } from '../tests/support/users';
 import { forEachFrame } from './frames';
 import { startUpstream } from './upstream';
-import { run as runChat } from './chat';
+import { run as runChat, type Row } from './chat';
 
 // `npm run bench`: the product's /api/stream (production build) against the floor (a bare
 // node:http relay, bench/floor.mjs) and the upstream itself, in the same run, on the same fake
@@ -141,14 +141,6 @@ async function startProduct(baseURL: string): Promise<{ target: Target; app: Run
   return { app, target: { name: 'product', url: (q) => `${app.url}/api/stream/text?q=${q}`, init: { headers: user.bearer }, pid: app.pid } };
 }
 
-interface Row {
-  scenario: string;
-  figure: string;
-  product: string;
-  floor: string;
-  ratio: string;
-  target: string;
-}
 const rows: Row[] = [];
 const row = (scenario: string, figure: string, product: number, floor: number, target: string, digits = 2) =>
   rows.push({ scenario, figure, product: fmt(product, digits), floor: fmt(floor, digits), ratio: fmt(product / floor, 2), target });
