@@ -13,6 +13,9 @@ const config: NextConfig = {
   // Set by the router on every response, pages and API alike, without running the proxy.
   headers: async () => [
     { source: '/:path*', headers: Object.entries(SECURITY_HEADERS).map(([key, value]) => ({ key, value })) },
+    // An API answer depends on the Origin (CORS headers or none), so a shared cache must keep
+    // the answer to a program apart from the answer to a browser.
+    { source: '/api/:path*', headers: [{ key: 'vary', value: 'Origin' }] },
   ],
   // Native addons are loaded from node_modules at run time, not bundled.
   serverExternalPackages: ['@libsql/client', 'libsql', '@prisma/adapter-libsql', '@node-rs/argon2'],

@@ -39,5 +39,5 @@ export async function proxy(request: NextRequestWithAuth, event: NextFetchEvent)
 }
 
 export const config = {
-  matcher: [{ source: '/api/:path*', has: [{ type: 'header', key: 'origin' }] }, '/((?!_next/|favicon.svg|api/).*)'],
+  matcher: [{ source: '/api/:path*', has: [{ type: 'header', key: 'origin' }] }, '/((?!_next/|favicon.svg|api(?:/|$)).*)'],
 };

@@ -1,3 +1,4 @@
+import { unstable_rethrow } from 'next/navigation';
 import { log } from '../log';
 import { errorResponse } from './errors';
 
@@ -13,6 +14,7 @@ export function route<Context extends unknown[]>(
     try {
       return await handler(request, ...context);
     } catch (error) {
+      unstable_rethrow(error); // Next.js's own control flow (redirect, notFound) is not a failure
       return failed(request, error);
     }
   };

@@ -77,6 +77,7 @@ describe('CORS with an allow-list', () => {
       const response = await fetch(`${app.url}/api/stream?q=hi`, { headers });
       assert.equal(response.status, 200);
       assert.deepEqual(corsHeaders(response), [], JSON.stringify(headers));
+      assert.match(response.headers.get('vary') ?? '', /\bOrigin\b/i, 'a cache keeps it apart from the CORS answer');
       assert.equal(parseFrames(await response.text()).at(-1)?.event, 'done');
     }
   });

@@ -109,11 +109,12 @@ describe('request validation', () => {
     });
   });
 
-  test('an unknown API path is a JSON 404', async () => {
+  test('an unknown API path is a JSON 404, /api itself too', async () => {
     await expectError(await get('/api/streams?q=hi'), 404, {
       error: 'not_found',
       detail: 'No API route at /api/streams',
     });
+    await expectError(await get('/api'), 404, { error: 'not_found', detail: 'No API route at /api' });
   });
 
   test('/api/health answers ok', async () => {

@@ -54,7 +54,7 @@ const agUiMessage = fc.record(
 
 const stream = { q: text, max_tokens: count };
 const TARGETS: Record<string, Target> = {
-  '[...path]': { methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], path: '/api/{rest}', fields: {} },
+  '[[...path]]': { methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], path: '/api/{rest}', fields: {} },
   'ag-ui': {
     methods: ['POST'],
     path: '/api/ag-ui',
@@ -106,7 +106,7 @@ function exempt(target: string, method: Method, status: number): boolean {
   if (status === 405 && !TARGETS[target]!.methods.includes(method)) return true;
   // The catch-all answers every method itself; a generated path that names a real route (`me`)
   // reaches that route instead, and a method it lacks gets Next.js's own empty 405.
-  if (status === 405 && target === '[...path]') return true;
+  if (status === 405 && target === '[[...path]]') return true;
   return status === 204;
 }
 
@@ -151,7 +151,7 @@ function requests(name: string, ids: string[]): fc.Arbitrary<Generated> {
       fc.constantFrom(...ids),
       fc.stringMatching(/^[\w-]{1,30}$/),
       fc.webSegment(),
-      name === '[...path]' || name === 'auth/[...nextauth]'
+      name === '[[...path]]' || name === 'auth/[...nextauth]'
         ? fc.constantFrom('session', 'csrf', 'providers', 'signin', 'signout', 'callback/credentials', 'error', 'nope/deeper/still', '%2e%2e', 'signin/credentials')
         : fc.constant('x'),
     ),
