@@ -11,7 +11,7 @@ import type { Admitted } from '../http/admission';
 import { errorResponse } from '../http/errors';
 import { unavailableStore } from '../http/route';
 import { log } from '../log';
-import { redis, redisSubscriber } from '../ops/redis';
+import { broadcast, listen } from '../ops/broadcast';
 import { ReplyRecorder } from './recorder';
 import { titleFrom } from './title';
 import { awaitsReply, newMessageId } from './ui-messages';
@@ -156,10 +156,8 @@ function newMessages(input: TurnInput, history: UIMessage[]): Merge {
  */
 export async function stopTurn(userId: string, sessionId: string): Promise<boolean> {
   if (abortHere(sessionId)) return true;
-  const client = redis();
-  if (!client || !(await forOwner(userId).sessions.isStreaming(sessionId))) return false;
-  await client.publish(STOP_CHANNEL, sessionId);
-  return true;
+  if (!(await forOwner(userId).sessions.isStreaming(sessionId))) return false;
+  return broadcast(STOP_CHANNEL, sessionId);
 }
 
 function abortHere(sessionId: string): boolean {
@@ -168,22 +166,9 @@ function abortHere(sessionId: string): boolean {
   return controller !== undefined;
 }
 
+/** Every replica that runs turns hears the stops asked of the others. */
 const STOP_CHANNEL = 'sw:stop';
-
-/** Every replica that runs turns hears stops asked of the others (once per process). */
-function listenForStops() {
-  const state = globalThis as unknown as { streamwrightStops?: boolean };
-  if (state.streamwrightStops) return;
-  const subscriber = redisSubscriber();
-  if (!subscriber) return;
-  state.streamwrightStops = true;
-  subscriber.on('message', (_channel: string, sessionId: string) => void abortHere(sessionId));
-  subscriber.subscribe(STOP_CHANNEL).catch((error: unknown) => {
-    state.streamwrightStops = false; // the next turn tries again
-    subscriber.disconnect();
-    log.warn('stop_channel_unavailable', { error });
-  });
-}
+const listenForStops = () => listen(STOP_CHANNEL, (sessionId) => void abortHere(sessionId));
 
 /**
  * Reads the run to its end on the server, storing the reply, and hands each part to the client

@@ -198,7 +198,7 @@ export function forOwner(userId: string) {
           where: { id, userId, revokedAt: null },
           data: { revokedAt: new Date() },
         });
-        forgetApiKey(id);
+        await forgetApiKey(id);
         return count === 1;
       },
     },

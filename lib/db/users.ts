@@ -1,5 +1,7 @@
 import { hashApiKey } from '../auth/api-keys';
 import { hashPassword, verifyPassword } from '../auth/passwords';
+import { log } from '../log';
+import { broadcast, listen } from '../ops/broadcast';
 import { db } from './client';
 
 // The queries that run before a user is known: sign-up, sign-in and API-key lookup. Everything
@@ -44,8 +46,9 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
  * Live keys seen lately, by hash, so a client streaming many requests costs one lookup per
- * KEY_CACHE_MS rather than one per request. Revoking a key drops it here at once; another replica
- * stops honouring it within KEY_CACHE_MS. Unknown and revoked keys are never kept.
+ * KEY_CACHE_MS rather than one per request. Revoking a key drops it at once here and, through
+ * Redis, on every other replica (one that misses the word stops honouring it within
+ * KEY_CACHE_MS). Unknown and revoked keys are never kept.
  */
 const KEY_CACHE_MS = 10_000;
 const KEY_CACHE_SIZE = 10_000;
@@ -60,6 +63,7 @@ export async function userByApiKey(key: string): Promise<AuthUser | undefined> {
   if (known && known.until > Date.now()) return known.user;
   liveKeys.delete(hash);
 
+  listen(REVOKED_KEYS, dropCachedKey);
   const revokedBefore = revocations;
   const found = await db().apiKey.findUnique({
     where: { hash },
@@ -76,8 +80,15 @@ export async function userByApiKey(key: string): Promise<AuthUser | undefined> {
   return found.user;
 }
 
-/** Stops honouring a key on this replica at once (it has just been revoked). */
-export function forgetApiKey(keyId: string): void {
+const REVOKED_KEYS = 'sw:revoked-key';
+
+/** Stops honouring a key at once on every replica (it has just been revoked). */
+export async function forgetApiKey(keyId: string): Promise<void> {
+  dropCachedKey(keyId);
+  await broadcast(REVOKED_KEYS, keyId).catch((error: unknown) => log.warn('key_revocation_unshared', { error }));
+}
+
+function dropCachedKey(keyId: string): void {
   revocations++;
   for (const [hash, entry] of liveKeys) if (entry.keyId === keyId) liveKeys.delete(hash);
 }

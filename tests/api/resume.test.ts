@@ -4,7 +4,7 @@ import { after, describe, test } from 'node:test';
 import { startApp, type RunningApp } from '../support/app';
 import { eventually } from '../support/assertions';
 import { parseUiStream } from '../support/sse';
-import { newUser, type TestUser } from '../support/users';
+import { createKey, newUser, type TestUser } from '../support/users';
 
 // A reply whose connection dropped is read again, from its first chunk to its end, by the page
 // that reconnects; with Redis, on any replica; and a stop asked of one replica stops the reply
@@ -62,7 +62,7 @@ describe('resumable replies', () => {
     await assertResumesWhole(app, app, user);
   });
 
-  test('two replicas through Redis: resumed on the other one; stopped from the other one', async () => {
+  test('two replicas through Redis: resumed on the other one; stopped from the other one; a key revoked on one refused by the other at once', async () => {
     const settings = { REDIS_URL: TEST_REDIS_URL, OFFLINE_TOKEN_DELAY_MS: '40' };
     const first = await startApp(settings, 'postgresql');
     apps.push(first);
@@ -83,5 +83,13 @@ describe('resumable replies', () => {
     await eventually(async () => (await stored(first, user, id))?.status === 'stopped', 'stored as stopped');
     const other = await fetch(`${second.url}/api/sessions/${id}/stop`, { method: 'POST', headers: user.bearer });
     assert.deepEqual(await other.json(), { stopped: false }, 'nothing left to stop');
+
+    // The second replica has the key in its cache of live keys; revoking it on the first reaches it
+    // well before that cache would have let go of it (10 s).
+    const { id: keyId, key } = await createKey(first, user.bearer);
+    const me = () => fetch(`${second.url}/api/me`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal((await me()).status, 200);
+    assert.equal((await fetch(`${first.url}/api/keys/${keyId}`, { method: 'DELETE', headers: user.bearer })).status, 204);
+    await eventually(async () => (await me()).status === 401, 'the revoked key refused by the other replica', 1000);
   });
 });
