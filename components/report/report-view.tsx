@@ -20,6 +20,7 @@ type Phase =
 
 /** A stored report as /api/reports/{id} answers it. */
 export interface StoredReport {
+  id: string;
   report: Report | null;
   status: string;
   issues: Array<{ path: string; message: string }> | null;
@@ -36,12 +37,17 @@ interface PastReport {
   id: string;
   topic: string;
   status: string;
+  created_at: string;
 }
+
+const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** Type a topic and watch the research report fill in, field by field; reopen past ones. */
 export function ReportView({ initial }: { initial?: StoredReport }) {
   const [report, setReport] = useState<Report>(initial?.report ?? {});
   const [phase, setPhase] = useState<Phase>(initial ? phaseOf(initial) : { kind: 'idle' });
+  /** The stored report on show, marked in the list. */
+  const [shownId, setShownId] = useState(initial?.id);
   const { data, reload: loadPast } = useJson<{ reports: PastReport[] }>('/api/reports');
   const past = data?.reports ?? [];
   const abort = useRef<AbortController | null>(null);
@@ -51,6 +57,7 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
     const response = await fetch(`/api/reports/${encodeURIComponent(id)}`);
     if (!response.ok) return;
     const stored = (await response.json()) as StoredReport;
+    setShownId(stored.id);
     setReport(stored.report ?? {});
     setPhase(phaseOf(stored));
   }
@@ -63,6 +70,7 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
     const controller = new AbortController();
     abort.current = controller;
     setReport({});
+    setShownId(undefined);
     setPhase({ kind: 'streaming' });
     try {
       const response = await fetch('/api/ui/report', {
@@ -75,6 +83,7 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
         const body = (await response.json().catch(() => ({}))) as { detail?: string };
         return setPhase({ kind: 'failed', detail: body.detail ?? `The request failed (${response.status}).` });
       }
+      setShownId(response.headers.get('x-report-id') ?? undefined);
       for await (const frame of readSse(response)) {
         if (frame.event === undefined) setReport(frame.data as Report);
         else if (frame.event === 'result') {
@@ -159,8 +168,16 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
         <ul data-testid="past-reports" className="space-y-1 text-sm">
           {past.map((item) => (
             <li key={item.id}>
-              <button type="button" onClick={() => void open(item.id)} className="w-full truncate rounded-md px-2 py-1 text-left hover:bg-zinc-100 dark:hover:bg-zinc-800">
-                {item.topic} <span className="text-xs text-zinc-600 dark:text-zinc-400">({item.status})</span>
+              <button
+                type="button"
+                onClick={() => void open(item.id)}
+                aria-current={item.id === shownId ? 'true' : undefined}
+                className="w-full rounded-md px-2 py-1 text-left hover:bg-zinc-100 aria-[current=true]:bg-zinc-100 dark:hover:bg-zinc-800 dark:aria-[current=true]:bg-zinc-800"
+              >
+                <span className="block truncate">{item.topic}</span>
+                <span className="block text-xs text-zinc-600 dark:text-zinc-400">
+                  {item.status} · <time dateTime={item.created_at}>{when(item.created_at)}</time>
+                </span>
               </button>
             </li>
           ))}

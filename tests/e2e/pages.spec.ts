@@ -36,9 +36,13 @@ test('the report fills in field by field, is marked validated, and can be reopen
 
   await page.goto(`${app.url}/report`);
   await expect(page.getByTestId('report-title')).toHaveText('No report yet');
-  await page.getByTestId('past-reports').getByRole('button', { name: /Solar power/ }).click();
+  const past = page.getByTestId('past-reports').getByRole('button', { name: /Solar power/ });
+  await expect(past).toContainText(/complete · .*\d{1,2}:\d{2}/);
+  await expect(past).not.toHaveAttribute('aria-current');
+  await past.click();
   await expect(page.getByTestId('report-title')).toHaveText('Research brief: Solar power');
   await expect(page.getByTestId('report-validated')).toBeVisible();
+  await expect(past).toHaveAttribute('aria-current', 'true');
 });
 
 test('the inspector shows the run as a timeline, with time to first token', async ({ page, context }) => {
