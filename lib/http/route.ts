@@ -43,8 +43,8 @@ export function unavailableStore(error: unknown): 'database' | 'redis' | undefin
     chain.push(current as Record<string, unknown>);
   }
   const text = chain.map((e) => `${String(e.name)}: ${String(e.message)}`).join(' | ');
-  // ioredis, once a command has waited for its one reconnection (lib/ops/redis.ts).
-  if (/max retries per request limit|Connection is closed|Stream isn't writeable/i.test(text)) return 'redis';
+  // ioredis, once a command has waited for its one reconnection or its answer (lib/ops/redis.ts).
+  if (/max retries per request limit|Connection is closed|Stream isn't writeable|Command timed out|RedisUnavailableError/i.test(text)) return 'redis';
   const codes = chain.flatMap((e) => [e.code, e.kind, e.errorCode, (e.cause as Record<string, unknown> | undefined)?.kind]);
   if (codes.some((code) => typeof code === 'string' && DATABASE_CODES.has(code))) return 'database';
   if (/DatabaseNotReachable|ConnectionClosed|Can't reach database|Connection terminated|ECONNREFUSED|ECONNRESET|connection timeout/i.test(text)) {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { log } from '../log';
-import { redis, redisSubscriber } from './redis';
+import { connectedRedis, redis, redisSubscriber, RedisUnavailableError } from './redis';
 
 // Word to every replica, over Redis pub/sub when REDIS_URL is set: "stop the turn in this session",
 // "this API key has just been revoked". One subscribed connection per process carries every
@@ -18,32 +18,42 @@ const shared: Shared = (state.streamwrightBroadcast ??= { handlers: new Map() })
 
 /**
  * Calls `handler` with each message any replica (this one too) sends on `channel`. Repeat calls
- * for a channel do nothing; a subscription that failed is tried again by the next call.
+ * do nothing, unless subscribing failed: then the next call tries again.
  */
 export function listen(channel: string, handler: Handler): void {
   if (shared.handlers.has(channel)) return;
-  shared.subscriber ??= subscribe();
+  shared.subscriber ??= subscriber();
   if (!shared.subscriber) return;
   shared.handlers.set(channel, handler);
-  shared.subscriber.subscribe(channel).catch((error: unknown) => {
-    shared.handlers.delete(channel);
-    log.warn('broadcast_unavailable', { channel, error });
-  });
+  // Before the connection is ready, `ready` subscribes it.
+  if (shared.subscriber.status === 'ready') subscribe(shared.subscriber, [channel]);
 }
 
 /**
  * Sends `message` to every replica listening on `channel`: false without Redis (then this is the
- * only replica). Throws when Redis cannot be reached.
+ * only replica). Throws while Redis cannot be reached.
  */
 export async function broadcast(channel: string, message: string): Promise<boolean> {
-  const client = redis();
-  if (!client) return false;
+  if (!redis()) return false;
+  const client = connectedRedis();
+  if (!client) throw new RedisUnavailableError();
   await client.publish(channel, message);
   return true;
 }
 
-function subscribe(): Redis | undefined {
-  const subscriber = redisSubscriber();
-  subscriber?.on('message', (channel: string, message: string) => shared.handlers.get(channel)?.(message));
-  return subscriber;
+function subscriber(): Redis | undefined {
+  const connection = redisSubscriber({ autoResubscribe: false });
+  if (!connection) return undefined;
+  connection.on('message', (channel: string, message: string) => shared.handlers.get(channel)?.(message));
+  // Every channel again on each new connection, the first one too.
+  connection.on('ready', () => subscribe(connection, [...shared.handlers.keys()]));
+  return connection;
+}
+
+function subscribe(connection: Redis, channels: string[]) {
+  if (channels.length === 0) return;
+  connection.subscribe(...channels).catch((error: unknown) => {
+    for (const channel of channels) shared.handlers.delete(channel);
+    log.warn('broadcast_unavailable', { channels, error });
+  });
 }

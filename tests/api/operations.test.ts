@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { startApp, type RunningApp } from '../support/app';
+import { startApp, TEST_REDIS_URL, type RunningApp } from '../support/app';
 import { eventually } from '../support/assertions';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { newUser, signIn, signUp, type TestUser } from '../support/users';
@@ -11,8 +11,6 @@ import { newUser, signIn, signUp, type TestUser } from '../support/users';
 // the cap on open streams, the daily token budget, and a graceful shutdown. (Readiness with the
 // database cut off is in tests/reliability/faults.test.ts.)
 
-/** Redis for the tests; this machine's by default. Unreachable fails the run. */
-const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const apps: RunningApp[] = [];
 after(async () => Promise.all(apps.map((app) => app.stop())));
@@ -82,7 +80,7 @@ describe('rate limits', () => {
     await assertRefused(await signUp(server, `other-${randomUUID()}@example.com`, 'a-long-password'), 429, 'rate_limited');
   });
 
-  test('two replicas share the limits and the open-stream cap through Redis', async () => {
+  test('two replicas share the limits and the open-stream cap through Redis', async (t) => {
     const probe = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
     try {
       await probe.connect();
@@ -97,14 +95,16 @@ describe('rate limits', () => {
     // The second replica's Redis is slow to answer: requests that reach it before its connection
     // is ready still count in Redis, not apart in its own memory.
     const slowRedis = await startTcpProxy(TEST_REDIS_URL);
+    t.after(() => slowRedis.close());
     const held = slowRedis.hold();
     const second = await app({ ...settings, REDIS_URL: slowRedis.via(TEST_REDIS_URL) }, 'postgresql', { replicaOf: first });
+    assert.ok(slowRedis.accepted() > 0, 'the second replica connects to Redis as it starts');
 
     const user = await newUser(first);
     for (const replica of [first, first]) assert.equal((await (await stream(replica, user)).text()).length > 0, true);
     const third = stream(second, user);
-    await eventually(async () => slowRedis.accepted() > 0, 'the second replica connects to Redis');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const waited = await Promise.race([third.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 500))]);
+    assert.ok(waited, 'the request waits for the connection rather than counting in memory');
     held.release();
     assert.equal((await (await third).text()).length > 0, true);
     await assertRefused(await stream(second, user), 429, 'rate_limited');
@@ -124,7 +124,6 @@ describe('rate limits', () => {
     const next = await stream(second, reader);
     assert.equal(next.status, 200);
     await next.text();
-    await slowRedis.close();
   });
 });
 

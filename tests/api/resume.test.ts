@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, test } from 'node:test';
-import { startApp, type RunningApp } from '../support/app';
+import { startApp, TEST_REDIS_URL, type RunningApp } from '../support/app';
 import { eventually } from '../support/assertions';
 import { parseUiStream } from '../support/sse';
 import { createKey, newUser, type TestUser } from '../support/users';
@@ -10,7 +10,6 @@ import { createKey, newUser, type TestUser } from '../support/users';
 // that reconnects; with Redis, on any replica; and a stop asked of one replica stops the reply
 // another is streaming.
 
-const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const apps: RunningApp[] = [];
 after(async () => Promise.all(apps.map((app) => app.stop())));
 

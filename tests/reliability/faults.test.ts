@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { startApp, TEST_POSTGRES_URL, type RunningApp } from '../support/app';
+import { startApp, TEST_POSTGRES_URL, TEST_REDIS_URL, type RunningApp } from '../support/app';
 import { eventually } from '../support/assertions';
 import { startFakeOpenAI, type FakeOpenAI, type RecordedRequest } from '../support/fake-openai';
 import { fetchFrames, joinedText, parseFrames, type Frame } from '../support/sse';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
-import { newUser, type TestUser } from '../support/users';
+import { createKey, newUser, type TestUser } from '../support/users';
 
 // Every fault the server must survive, one test each, over real HTTP against the built app: the
 // model (the fake OpenAI server, through @ai-sdk/openai inside the app) refusing, rate limiting,
@@ -358,6 +358,40 @@ describe('a datastore is out of reach', () => {
     assert.equal(again.status, 200, 'a stop with nothing streaming');
     assert.deepEqual(await again.json(), { stopped: false });
     await assertStillServing(app, user);
+  });
+});
+
+describe('Redis lost while serving', () => {
+  test('its connection dropped and new ones left unanswered: requests go on in this process at once; shared again once it is back', async (t) => {
+    const proxy = await startTcpProxy(TEST_REDIS_URL);
+    t.after(() => proxy.close());
+    const app = await startApp({ ...modelSettings(), REDIS_URL: proxy.via(TEST_REDIS_URL), RATE_LIMIT_PER_MINUTE: '100', MAX_CONCURRENT_STREAMS: '4' });
+    others.push(app);
+    const user = await newUser(app);
+    const quickly = async (what: string, request: () => Promise<Response>, status: number) => {
+      const started = Date.now();
+      const response = await request();
+      await response.body?.cancel();
+      assert.equal(response.status, status, what);
+      assert.ok(Date.now() - started < 1000, `${what}: answered in ${Date.now() - started} ms, without waiting on Redis`);
+    };
+    const stream = () => fetch(`${app.url}/api/stream?q=hello&max_tokens=5`, { headers: user.bearer });
+    await quickly('a stream while Redis is up', stream, 200);
+
+    // A Redis that hangs: every connection lost, reconnections accepted but never answered.
+    const held = proxy.hold();
+    proxy.drop();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (let i = 0; i < 5; i++) {
+      await quickly(`stream ${i + 1} while Redis hangs`, stream, 200);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // across several reconnection attempts
+    }
+    const { id: keyId } = await createKey(app, user.bearer);
+    await quickly('revoking a key', () => fetch(`${app.url}/api/keys/${keyId}`, { method: 'DELETE', headers: user.bearer }), 204);
+
+    held.release();
+    await eventually(async () => (await fetch(`${app.url}/api/ready`)).status === 200, 'ready again once Redis answers', 10_000);
+    await quickly('a stream once Redis is back', stream, 200);
   });
 });
 

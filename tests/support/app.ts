@@ -17,6 +17,8 @@ const SERVE = join(BUNDLE, 'scripts/serve.mjs');
 
 /** PostgreSQL for the tests; this machine's server by default. Unreachable fails the run. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+/** Redis for the tests; this machine's by default. Unreachable fails the run. */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export type Database = 'sqlite' | 'postgresql';
 

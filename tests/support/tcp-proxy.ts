@@ -12,6 +12,8 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Accepts connections again, on the same port. */
   restore(): Promise<void>;
+  /** Drops every open connection and goes on accepting new ones. */
+  drop(): void;
   /** New connections are accepted but carry nothing until `release` is called. */
   hold(): { release(): void };
   /** How many connections it has accepted. */
@@ -24,17 +26,18 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let gate: Promise<void> = Promise.resolve();
   let accepted = 0;
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  };
   const server: Server = createServer(async (client) => {
     accepted++;
-    client.on('error', () => {});
+    track(client); // a held connection is cut with the others
     await gate;
     if (client.destroyed) return;
     const upstream = connect(Number(targetPort), hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => {});
-      socket.on('close', () => sockets.delete(socket));
-    }
+    track(upstream);
     client.pipe(upstream).pipe(client);
   });
   const listen = (port: number) => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -51,6 +54,7 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     via: (url) => Object.assign(new URL(url), { hostname: '127.0.0.1', port: String(port) }).toString(),
     cut,
     restore: () => (server.listening ? Promise.resolve() : listen(port)),
+    drop: () => sockets.forEach((socket) => socket.destroy()),
     hold() {
       let release = () => {};
       gate = new Promise((resolve) => (release = resolve));
