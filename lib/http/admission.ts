@@ -160,9 +160,9 @@ const openStreams = {
     // While Redis is down, count in this process at once rather than wait for it to fail.
     const client = connectedRedis();
     if (client) {
+      const key = `sw:open:${userId}`;
+      const member = randomUUID();
       try {
-        const key = `sw:open:${userId}`;
-        const member = randomUUID();
         const now = Date.now();
         const replies = await client
           .multi()
@@ -179,6 +179,8 @@ const openStreams = {
         return false;
       } catch (error) {
         log.warn('open_streams_unshared', { error }); // Redis is down: count in this process
+        // A transaction that timed out may still run later: take its member out again after it.
+        void client.zrem(key, member).catch(() => {});
       }
     }
     const count = this.local.get(userId) ?? 0;

@@ -16,10 +16,7 @@ interface Shared {
 const state = globalThis as unknown as { streamwrightBroadcast?: Shared };
 const shared: Shared = (state.streamwrightBroadcast ??= { handlers: new Map() });
 
-/**
- * Calls `handler` with each message any replica (this one too) sends on `channel`. Repeat calls
- * do nothing, unless subscribing failed: then the next call tries again.
- */
+/** Calls `handler` with each message any replica (this one too) sends on `channel`. Repeat calls do nothing. */
 export function listen(channel: string, handler: Handler): void {
   if (shared.handlers.has(channel)) return;
   shared.subscriber ??= subscriber();
@@ -53,7 +50,8 @@ function subscriber(): Redis | undefined {
 function subscribe(connection: Redis, channels: string[]) {
   if (channels.length === 0) return;
   connection.subscribe(...channels).catch((error: unknown) => {
-    for (const channel of channels) shared.handlers.delete(channel);
     log.warn('broadcast_unavailable', { channels, error });
+    // A new connection subscribes every channel again (`ready`).
+    if (connection.status === 'ready') connection.disconnect(true);
   });
 }

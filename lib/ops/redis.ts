@@ -5,7 +5,7 @@ import { log } from '../log';
 // The Redis connection every replica shares state through (rate limits, open streams, stops,
 // resumable streams), when REDIS_URL is set. A command waits for at most one reconnection while
 // Redis is down, and never more than COMMAND_TIMEOUT_MS for an answer, then fails: a request
-// never hangs on it.
+// never hangs on it. A connection that stops answering is closed (and counts as lost).
 
 const COMMAND_TIMEOUT_MS = 2000;
 
@@ -18,7 +18,12 @@ export function redis(): Redis | undefined {
 function shared() {
   if (!env.REDIS_URL) return undefined;
   if (!holder.streamwrightRedis) {
-    const client = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: COMMAND_TIMEOUT_MS });
+    const client = new Redis(env.REDIS_URL, {
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      socketTimeout: COMMAND_TIMEOUT_MS,
+    });
     const state = { client, lost: false };
     client.on('error', (error) => log.warn('redis_error', { error: error.message }));
     // Lost from the first closed connection until one is ready again, through every retry.
@@ -37,7 +42,7 @@ function shared() {
  */
 export function connectedRedis(): Redis | undefined {
   const state = shared();
-  return state && !state.lost ? state.client : undefined;
+  return state && !state.lost && state.client.status !== 'end' ? state.client : undefined;
 }
 
 /** Redis is configured but its connection is lost (see `connectedRedis`). */

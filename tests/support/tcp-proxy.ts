@@ -12,10 +12,10 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Accepts connections again, on the same port. */
   restore(): Promise<void>;
-  /** Drops every open connection and goes on accepting new ones. */
-  drop(): void;
   /** New connections are accepted but carry nothing until `release` is called. */
   hold(): { release(): void };
+  /** Open connections stay open but carry nothing more, ever; new ones are held (see `hold`). */
+  stall(): { release(): void };
   /** How many connections it has accepted. */
   accepted(): number;
   close(): Promise<void>;
@@ -26,6 +26,7 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let gate: Promise<void> = Promise.resolve();
   let accepted = 0;
+  const pairs = new Set<[Socket, Socket]>();
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on('error', () => {});
@@ -38,6 +39,9 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     if (client.destroyed) return;
     const upstream = connect(Number(targetPort), hostname);
     track(upstream);
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    upstream.on('close', () => pairs.delete(pair));
     client.pipe(upstream).pipe(client);
   });
   const listen = (port: number) => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -49,16 +53,30 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
       server.close(() => resolve());
       for (const socket of sockets) socket.destroy();
     });
+  function hold() {
+    let release = () => {};
+    gate = new Promise((resolve) => (release = resolve));
+    return {
+      release: () => {
+        gate = Promise.resolve();
+        release();
+      },
+    };
+  }
   return {
     port,
     via: (url) => Object.assign(new URL(url), { hostname: '127.0.0.1', port: String(port) }).toString(),
     cut,
     restore: () => (server.listening ? Promise.resolve() : listen(port)),
-    drop: () => sockets.forEach((socket) => socket.destroy()),
-    hold() {
-      let release = () => {};
-      gate = new Promise((resolve) => (release = resolve));
-      return { release: () => { gate = Promise.resolve(); release(); } };
+    hold,
+    stall() {
+      for (const [client, upstream] of pairs) {
+        client.unpipe();
+        upstream.unpipe();
+        client.pause();
+        upstream.pause();
+      }
+      return hold();
     },
     accepted: () => accepted,
     close: cut,
