@@ -1,13 +1,10 @@
 // Runs once when the server starts: parse the settings and pick the model now, so a bad value
-// stops start-up with a clear message instead of failing the first request; count requests; and
-// open the Redis connection.
+// stops start-up with a clear message instead of failing the first request; and count requests.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { currentModel } = await import('./lib/ai/model');
   const { log } = await import('./lib/log');
   const { installRequestCounter } = await import('./lib/ops/metrics');
-  const { redis } = await import('./lib/ops/redis');
   installRequestCounter();
-  redis(); // connect now, so the first requests find the shared limits ready
   log.info('server_starting', { model: currentModel().label });
 }

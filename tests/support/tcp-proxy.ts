@@ -16,8 +16,6 @@ export interface TcpProxy {
   hold(): { release(): void };
   /** Open connections stay open but carry nothing more, ever; new ones are held (see `hold`). */
   stall(): { release(): void };
-  /** How many connections it has accepted. */
-  accepted(): number;
   close(): Promise<void>;
 }
 
@@ -25,7 +23,6 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
   const { hostname, port: targetPort } = new URL(target);
   const sockets = new Set<Socket>();
   let gate: Promise<void> = Promise.resolve();
-  let accepted = 0;
   const pairs = new Set<[Socket, Socket]>();
   const track = (socket: Socket) => {
     sockets.add(socket);
@@ -33,7 +30,6 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     socket.on('close', () => sockets.delete(socket));
   };
   const server: Server = createServer(async (client) => {
-    accepted++;
     track(client); // a held connection is cut with the others
     await gate;
     if (client.destroyed) return;
@@ -78,7 +74,6 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
       }
       return hold();
     },
-    accepted: () => accepted,
     close: cut,
   };
 }
