@@ -143,7 +143,9 @@ function plan(ask: Ask, seen: Set<string>): Reply {
   }
   if (ask.wantsJson) {
     const report = directive('bad-report') ? { ...FAKE_REPORT, confidence_score: 1.5 } : FAKE_REPORT;
-    return { kind: 'text', tokens: JSON.stringify(report).match(/.{1,8}/g) ?? [], pace: 5, ending: 'finish' };
+    // Paced so that, even on a busy machine, the title arrives in a read of its own before the
+    // summary starts (the server merges deltas that arrive in one read).
+    return { kind: 'text', tokens: JSON.stringify(report).match(/.{1,8}/g) ?? [], pace: 15, ending: 'finish' };
   }
   const slow = directive('slow');
   if (slow) return text(Array.from({ length: 200 }, (_, i) => `word${i}`).join(' '), Number(slow[1]) || 40);
