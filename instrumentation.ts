@@ -1,10 +1,6 @@
-// Runs once when the server starts: parse the settings and pick the model now, so a bad value
-// stops start-up with a clear message instead of failing the first request; and count requests.
+// Runs once as the server starts: settings, model and request counting (lib/ops/startup.ts).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { currentModel } = await import('./lib/ai/model');
-  const { log } = await import('./lib/log');
-  const { installRequestCounter } = await import('./lib/ops/metrics');
-  installRequestCounter();
-  log.info('server_starting', { model: currentModel().label });
+  const { startUp } = await import('./lib/ops/startup');
+  await startUp();
 }

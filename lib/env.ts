@@ -1,24 +1,49 @@
 import { z } from 'zod';
 import { databaseUrl, dataDir } from './db/url.mjs';
 
-// Every setting the server reads, parsed once. A bad value stops start-up with a message that
-// names the variable, instead of surfacing later as a confusing failure mid-request.
+// Every setting the server reads, parsed once. A blank value means the default (and is dropped
+// from process.env before any library reads it: lib/environment.mjs). A value that is present but
+// wrong stops start-up (instrumentation.ts) with one line per setting: its name and the rule it
+// breaks, never its value, which may be a secret.
 
 const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
-const optionalString = z.preprocess(blankToUndefined, z.string().optional());
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 
-const milliseconds = (fallback: number) =>
-  z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(fallback));
+const optionalString = optional(z.string());
 
-const count = (fallback: number, max = 1_000_000_000) =>
-  z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(max).default(fallback));
+/** A whole number from `min` to `max`, `fallback` when unset. */
+const wholeNumber = (fallback: number, min: number, max: number, unit = '') => {
+  const rule = `must be a whole number${unit} from ${min} to ${max}`;
+  return z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error: rule }).int({ error: rule }).min(min, { error: rule }).max(max, { error: rule }).default(fallback),
+  );
+};
 
-/** A comma-separated list; blank is empty. */
-const list = z.preprocess(
+const milliseconds = (fallback: number) => wholeNumber(fallback, 0, 3_600_000, ' of milliseconds');
+
+const count = (fallback: number, max = 1_000_000_000) => wholeNumber(fallback, 0, max);
+
+/** An absolute URL with one of `protocols`; `example` shows the form in the message. */
+const url = (protocols: RegExp, example: string) =>
+  optional(z.url({ protocol: protocols, error: `must be a URL such as ${example}` }));
+
+/** `scheme://host[:port]` of an http(s) site, as browsers send it in `Origin`. */
+const isOrigin = (entry: string) => {
+  try {
+    const url = new URL(entry);
+    return /^https?:$/.test(url.protocol) && url.pathname === '/' && !url.search && !url.hash && !url.username;
+  } catch {
+    return false;
+  }
+};
+
+/** A comma-separated list of origins; blank is none. */
+const origins = z.preprocess(
   (value) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : []),
-  z.array(z.string()),
+  z.array(z.string().refine(isOrigin, 'must list origins such as https://app.example.com, comma-separated (no path, no *)')),
 );
 
 const EnvSchema = z.object({
@@ -26,7 +51,7 @@ const EnvSchema = z.object({
   MODEL: optionalString,
   OPENAI_API_KEY: optionalString,
   /** Any OpenAI-compatible server: Ollama, vLLM, llama.cpp's server, LM Studio. */
-  OPENAI_BASE_URL: z.preprocess(blankToUndefined, z.url().optional()),
+  OPENAI_BASE_URL: url(/^https?$/, 'http://127.0.0.1:11434/v1'),
   /** Pause between the offline model's tokens; 0 streams as fast as the reader takes them. */
   OFFLINE_TOKEN_DELAY_MS: milliseconds(30),
   /** A model call that sends nothing for this long is abandoned with a model_error. */
@@ -37,15 +62,15 @@ const EnvSchema = z.object({
    */
   MODEL_RETRY_MAX_WAIT_MS: milliseconds(10_000),
   /** Most model calls one run may make (each tool round trip is one more). */
-  MAX_STEPS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(20).default(5)),
+  MAX_STEPS: wholeNumber(5, 1, 20),
   /** Folder for the default SQLite file and the generated auth secret (absolute once parsed). */
   DATA_DIR: z.string(),
   /** SQLite file (`file:…`, default DATA_DIR/streamwright.db) or PostgreSQL (`postgresql://…`). */
-  DATABASE_URL: z.string().refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), 'must be file:… or postgresql://…'),
+  DATABASE_URL: z.string().regex(/^(file:|postgres(ql)?:\/\/)/, 'must be file:… (SQLite) or postgresql://… (PostgreSQL)'),
   /** Signs session cookies. Unset, one is generated once into .data/auth-secret (one instance only). */
   AUTH_SECRET: z.preprocess(blankToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
   /** Redis for rate limits, stops and resumable streams shared by every replica; unset, in memory. */
-  REDIS_URL: z.preprocess(blankToUndefined, z.url().optional()),
+  REDIS_URL: url(/^rediss?$/, 'redis://127.0.0.1:6379'),
   /** Streaming requests a user may start per minute (0 turns the limit off). */
   RATE_LIMIT_PER_MINUTE: count(30),
   /** Streaming requests one client address may start per minute (0 turns the limit off). */
@@ -67,24 +92,37 @@ const EnvSchema = z.object({
   /** Proxies in front of the app that append to X-Forwarded-For (0: clients connect directly). */
   TRUST_PROXY_HOPS: count(0, 10),
   /** Origins allowed to call /api/* from a browser (CORS), comma-separated; none by default. */
-  CORS_ORIGINS: list,
+  CORS_ORIGINS: origins,
   /** Bearer token that /api/metrics asks for; unset, the endpoint answers 404. */
   METRICS_TOKEN: optionalString,
   /** On SIGTERM, how long open streams may run on before they are stopped and stored. */
   SHUTDOWN_GRACE_MS: milliseconds(25_000),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
-    z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    z.enum(['debug', 'info', 'warn', 'error', 'silent'], { error: 'must be debug, info, warn, error or silent' }).default('info'),
   ),
+  /** Read by next-auth: the public URL, as the browser sees it. Checked here so a typo stops start-up. */
+  NEXTAUTH_URL: url(/^https?$/, 'https://streamwright.example.com'),
+  /** Read by Next.js: the port to listen on. Checked here so a typo is not silently port 3000. */
+  PORT: wholeNumber(3000, 0, 65_535),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** Settings that cannot be used: one line per setting, `Invalid setting NAME: rule`. */
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+  constructor(problems: ReadonlyArray<{ setting: string; rule: string }>) {
+    super(problems.map(({ setting, rule }) => `Invalid setting ${setting}: ${rule}`).join('\n'));
+  }
+}
+
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const parsed = EnvSchema.safeParse({ ...source, DATA_DIR: dataDir(source), DATABASE_URL: databaseUrl(source) });
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid settings in the environment:\n${lines.join('\n')}`);
+    // One line per setting, even when a list has several wrong entries.
+    const problems = new Map(parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]));
+    throw new SettingsError([...problems].map(([setting, rule]) => ({ setting, rule })));
   }
   return parsed.data;
 }

@@ -14,17 +14,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { databaseUrl, isPostgres, sqliteFile } from '../lib/db/url.mjs';
+import { loadEnvironment } from '../lib/environment.mjs';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const require = createRequire(import.meta.url);
 
-// The same .env files `next dev` reads, so migrations go to the database the app will use.
-// (The container image has no @next/env beside this script, and takes its settings from the environment.)
-try {
-  require('@next/env').loadEnvConfig(root, process.env.NODE_ENV !== 'production', { info: () => {}, error: console.error });
-} catch {
-  // not installed here
-}
+// The settings the server will start with (the .env files of the folder it runs in, blank values
+// dropped), so migrations go to the database the app will use.
+loadEnvironment(process.cwd(), process.env.NODE_ENV !== 'production');
 
 const PROVIDERS = {
   sqlite: { dir: 'prisma/sqlite', prismaProvider: 'sqlite', output: '../../lib/generated/sqlite' },

@@ -9,7 +9,7 @@ const copy = (from, to = from) => cpSync(from, `${bundle}/${to}`, { recursive: t
 
 copy('.next/static');
 if (existsSync('public')) copy('public');
-for (const file of ['scripts/serve.mjs', 'scripts/db.mjs', 'lib/db/url.mjs', 'prisma']) copy(file);
+for (const file of ['scripts/serve.mjs', 'scripts/db.mjs', 'lib/db/url.mjs', 'lib/environment.mjs', 'prisma']) copy(file);
 // The WebAssembly schema engine and the adapters it migrates through (not traced by the build).
 for (const pkg of ['@prisma/schema-engine-wasm', '@prisma/driver-adapter-utils', '@prisma/debug', '@prisma/adapter-pg', 'postgres-array']) {
   copy(`node_modules/${pkg}`);

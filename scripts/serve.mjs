@@ -12,6 +12,11 @@ import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadEnvironment } from '../lib/environment.mjs';
+
+// Settings: the environment, then the .env files of the folder the server is started in; blank
+// values are dropped before the app or any library reads them.
+loadEnvironment(process.cwd(), false);
 
 const here = dirname(fileURLToPath(import.meta.url));
 // In the image server.js sits beside scripts/; in a checkout it is in .next/standalone/.

@@ -1,6 +1,6 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import type { LanguageModel } from 'ai';
-import { env, type Env } from '../env';
+import { env, SettingsError, type Env } from '../env';
 import { mergingFetch } from './merge-deltas';
 import { OfflineModel } from './offline/model';
 import { providerFetch } from './provider-fetch';
@@ -30,7 +30,7 @@ export function selectModel(settings: Env): SelectedModel {
   }
   if ((prefix === 'openai' || prefix === 'openai-chat') && modelId) {
     if (!settings.OPENAI_API_KEY && !settings.OPENAI_BASE_URL) {
-      throw new Error(`MODEL=${spec} needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server).`);
+      throw modelError(`${prefix}:… needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server)`);
     }
     const provider = createOpenAI({
       baseURL: settings.OPENAI_BASE_URL,
@@ -43,15 +43,15 @@ export function selectModel(settings: Env): SelectedModel {
     const model = prefix === 'openai' ? provider.responses(modelId) : provider.chat(modelId);
     return { model, label: `${prefix}:${modelId}` };
   }
-  throw new Error(
-    `MODEL=${spec} is not understood. Use openai:<model>, openai-chat:<model> or offline.`,
-  );
+  throw modelError('must be openai:<model>, openai-chat:<model> or offline');
 }
+
+const modelError = (rule: string) => new SettingsError([{ setting: 'MODEL', rule }]);
 
 function defaultModel(settings: Env): string {
   if (settings.OPENAI_API_KEY) return 'openai:gpt-4o';
   if (settings.OPENAI_BASE_URL) {
-    throw new Error('OPENAI_BASE_URL is set, so MODEL must name its model, e.g. MODEL=openai-chat:llama3.2');
+    throw modelError('must name the model when OPENAI_BASE_URL is set, e.g. openai-chat:llama3.2');
   }
   return 'offline';
 }

@@ -1,0 +1,2 @@
+export function dropBlankValues(env?: Record<string, string | undefined>): void;
+export function loadEnvironment(dir: string, dev: boolean): void;
