@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseUrl, dataDir } from './db/url.mjs';
+import { DATABASE_URL_RULE, databaseUrl, dataDir, isDatabaseUrl } from './db/url.mjs';
 
 // Every setting the server reads, parsed once. A blank value means the default (and is dropped
 // from process.env before any library reads it: lib/environment.mjs). A value that is present but
@@ -66,7 +66,7 @@ const EnvSchema = z.object({
   /** Folder for the default SQLite file and the generated auth secret (absolute once parsed). */
   DATA_DIR: z.string(),
   /** SQLite file (`file:…`, default DATA_DIR/streamwright.db) or PostgreSQL (`postgresql://…`). */
-  DATABASE_URL: z.string().regex(/^(file:|postgres(ql)?:\/\/)/, 'must be file:… (SQLite) or postgresql://… (PostgreSQL)'),
+  DATABASE_URL: z.string().refine(isDatabaseUrl, DATABASE_URL_RULE),
   /** Signs session cookies. Unset, one is generated once into .data/auth-secret (one instance only). */
   AUTH_SECRET: z.preprocess(blankToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
   /** Redis for rate limits, stops and resumable streams shared by every replica; unset, in memory. */

@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { databaseUrl, isPostgres, sqliteFile } from '../lib/db/url.mjs';
+import { DATABASE_URL_RULE, databaseUrl, isDatabaseUrl, isPostgres, sqliteFile } from '../lib/db/url.mjs';
 import { loadEnvironment } from '../lib/environment.mjs';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
@@ -143,6 +143,7 @@ const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
 async function deploy() {
   const url = databaseUrl(process.env);
+  if (!isDatabaseUrl(url)) fail(`Invalid setting DATABASE_URL: ${DATABASE_URL_RULE}`);
   const provider = isPostgres(url) ? 'postgresql' : 'sqlite';
   const { engine } = await openEngine(provider, url);
   const { appliedMigrationNames } = await engine.applyMigrations({

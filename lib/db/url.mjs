@@ -15,6 +15,14 @@ export function databaseUrl(env) {
   return env.DATABASE_URL?.trim() || `file:${join(/* turbopackIgnore: true */ dataDir(env), 'streamwright.db')}`;
 }
 
+/** What DATABASE_URL must look like; the app and the migration script both refuse anything else. */
+export const DATABASE_URL_RULE = 'must be file:… (SQLite) or postgresql://… (PostgreSQL)';
+
+/** @param {string} url */
+export function isDatabaseUrl(url) {
+  return url.startsWith('file:') || isPostgres(url);
+}
+
 /** @param {string} url */
 export function isPostgres(url) {
   return /^postgres(ql)?:\/\//.test(url);

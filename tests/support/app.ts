@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,6 +43,16 @@ export interface AppOptions {
   rewriteDatabaseUrl?: (url: string) => string;
   /** A second replica: the same database and auth secret as this app. */
   replicaOf?: RunningApp;
+  /**
+   * Settings exactly as given, as a deployment would give them: none of the test defaults below
+   * (limits off, fast offline model, a generated secret and database URL). Only where the server
+   * listens is the test's, and a PostgreSQL database when asked for.
+   */
+  asShipped?: boolean;
+  /** Written as `.env` into the folder the server (and its migrations) start in. */
+  dotenv?: string;
+  /** Where the app listens, when the settings leave it at Next.js's default. */
+  port?: number;
 }
 
 export async function startApp(env: Record<string, string>, database: Database = 'sqlite', options: AppOptions = {}): Promise<RunningApp> {
@@ -53,17 +63,15 @@ export async function startApp(env: Record<string, string>, database: Database =
     : database === 'postgresql'
       ? await createPostgresDatabase()
       : undefined;
-  const port = await freePort();
-  const appEnv: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH ?? '',
+  const port = options.port ?? (await freePort());
+  const pgUrl = pgDatabase && (options.rewriteDatabaseUrl ?? ((url: string) => url))(pgDatabase.url);
+  const testDefaults: Record<string, string> = {
     NODE_ENV: 'production',
-    PORT: String(port),
-    HOSTNAME: '127.0.0.1',
     DATA_DIR: dataDir,
     AUTH_SECRET: options.replicaOf?.authSecret ?? randomBytes(32).toString('hex'),
     OFFLINE_TOKEN_DELAY_MS: '0',
     // Always explicit, so a developer's .env never points a test at their own database.
-    DATABASE_URL: pgDatabase ? (options.rewriteDatabaseUrl ?? ((url: string) => url))(pgDatabase.url) : `file:${join(dataDir, 'streamwright.db')}`,
+    DATABASE_URL: pgUrl ?? `file:${join(dataDir, 'streamwright.db')}`,
     // Every test client comes from 127.0.0.1: limits by address are for the tests that set them.
     RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
     AUTH_ATTEMPTS_PER_15_MINUTES: '0',
@@ -72,19 +80,28 @@ export async function startApp(env: Record<string, string>, database: Database =
     SHUTDOWN_GRACE_MS: '1000',
     // As the image sets it (Dockerfile).
     MALLOC_ARENA_MAX: '2',
-    ...env,
   };
+  const appEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    PORT: String(port),
+    HOSTNAME: '127.0.0.1',
+    ...(options.asShipped ? {} : testDefaults),
+    ...env,
+    ...(options.asShipped && pgUrl ? { DATABASE_URL: pgUrl } : {}),
+  };
+  // The server and its migrations start in the test's own folder, which holds the .env they read.
+  if (options.dotenv !== undefined) writeFileSync(join(dataDir, '.env'), options.dotenv);
 
   // Migrations reach the database directly (a test's proxy lives in this process, which spawnSync blocks).
-  const migrateEnv = { ...appEnv, DATABASE_URL: pgDatabase?.url ?? appEnv.DATABASE_URL };
-  const migrated = spawnSync(process.execPath, [join(BUNDLE, 'scripts/db.mjs'), 'deploy'], { env: migrateEnv, encoding: 'utf8' });
+  const migrateEnv = { ...appEnv, ...(pgDatabase ? { DATABASE_URL: pgDatabase.url } : {}) };
+  const migrated = spawnSync(process.execPath, [join(BUNDLE, 'scripts/db.mjs'), 'deploy'], { cwd: dataDir, env: migrateEnv as NodeJS.ProcessEnv, encoding: 'utf8' });
   if (migrated.status !== 0) throw new Error(`migrations failed:\n${migrated.stdout}${migrated.stderr}`);
 
   let output = '';
   let child: ChildProcess;
   const url = `http://127.0.0.1:${port}`;
   const launch = async () => {
-    const server = spawn(process.execPath, [SERVE], { env: appEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, [SERVE], { cwd: dataDir, env: appEnv as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     child = server;
     running.add(server);
     server.once('exit', () => running.delete(server));
@@ -96,8 +113,8 @@ export async function startApp(env: Record<string, string>, database: Database =
   return {
     url,
     database,
-    databaseUrl: appEnv.DATABASE_URL!,
-    authSecret: appEnv.AUTH_SECRET!,
+    databaseUrl: appEnv.DATABASE_URL ?? '',
+    authSecret: appEnv.AUTH_SECRET ?? '',
     pid: () => child.pid!,
     output: () => output,
     signal: (signal) =>
@@ -115,7 +132,8 @@ export async function startApp(env: Record<string, string>, database: Database =
   };
 }
 
-async function createPostgresDatabase() {
+/** A fresh PostgreSQL database on the test server, owned by `owner` when given; `drop` removes it. */
+export async function createPostgresDatabase(owner?: string) {
   const name = `streamwright_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   try {
@@ -123,7 +141,7 @@ async function createPostgresDatabase() {
   } catch (error) {
     throw new Error(`PostgreSQL at ${TEST_POSTGRES_URL} is unreachable (${(error as Error).message}); start it or set TEST_POSTGRES_URL`);
   }
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${owner ? ` OWNER ${owner}` : ''}`);
   await admin.end();
   const url = new URL(TEST_POSTGRES_URL);
   url.pathname = `/${name}`;
@@ -166,7 +184,7 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -16,27 +16,29 @@ export interface TestUser {
   bearer: Record<string, string>;
 }
 
-export async function signUp(app: RunningApp, email: string, password: string): Promise<Response> {
+/** `via`: headers every request carries, such as the X-Forwarded-For of a proxy in front. */
+export async function signUp(app: RunningApp, email: string, password: string, via: Record<string, string> = {}): Promise<Response> {
   return fetch(`${app.url}/api/auth/signup`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...via },
     body: JSON.stringify({ email, password }),
   });
 }
 
 /** Signs in with email and password; returns the cookie header, or undefined when refused. */
-export async function signIn(app: RunningApp, email: string, password: string): Promise<string | undefined> {
-  const csrf = await fetch(`${app.url}/api/auth/csrf`);
+export async function signIn(app: RunningApp, email: string, password: string, via: Record<string, string> = {}): Promise<string | undefined> {
+  const csrf = await fetch(`${app.url}/api/auth/csrf`, { headers: via });
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const jar = cookiesOf(csrf);
   const response = await fetch(`${app.url}/api/auth/callback/credentials`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header(jar) },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header(jar), ...via },
     body: new URLSearchParams({ csrfToken, email, password, json: 'true' }),
   });
-  const session = cookiesOf(response).get('next-auth.session-token');
-  return session ? header(new Map([...jar, ['next-auth.session-token', session]])) : undefined;
+  // Named `__Secure-next-auth.session-token` when NEXTAUTH_URL is an https:// URL.
+  const session = [...cookiesOf(response)].find(([name]) => name.endsWith('next-auth.session-token'));
+  return session ? header(new Map([...jar, session])) : undefined;
 }
 
 export async function createKey(app: RunningApp, auth: Record<string, string>, name = 'tests'): Promise<{ id: string; key: string }> {
@@ -49,13 +51,13 @@ export async function createKey(app: RunningApp, auth: Record<string, string>, n
   return (await response.json()) as { id: string; key: string };
 }
 
-export async function newUser(app: RunningApp): Promise<TestUser> {
+export async function newUser(app: RunningApp, via: Record<string, string> = {}): Promise<TestUser> {
   const email = `user-${randomBytes(5).toString('hex')}@example.com`;
   const password = `pw-${randomBytes(8).toString('hex')}`;
-  assert.equal((await signUp(app, email, password)).status, 201);
-  const cookie = await signIn(app, email, password);
+  assert.equal((await signUp(app, email, password, via)).status, 201);
+  const cookie = await signIn(app, email, password, via);
   assert.ok(cookie, 'sign-in set a session cookie');
-  const { key } = await createKey(app, { cookie });
+  const { key } = await createKey(app, { cookie, ...via });
   return { email, password, cookie, key, bearer: { authorization: `Bearer ${key}` } };
 }
 

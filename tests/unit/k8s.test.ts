@@ -632,7 +632,7 @@ describe('the settings table (README.md)', () => {
     for (const [name, definition] of definitions) {
       const cell = rows.get(name);
       assert.ok(cell !== undefined, `${name} is in the table`);
-      const fallback = /(?:milliseconds|count)\(([\d_]+)|\.default\(([^)]+)\)/.exec(definition);
+      const fallback = /(?:milliseconds|count|wholeNumber)\(([\d_]+)|\.default\(([^)]+)\)/.exec(definition);
       const value = (fallback?.[1] ?? fallback?.[2])?.replaceAll('_', '').replace(/^'(.*)'$/, '$1');
       if (value !== undefined) assert.ok(cell.startsWith(`\`${value}\``), `${name}: default \`${value}\`, the table says ${cell}`);
     }
