@@ -2,10 +2,10 @@
 // its generated password), then creates and prints an API key.
 //   npm run create-key -- you@example.com
 import { randomBytes } from 'node:crypto';
-import nextEnv from '@next/env';
+import { loadEnvironment } from '../lib/environment.mjs';
 
-// The same .env files `next dev` reads, before the database module reads its settings.
-nextEnv.loadEnvConfig(process.cwd(), true, { info: () => {}, error: console.error });
+// The same settings `npm run dev` starts with, before the database module reads them.
+loadEnvironment(process.cwd(), true);
 
 const { forOwner } = await import('../lib/db/owned');
 const { createUser, normaliseEmail } = await import('../lib/db/users');
