@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { DATABASE_URL_RULE, databaseUrl, dataDir, isDatabaseUrl } from './db/url.mjs';
+import { dropBlankValues } from './environment.mjs';
 
-// Every setting the server reads, parsed once. A blank value means the default (and is dropped
-// from process.env before any library reads it: lib/environment.mjs). A value that is present but
-// wrong stops start-up (instrumentation.ts) with one line per setting: its name and the rule it
-// breaks, never its value, which may be a secret.
+// Every setting the server reads, parsed once. A blank value means the default, and leaves
+// process.env as this module loads, before any library can read it (lib/environment.mjs). A value
+// that is present but wrong stops start-up (lib/ops/startup.ts) with one line per setting: its
+// name and the rule it breaks, never its value, which may be a secret.
 
 const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -127,4 +128,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return parsed.data;
 }
 
+// Also after `next dev` reloads an edited .env file, which brings its blank values back and
+// loads the server's modules anew.
+dropBlankValues();
 export const env: Env = parseEnv(process.env);

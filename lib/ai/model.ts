@@ -1,6 +1,8 @@
+// First: loading lib/env.ts takes blank values out of process.env, and @ai-sdk/openai reads
+// OPENAI_BASE_URL as it loads.
+import { env, SettingsError, type Env } from '../env';
 import { createOpenAI } from '@ai-sdk/openai';
 import type { LanguageModel } from 'ai';
-import { env, SettingsError, type Env } from '../env';
 import { mergingFetch } from './merge-deltas';
 import { OfflineModel } from './offline/model';
 import { providerFetch } from './provider-fetch';
