@@ -11,6 +11,7 @@ ENV NEXT_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
 COPY lib/db/url.mjs ./lib/db/url.mjs
+COPY lib/environment.mjs ./lib/environment.mjs
 COPY prisma ./prisma
 RUN --mount=type=cache,target=/root/.npm npm install --no-audit --no-fund
 

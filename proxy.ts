@@ -2,7 +2,7 @@ import { NextResponse, type NextFetchEvent } from 'next/server';
 import { withAuth, type NextRequestWithAuth } from 'next-auth/middleware';
 import { authSecret } from './lib/auth/secret';
 import { env } from './lib/env';
-import { allowedOrigins, cors } from './lib/http/cors';
+import { cors } from './lib/http/cors';
 import { contentSecurityPolicy, newNonce } from './lib/http/security-headers';
 
 // Pages, and API requests that carry an Origin, pass here (the security headers every response
@@ -20,7 +20,7 @@ let origins: ReadonlySet<string> | undefined;
 export async function proxy(request: NextRequestWithAuth, event: NextFetchEvent) {
   const { pathname } = request.nextUrl;
   if (pathname === '/api' || pathname.startsWith('/api/')) {
-    origins ??= allowedOrigins(env.CORS_ORIGINS);
+    origins ??= new Set(env.CORS_ORIGINS);
     return cors(request, origins);
   }
 

@@ -41,10 +41,18 @@ const isOrigin = (entry: string) => {
   }
 };
 
-/** A comma-separated list of origins; blank is none. */
+/**
+ * A comma-separated list of origins, each as browsers send it (`https://App.example/` becomes
+ * `https://app.example`); blank is none. A wildcard, a path or anything else is refused.
+ */
 const origins = z.preprocess(
   (value) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : []),
-  z.array(z.string().refine(isOrigin, 'must list origins such as https://app.example.com, comma-separated (no path, no *)')),
+  z.array(
+    z
+      .string()
+      .refine(isOrigin, 'must list origins such as https://app.example.com, comma-separated (no path, no *)')
+      .transform((entry) => new URL(entry).origin),
+  ),
 );
 
 const EnvSchema = z.object({
@@ -56,7 +64,7 @@ const EnvSchema = z.object({
   /** Pause between the offline model's tokens; 0 streams as fast as the reader takes them. */
   OFFLINE_TOKEN_DELAY_MS: milliseconds(30),
   /** A model call that sends nothing for this long is abandoned with a model_error. */
-  MODEL_IDLE_TIMEOUT_MS: milliseconds(60_000),
+  MODEL_IDLE_TIMEOUT_MS: wholeNumber(60_000, 1, 3_600_000, ' of milliseconds'),
   /**
    * Longest wait a rate-limited (or failing) provider may ask for before the call is retried; a
    * longer one ends the run at once with model_rate_limited and the wait it asked for.
@@ -83,13 +91,13 @@ const EnvSchema = z.object({
   /** Output tokens one user may spend per UTC day, counted from stored usage (0: no budget). */
   DAILY_TOKEN_BUDGET: count(1_000_000),
   /** Longest prompt (`q`, report topic), in characters. */
-  MAX_PROMPT_CHARS: count(2000, 100_000),
+  MAX_PROMPT_CHARS: wholeNumber(2000, 1, 100_000),
   /** Longest chat message, in characters. */
-  MAX_MESSAGE_CHARS: count(8000, 100_000),
+  MAX_MESSAGE_CHARS: wholeNumber(8000, 1, 100_000),
   /** Largest `max_tokens` a request may ask for. */
-  MAX_OUTPUT_TOKENS: count(4000, 100_000),
+  MAX_OUTPUT_TOKENS: wholeNumber(4000, 1, 100_000),
   /** `max_tokens` when a request sets none. */
-  DEFAULT_OUTPUT_TOKENS: count(500, 100_000),
+  DEFAULT_OUTPUT_TOKENS: wholeNumber(500, 1, 100_000),
   /** Proxies in front of the app that append to X-Forwarded-For (0: clients connect directly). */
   TRUST_PROXY_HOPS: count(0, 10),
   /** Origins allowed to call /api/* from a browser (CORS), comma-separated; none by default. */
@@ -104,11 +112,12 @@ const EnvSchema = z.object({
   ),
   /** Read by next-auth: the public URL, as the browser sees it. Checked here so a typo stops start-up. */
   NEXTAUTH_URL: url(/^https?$/, 'https://streamwright.example.com'),
-  /** Read by Next.js: the port to listen on. Checked here so a typo is not silently port 3000. */
-  PORT: wholeNumber(3000, 0, 65_535),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** The name of every setting parsed here. */
+export const SETTINGS = Object.keys(EnvSchema.shape) as Array<keyof Env>;
 
 /** Settings that cannot be used: one line per setting, `Invalid setting NAME: rule`. */
 export class SettingsError extends Error {

@@ -18,6 +18,14 @@ import { loadEnvironment } from '../lib/environment.mjs';
 // values are dropped before the app or any library reads them.
 loadEnvironment(process.cwd(), false);
 
+// Next.js reads PORT before the app starts (and quietly takes 3000 for a value it cannot read), so
+// the port is checked here; the app checks every other setting as it starts (lib/env.ts).
+const port = process.env.PORT;
+if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65_535)) {
+  console.error('Invalid setting PORT: must be a whole number from 0 to 65535');
+  process.exit(1);
+}
+
 const here = dirname(fileURLToPath(import.meta.url));
 // In the image server.js sits beside scripts/; in a checkout it is in .next/standalone/.
 const server = [resolve(here, '../server.js'), resolve(here, '../.next/standalone/server.js')].find(existsSync);

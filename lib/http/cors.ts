@@ -12,24 +12,6 @@ const EXPOSE_HEADERS = 'x-session-id, x-streamwright-model, x-report-id, x-reque
 /** How long a browser may reuse a preflight answer, in seconds (Chromium caps it at 7200). */
 const MAX_AGE = '600';
 
-/**
- * The allow-list as exact origins (`scheme://host[:port]`, as browsers send them). Entries are
- * normalised (`https://App.example/` → `https://app.example`); `*`, `null` and anything that is
- * not an http(s) origin is dropped, so a wildcard can never be configured by accident.
- */
-export function allowedOrigins(entries: readonly string[]): ReadonlySet<string> {
-  const origins = new Set<string>();
-  for (const entry of entries) {
-    try {
-      const url = new URL(entry);
-      if (url.protocol === 'https:' || url.protocol === 'http:') origins.add(url.origin);
-    } catch {
-      // not a URL: ignored
-    }
-  }
-  return origins;
-}
-
 /** A browser's preflight: OPTIONS announcing the method of the request it wants to send. */
 function isPreflight(request: Request): boolean {
   return request.method === 'OPTIONS' && request.headers.has('origin') && request.headers.has('access-control-request-method');

@@ -92,10 +92,17 @@ export async function startApp(env: Record<string, string>, database: Database =
   // The server and its migrations start in the test's own folder, which holds the .env they read.
   if (options.dotenv !== undefined) writeFileSync(join(dataDir, '.env'), options.dotenv);
 
+  const discard = async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await pgDatabase?.drop();
+  };
   // Migrations reach the database directly (a test's proxy lives in this process, which spawnSync blocks).
   const migrateEnv = { ...appEnv, ...(pgDatabase ? { DATABASE_URL: pgDatabase.url } : {}) };
   const migrated = spawnSync(process.execPath, [join(BUNDLE, 'scripts/db.mjs'), 'deploy'], { cwd: dataDir, env: migrateEnv as NodeJS.ProcessEnv, encoding: 'utf8' });
-  if (migrated.status !== 0) throw new Error(`migrations failed:\n${migrated.stdout}${migrated.stderr}`);
+  if (migrated.status !== 0) {
+    await discard();
+    throw new Error(`migrations failed:\n${migrated.stdout}${migrated.stderr}`);
+  }
 
   let output = '';
   let child: ChildProcess;
@@ -109,7 +116,12 @@ export async function startApp(env: Record<string, string>, database: Database =
     child.stderr?.on('data', (chunk) => (output += chunk));
     await waitUntilHealthy(url, child, () => output);
   };
-  await launch();
+  try {
+    await launch();
+  } catch (error) {
+    await discard();
+    throw error;
+  }
   return {
     url,
     database,
@@ -126,8 +138,7 @@ export async function startApp(env: Record<string, string>, database: Database =
     restart: launch,
     stop: async () => {
       await stop(child);
-      rmSync(dataDir, { recursive: true, force: true });
-      await pgDatabase?.drop();
+      await discard();
     },
   };
 }

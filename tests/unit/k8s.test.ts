@@ -10,6 +10,7 @@ import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { parseAllDocuments } from 'yaml';
+import { settingsTable } from '../support/settings';
 
 // The deployment files, checked without Docker or a cluster: every manifest against the
 // Kubernetes schemas, what the kustomizations list, the references between objects, the settings
@@ -594,6 +595,23 @@ describe('Dockerfile', () => {
     assert.match(read('package.json'), /next build && node scripts\/runtime-bundle\.mjs/, 'npm run build completes the bundle');
   });
 
+  test("the stage that runs npm install has every file its postinstall script imports", () => {
+    const installs = dockerStages.find((stage) => stage.instructions.some((i) => i.keyword === 'RUN' && /npm install\b/.test(i.raw)));
+    assert.ok(installs, 'a stage runs npm install');
+    const script = /node (\S+)/.exec((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.postinstall ?? '')?.[1];
+    assert.ok(script, 'postinstall runs a node script');
+    // The script and, file by file, every relative module it imports.
+    const needed = new Set<string>();
+    const visit = (file: string) => {
+      if (needed.has(file)) return;
+      needed.add(file);
+      for (const [, spec] of read(file).matchAll(/^import [^'"]*['"](\.{1,2}\/[^'"]+)['"]/gm)) visit(join(dirname(file), spec!));
+    };
+    visit(script);
+    assert.ok(needed.size > 1, `found what ${script} imports`);
+    for (const file of needed) assert.ok(inStage(installs, file), `${file} is in the ${installs.name} stage before npm install`);
+  });
+
   test('every COPY source exists in the repo or in its build stage', () => {
     assert.ok(copies.length > 0, 'the Dockerfile copies files');
     assert.deepEqual(missing.map((c) => c.raw), []);
@@ -622,11 +640,7 @@ function envDefinitions(): Map<string, string> {
 
 describe('the settings table (README.md)', () => {
   test('the settings table lists every setting in lib/env.ts, each default as lib/env.ts sets it', () => {
-    const section = /^## Settings\n([\s\S]*?)(?=^## )/m.exec(read('README.md'))?.[1];
-    assert.ok(section, 'README.md has a Settings section');
-    const rows = new Map(
-      [...section.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \| ([^|]*) \|/gm)].map((match) => [match[1]!, match[2]!.trim()]),
-    );
+    const rows = settingsTable();
     const definitions = envDefinitions();
     assert.deepEqual([...definitions.keys()].sort(), [...envSettings()].sort(), 'read every EnvSchema entry');
     for (const [name, definition] of definitions) {
