@@ -88,6 +88,12 @@ const EnvSchema = z.object({
   AUTH_ATTEMPTS_PER_15_MINUTES: count(20),
   /** Streams one user may have open at once (0 turns the cap off). */
   MAX_CONCURRENT_STREAMS: count(4, 1000),
+  /**
+   * Streams this process holds open at once, all users together (0 turns the cap off). Past it, new
+   * streams get 503 server_busy and readiness fails; open ones go on. Sized to the memory a replica
+   * has (README, Production).
+   */
+  MAX_OPEN_STREAMS: count(600, 100_000),
   /** Output tokens one user may spend per UTC day, counted from stored usage (0: no budget). */
   DAILY_TOKEN_BUDGET: count(1_000_000),
   /** Longest prompt (`q`, report topic), in characters. */

@@ -13,7 +13,8 @@ import { retryLater } from './errors';
 
 // Who may open a stream now. Every streaming request passes here after its input is checked:
 // not while the server shuts down, within the per-user and per-address rates, within the user's
-// daily token budget, and below the user's cap on open streams. Counts live in Redis when
+// daily token budget, below the user's cap on open streams, and below this process's cap on open
+// streams (what its memory holds). Counts live in Redis when
 // REDIS_URL is set (shared by every replica), else in this process.
 
 export type Admitted =
@@ -60,6 +61,10 @@ export async function admitStream(request: Request, userId: string): Promise<Adm
   }
   const controller = new AbortController();
   const untrack = trackStream(controller);
+  if (!untrack) {
+    void openStreams.release(userId, store);
+    return refuse(retryLater('server_busy', 'This server holds as many streams as it can; retry in a moment', 1));
+  }
   const endpoint = endpointOf(new URL(request.url).pathname);
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;

@@ -19,6 +19,7 @@ const STATUS = {
   daily_budget_exceeded: 429,
   internal: 500,
   shutting_down: 503,
+  server_busy: 503,
   database_unavailable: 503,
   redis_unavailable: 503,
 } as const;
@@ -34,7 +35,7 @@ export function errorResponse(code: ErrorCode, detail: string, field?: string, h
 
 /** 429 or 503 with `Retry-After` in whole seconds, with its code for counting. */
 export function retryLater(
-  code: 'rate_limited' | 'too_many_streams' | 'daily_budget_exceeded' | 'shutting_down',
+  code: 'rate_limited' | 'too_many_streams' | 'daily_budget_exceeded' | 'shutting_down' | 'server_busy',
   detail: string,
   seconds: number,
 ): { code: ErrorCode; response: Response } {

@@ -1,3 +1,5 @@
+import { env } from '../env';
+
 // The server's own life: whether it is shutting down, and the streams it has open, so SIGTERM
 // (scripts/serve.mjs) can refuse new streams, wait for open ones, then stop what is left. Kept on
 // globalThis because the serving script and every route bundle share it.
@@ -27,8 +29,18 @@ export function onShutdown(write: () => Promise<void>): void {
   (lifecycle.finalWrites ??= new Set()).add(write);
 }
 
-/** Registers an open stream until `release`; its controller is aborted if the server must stop it. */
-export function trackStream(controller: AbortController): () => void {
+/**
+ * Whether this process holds as many streams as it may (MAX_OPEN_STREAMS): new ones are refused
+ * and readiness fails, so the Service sends new requests to other replicas.
+ */
+export const isFull = () => env.MAX_OPEN_STREAMS > 0 && lifecycle.open.size >= env.MAX_OPEN_STREAMS;
+
+/**
+ * Registers an open stream until `release`; its controller is aborted if the server must stop it.
+ * Undefined when the process is full: the check and the place are taken in one step.
+ */
+export function trackStream(controller: AbortController): (() => void) | undefined {
+  if (isFull()) return undefined;
   lifecycle.open.add(controller);
   return () => lifecycle.open.delete(controller);
 }

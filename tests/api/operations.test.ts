@@ -136,6 +136,31 @@ describe('open streams and the daily budget', () => {
     await readers[1]!.cancel();
   });
 
+  test('a process holding MAX_OPEN_STREAMS refuses new streams with 503 and is not ready; every admitted one finishes', async () => {
+    const server = await app({ MAX_OPEN_STREAMS: '3', OFFLINE_TOKEN_DELAY_MS: '20' });
+    const users = [await newUser(server), await newUser(server)];
+    // Three streams from two users, started together; each has sent a first frame.
+    const admitted = await Promise.all([0, 1, 2].map((i) => stream(server, users[i % 2]!, {}, 'A long story please')));
+    assert.deepEqual(admitted.map((response) => response.status), [200, 200, 200]);
+    const readers = admitted.map((response) => response.body!.getReader());
+    await Promise.all(readers.map((reader) => reader.read()));
+    // Full: the next streams are refused, whoever asks, with nothing started.
+    const refused = await Promise.all([stream(server, users[0]!), stream(server, users[1]!)]);
+    for (const response of refused) await assertRefused(response, 503, 'server_busy');
+    const ready = await fetch(`${server.url}/api/ready`);
+    assert.deepEqual({ status: ready.status, body: await ready.json() }, { status: 503, body: { status: 'full' } });
+    // The open streams run to their end, whole.
+    const decoder = new TextDecoder();
+    for (const reader of readers) {
+      let rest = '';
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += decoder.decode(chunk.value, { stream: true });
+      assert.match(rest, /event: done\n/);
+      assert.doesNotMatch(rest, /event: error/);
+    }
+    await eventually(async () => (await fetch(`${server.url}/api/ready`)).status === 200, 'ready again once streams end');
+    assert.equal((await (await stream(server, users[0]!)).text()).endsWith('event: done\ndata: {}\n\n'), true);
+  });
+
   test('past the daily output-token budget, streams are refused until tomorrow (UTC)', async () => {
     const server = await app({ DAILY_TOKEN_BUDGET: '40' });
     const user = await newUser(server);

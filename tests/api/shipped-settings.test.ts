@@ -158,8 +158,14 @@ describe('the settings the project ships start the production bundle', () => {
     const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
     await admin.connect();
     const role = admin.escapeIdentifier(user);
-    await admin.query(`DROP ROLE IF EXISTS ${role}`);
-    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD ${admin.escapeLiteral(password)}`);
+    // What a crashed run of this test left behind goes first.
+    const leftovers = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname = $1 AND datname LIKE 'streamwright_test_%'",
+      [user],
+    );
+    for (const { datname } of leftovers.rows) await admin.query(`DROP DATABASE ${admin.escapeIdentifier(datname)} WITH (FORCE)`);
+    const exists = (await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [user])).rowCount;
+    await admin.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${role} LOGIN PASSWORD ${admin.escapeLiteral(password)}`);
     const database = await createPostgresDatabase(role);
     try {
       const app = await startApp(
@@ -316,6 +322,7 @@ describe('each setting of the table left blank: the server starts and answers', 
       RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '200',
       AUTH_ATTEMPTS_PER_15_MINUTES: '50',
       MAX_CONCURRENT_STREAMS: '8',
+      MAX_OPEN_STREAMS: '50',
       DAILY_TOKEN_BUDGET: '50000',
       MAX_PROMPT_CHARS: '1000',
       MAX_MESSAGE_CHARS: '4000',

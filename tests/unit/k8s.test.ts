@@ -358,10 +358,20 @@ describe('k8s manifests', () => {
     const [secret] = manifestsOf(join(k8sDir, 'base/secret.example.yaml')).manifests;
     assert.ok(secret, 'base/secret.example.yaml holds a Secret');
     for (const name of secretKeys(secret)) assert.ok(settings.has(name), `Secret: ${name} is a setting in lib/env.ts`);
-    // NEXTAUTH_URL is next-auth's own setting, not one of lib/env.ts's.
-    for (const { name } of appContainer().env ?? []) {
-      assert.ok(settings.has(name) || name === 'NEXTAUTH_URL', `Deployment: ${name} is a setting`);
-    }
+    for (const { name } of appContainer().env ?? []) assert.ok(settings.has(name), `Deployment: ${name} is a setting`);
+  });
+
+  test("the cap on a pod's open streams fits its memory limit", () => {
+    // Measured by `npm run bench` on Node 24 (README, Benchmark): the server's idle RSS and what
+    // each open stream adds. A tenth of the limit stays spare for garbage and bursts.
+    const idleMiB = 180;
+    const perStreamKiB = 440;
+    const limit = appContainer().resources?.limits?.memory;
+    assert.match(String(limit), /^\d+Mi$/, 'the memory limit is in Mi');
+    const cap = Number(configMap().data?.MAX_OPEN_STREAMS);
+    assert.ok(cap > 0, 'the ConfigMap caps open streams');
+    const needed = idleMiB + (cap * perStreamKiB) / 1024;
+    assert.ok(needed <= 0.9 * parseInt(String(limit), 10), `${cap} streams need ${needed.toFixed(0)} MiB of ${limit}`);
   });
 
   test('the with-datastores overlay adds PostgreSQL (StatefulSet) and Redis (Deployment), each with a Service', () => {
