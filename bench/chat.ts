@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { startApp, type Database, type RunningApp } from '../tests/support/app';
 import { newUser, type TestUser } from '../tests/support/users';
 import { forEachFrame } from './frames';
-import { startUpstream, type UpstreamRequest } from './upstream';
+import { productSettings, startUpstream, type UpstreamRequest } from './upstream';
 
 // The chat scenario: turns through /api/chat (stored history, SSE envelope) on SQLite, then on
 // PostgreSQL, against the bench upstream. Two measures per database:
@@ -28,6 +28,8 @@ export interface Row {
   floor: string;
   ratio: string;
   target: string;
+  /** `met` or `not met` where the target can be judged. */
+  met: string;
 }
 
 const now = () => performance.now();
@@ -96,15 +98,7 @@ async function onDatabase(database: Database): Promise<Row[]> {
   let chat: Chat | undefined;
   const upstream = await startUpstream(TOKENS, 0, (body) => chat?.seen(body));
   const app = await startApp(
-    {
-      MODEL: 'openai-chat:bench',
-      OPENAI_BASE_URL: upstream.baseURL,
-      OPENAI_API_KEY: 'sk-bench',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MINUTE: '0',
-      MAX_CONCURRENT_STREAMS: '0',
-      DAILY_TOKEN_BUDGET: '0',
-    },
+    productSettings(upstream.baseURL),
     database,
   );
   try {
@@ -147,7 +141,7 @@ async function onDatabase(database: Database): Promise<Row[]> {
     const load = `chat on ${name}, ${SESSIONS} sessions × ${TURNS} turns`;
     const growth = `chat on ${name}, one turn at a time`;
     const at = HISTORY.join(' / ');
-    const row = (scenario: string, figure: string, product: string): Row => ({ scenario, figure, product, floor: '', ratio: '', target: '' });
+    const row = (scenario: string, figure: string, product: string): Row => ({ scenario, figure, product, floor: '', ratio: '', target: '', met: '' });
     return [
       row(load, 'turns per second', fmt((SESSIONS * TURNS) / seconds, 0)),
       row(load, 'server CPU per turn (ms)', fmt(cpuPerTurn, 1)),

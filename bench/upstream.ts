@@ -44,3 +44,17 @@ export async function startUpstream(
     }),
   };
 }
+
+/**
+ * The product's settings for a bench run against `baseURL`: production's defaults (LOG_LEVEL info:
+ * every request and stream logged) with the limits off, since the floor has none.
+ */
+export const productSettings = (baseURL: string): Record<string, string> => ({
+  MODEL: 'openai-chat:bench',
+  OPENAI_BASE_URL: baseURL,
+  OPENAI_API_KEY: 'sk-bench',
+  RATE_LIMIT_PER_MINUTE: '0',
+  MAX_CONCURRENT_STREAMS: '0',
+  MAX_OPEN_STREAMS: '0',
+  DAILY_TOKEN_BUDGET: '0',
+});
