@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DATABASE_URL_RULE, databaseUrl, dataDir, isDatabaseUrl } from './db/url.mjs';
-import { dropBlankValues } from './environment.mjs';
+import { dropBlankValues, invalidSetting } from './environment.mjs';
 
 // Every setting the server reads, parsed once. A blank value means the default, and leaves
 // process.env as this module loads, before any library can read it (lib/environment.mjs). A value
@@ -23,7 +23,7 @@ const wholeNumber = (fallback: number, min: number, max: number, unit = '') => {
   );
 };
 
-const milliseconds = (fallback: number) => wholeNumber(fallback, 0, 3_600_000, ' of milliseconds');
+const milliseconds = (fallback: number, min = 0) => wholeNumber(fallback, min, 3_600_000, ' of milliseconds');
 
 const count = (fallback: number, max = 1_000_000_000) => wholeNumber(fallback, 0, max);
 
@@ -64,7 +64,7 @@ const EnvSchema = z.object({
   /** Pause between the offline model's tokens; 0 streams as fast as the reader takes them. */
   OFFLINE_TOKEN_DELAY_MS: milliseconds(30),
   /** A model call that sends nothing for this long is abandoned with a model_error. */
-  MODEL_IDLE_TIMEOUT_MS: wholeNumber(60_000, 1, 3_600_000, ' of milliseconds'),
+  MODEL_IDLE_TIMEOUT_MS: milliseconds(60_000, 1),
   /**
    * Longest wait a rate-limited (or failing) provider may ask for before the call is retried; a
    * longer one ends the run at once with model_rate_limited and the wait it asked for.
@@ -77,7 +77,7 @@ const EnvSchema = z.object({
   /** SQLite file (`file:…`, default DATA_DIR/streamwright.db) or PostgreSQL (`postgresql://…`). */
   DATABASE_URL: z.string().refine(isDatabaseUrl, DATABASE_URL_RULE),
   /** Signs session cookies. Unset, one is generated once into .data/auth-secret (one instance only). */
-  AUTH_SECRET: z.preprocess(blankToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+  AUTH_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   /** Redis for rate limits, stops and resumable streams shared by every replica; unset, in memory. */
   REDIS_URL: url(/^rediss?$/, 'redis://127.0.0.1:6379'),
   /** Streaming requests a user may start per minute (0 turns the limit off). */
@@ -129,7 +129,7 @@ export const SETTINGS = Object.keys(EnvSchema.shape) as Array<keyof Env>;
 export class SettingsError extends Error {
   override name = 'SettingsError';
   constructor(problems: ReadonlyArray<{ setting: string; rule: string }>) {
-    super(problems.map(({ setting, rule }) => `Invalid setting ${setting}: ${rule}`).join('\n'));
+    super(problems.map(({ setting, rule }) => invalidSetting(setting, rule)).join('\n'));
   }
 }
 

@@ -13,6 +13,11 @@ export function dropBlankValues(env = process.env) {
   }
 }
 
+/** How a setting that cannot be used is reported, wherever it is found: one line, no value. @param {string} setting @param {string} rule */
+export function invalidSetting(setting, rule) {
+  return `Invalid setting ${setting}: ${rule}`;
+}
+
 /**
  * For the scripts that start before Next.js (serving, migrations): reads the `.env` files of
  * `dir` as `next dev` and `next start` do (a variable already set wins), then drops blank values.

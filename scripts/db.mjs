@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { DATABASE_URL_RULE, databaseUrl, isDatabaseUrl, isPostgres, sqliteFile } from '../lib/db/url.mjs';
-import { loadEnvironment } from '../lib/environment.mjs';
+import { invalidSetting, loadEnvironment } from '../lib/environment.mjs';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const require = createRequire(import.meta.url);
@@ -143,7 +143,7 @@ const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
 async function deploy() {
   const url = databaseUrl(process.env);
-  if (!isDatabaseUrl(url)) fail(`Invalid setting DATABASE_URL: ${DATABASE_URL_RULE}`);
+  if (!isDatabaseUrl(url)) fail(invalidSetting('DATABASE_URL', DATABASE_URL_RULE));
   const provider = isPostgres(url) ? 'postgresql' : 'sqlite';
   const { engine } = await openEngine(provider, url);
   const { appliedMigrationNames } = await engine.applyMigrations({

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEnvironment } from '../lib/environment.mjs';
+import { invalidSetting, loadEnvironment } from '../lib/environment.mjs';
 
 // Settings: the environment, then the .env files of the folder the server is started in; blank
 // values are dropped before the app or any library reads them.
@@ -22,7 +22,7 @@ loadEnvironment(process.cwd(), false);
 // the port is checked here; the app checks every other setting as it starts (lib/env.ts).
 const port = process.env.PORT;
 if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65_535)) {
-  console.error('Invalid setting PORT: must be a whole number from 0 to 65535');
+  console.error(invalidSetting('PORT', 'must be a whole number from 0 to 65535'));
   process.exit(1);
 }
 
