@@ -61,6 +61,11 @@ const EnvSchema = z.object({
   OPENAI_API_KEY: optionalString,
   /** Any OpenAI-compatible server: Ollama, vLLM, llama.cpp's server, LM Studio. */
   OPENAI_BASE_URL: url(/^https?$/, 'http://127.0.0.1:11434/v1'),
+  /**
+   * How the OpenAI wires' answers are read: `lean` parses each event once, straight into the run
+   * (lib/ai/openai/lean-model.ts); `stock` is @ai-sdk/openai's own parser, kept to compare against.
+   */
+  OPENAI_PROVIDER: z.preprocess(blankToUndefined, z.enum(['lean', 'stock'], { error: 'must be lean or stock' }).default('lean')),
   /** Pause between the offline model's tokens; 0 streams as fast as the reader takes them. */
   OFFLINE_TOKEN_DELAY_MS: milliseconds(30),
   /** A model call that sends nothing for this long is abandoned with a model_error. */

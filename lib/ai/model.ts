@@ -4,6 +4,7 @@ import { env, SettingsError, type Env } from '../env';
 import { createOpenAI } from '@ai-sdk/openai';
 import type { LanguageModel } from 'ai';
 import { mergingFetch } from './merge-deltas';
+import { LeanOpenAIModel } from './openai/lean-model';
 import { OfflineModel } from './offline/model';
 import { providerFetch } from './provider-fetch';
 
@@ -34,18 +35,20 @@ export function selectModel(settings: Env): SelectedModel {
     if (!settings.OPENAI_API_KEY && !settings.OPENAI_BASE_URL) {
       throw modelError(`${prefix}:… needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server)`);
     }
-    const provider = createOpenAI({
-      baseURL: settings.OPENAI_BASE_URL,
-      // Local OpenAI-compatible servers accept any key; the provider insists on one.
-      apiKey: settings.OPENAI_API_KEY ?? 'unused',
-      // Retries and silence are handled below the SDK (provider-fetch.ts), and text deltas that
-      // arrive together reach it as one (merge-deltas.ts).
-      fetch: mergingFetch(providerFetch({ idleMs: settings.MODEL_IDLE_TIMEOUT_MS, maxRetryWaitMs: settings.MODEL_RETRY_MAX_WAIT_MS })),
-    });
-    const model = prefix === 'openai' ? provider.responses(modelId) : provider.chat(modelId);
+    // Retries and silence are handled below the SDK, in the fetch both paths use (provider-fetch.ts).
+    const fetch = providerFetch({ idleMs: settings.MODEL_IDLE_TIMEOUT_MS, maxRetryWaitMs: settings.MODEL_RETRY_MAX_WAIT_MS });
+    // Local OpenAI-compatible servers accept any key; the provider insists on one.
+    const apiKey = settings.OPENAI_API_KEY ?? 'unused';
+    const model = settings.OPENAI_PROVIDER === 'lean' ? new LeanOpenAIModel({ wire: prefix === 'openai' ? 'responses' : 'chat', modelId, baseURL: settings.OPENAI_BASE_URL, apiKey, fetch }) : stockModel(prefix, modelId, settings.OPENAI_BASE_URL, apiKey, fetch);
     return { model, label: `${prefix}:${modelId}` };
   }
   throw modelError('must be openai:<model>, openai-chat:<model> or offline');
+}
+
+/** @ai-sdk/openai's own model; text deltas that arrive together reach it as one (merge-deltas.ts). */
+function stockModel(prefix: 'openai' | 'openai-chat', modelId: string, baseURL: string | undefined, apiKey: string, fetch: typeof globalThis.fetch) {
+  const provider = createOpenAI({ baseURL, apiKey, fetch: mergingFetch(fetch) });
+  return prefix === 'openai' ? provider.responses(modelId) : provider.chat(modelId);
 }
 
 const modelError = (rule: string) => new SettingsError([{ setting: 'MODEL', rule }]);

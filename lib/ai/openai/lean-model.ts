@@ -1,0 +1,213 @@
+import { createOpenAI } from '@ai-sdk/openai';
+import {
+  JSONParseError,
+  type LanguageModelV4,
+  type LanguageModelV4CallOptions,
+  type LanguageModelV4StreamPart,
+  type LanguageModelV4StreamResult,
+  type SharedV4Warning,
+} from '@ai-sdk/provider';
+import { chatCompletionsEvents } from './chat-events';
+import { responsesEvents } from './responses-events';
+
+// A model on the OpenAI wires that reads the answer's bytes itself. The stock provider parses
+// each SSE event through a chain of about six web streams and checks it against a zod schema;
+// at a real model's pace every token walks that chain alone, and it is most of what a token
+// costs (docs/architecture.md, "The model's wire"). Here one `pull` reads the body, parses each
+// event once with JSON.parse, checks only the fields it reads, and enqueues the parts straight
+// into the one stream `streamText` reads. Text deltas that arrive in one read leave as one part.
+//
+// What to send is still the stock provider's work: the request body (prompt, tools, JSON schema,
+// reasoning-model rules) and the answer to a failed request (APICallError) come from
+// `@ai-sdk/openai`, so both paths send byte-for-byte the same request and fail the same way.
+
+export type OpenAIWire = 'chat' | 'responses';
+
+/** Turns one wire's events into stream parts. */
+export interface WireEvents {
+  /** One event's data, parsed; parts go out through the `emit` it was made with. */
+  event(data: Record<string, unknown>): void;
+  /** The body ended: close what is open and finish. */
+  end(): void;
+}
+
+export type Emit = (part: LanguageModelV4StreamPart) => void;
+
+export interface LeanOpenAIOptions {
+  wire: OpenAIWire;
+  modelId: string;
+  baseURL: string | undefined;
+  apiKey: string;
+  fetch: typeof globalThis.fetch;
+}
+
+/** Parts queued before `streamText` must read: enough for a burst, so a read never waits on a pull. */
+const QUEUED_PARTS = 1024;
+
+export class LeanOpenAIModel implements LanguageModelV4 {
+  readonly specificationVersion = 'v4';
+  readonly supportedUrls = {};
+  readonly provider: string;
+  readonly modelId: string;
+
+  constructor(private readonly options: LeanOpenAIOptions) {
+    this.provider = options.wire === 'chat' ? 'openai.chat' : 'openai.responses';
+    this.modelId = options.modelId;
+  }
+
+  /** The stock model, answering through `fetch`. */
+  private stock(fetch: typeof globalThis.fetch) {
+    const provider = createOpenAI({ baseURL: this.options.baseURL, apiKey: this.options.apiKey, fetch });
+    return this.options.wire === 'chat' ? provider.chat(this.modelId) : provider.responses(this.modelId);
+  }
+
+  /** A whole answer at once is no hot path: the stock model gives it. */
+  doGenerate(options: LanguageModelV4CallOptions) {
+    return this.stock(this.options.fetch).doGenerate(options);
+  }
+
+  async doStream(options: LanguageModelV4CallOptions): Promise<LanguageModelV4StreamResult> {
+    // The stock model builds and sends the request and judges a failed answer. A successful
+    // answer's body is kept here, and the stock model is handed an empty one to parse.
+    let body: ReadableStream<Uint8Array> | undefined;
+    let headers: Headers | undefined;
+    const stock = await this.stock(async (input, init) => {
+      const answer = await this.options.fetch(input, init);
+      if (!answer.ok || !answer.body) return answer;
+      body = answer.body;
+      headers = answer.headers;
+      return new Response('', { status: answer.status, headers: answer.headers });
+    }).doStream(options);
+    const warnings = await streamStartWarnings(stock.stream);
+    if (!body) throw new Error('The model answered without a body');
+
+    return {
+      stream: partStream(body, this.options.wire, warnings),
+      request: stock.request,
+      response: { headers: Object.fromEntries(headers ?? []) },
+    };
+  }
+}
+
+/** The warnings the stock model found in the call options (its first part); the rest is dropped. */
+async function streamStartWarnings(stream: ReadableStream<LanguageModelV4StreamPart>): Promise<SharedV4Warning[]> {
+  const reader = stream.getReader();
+  try {
+    const first = await reader.read();
+    return !first.done && first.value.type === 'stream-start' ? first.value.warnings : [];
+  } finally {
+    await reader.cancel();
+  }
+}
+
+/**
+ * The answer's SSE body as stream parts. Each `pull` reads the body until a read yields parts;
+ * a failed read (connection lost, model silent, aborted) errors the stream with its error, as
+ * the stock model's does.
+ */
+export function partStream(body: ReadableStream<Uint8Array>, wire: OpenAIWire, warnings: SharedV4Warning[]): ReadableStream<LanguageModelV4StreamPart> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const batch = new DeltaBatch();
+  const events = (wire === 'chat' ? chatCompletionsEvents : responsesEvents)(batch.emit);
+  const lines = new SseLines((data) => {
+    if (data === '[DONE]') return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch (cause) {
+      return batch.emit({ type: 'error', error: new JSONParseError({ text: data, cause }) });
+    }
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) events.event(parsed as Record<string, unknown>);
+    else batch.emit({ type: 'error', error: new JSONParseError({ text: data, cause: new TypeError('not a JSON object') }) });
+  });
+
+  return new ReadableStream<LanguageModelV4StreamPart>(
+    {
+      start(controller) {
+        controller.enqueue({ type: 'stream-start', warnings });
+      },
+      async pull(controller) {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            lines.end(decoder.decode());
+            events.end();
+            batch.flushInto(controller);
+            controller.close();
+            return;
+          }
+          lines.push(decoder.decode(value, { stream: true }));
+          if (batch.flushInto(controller) > 0) return;
+        }
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: QUEUED_PARTS },
+  );
+}
+
+/**
+ * The parts of one read, with consecutive text (or reasoning) deltas of the same part joined:
+ * they arrived at the same moment, so the reader gets every token, in order, and none later.
+ */
+class DeltaBatch {
+  private parts: LanguageModelV4StreamPart[] = [];
+
+  readonly emit: Emit = (part) => {
+    const last = this.parts.at(-1);
+    if (last && (part.type === 'text-delta' || part.type === 'reasoning-delta') && last.type === part.type && last.id === part.id && !last.providerMetadata && !part.providerMetadata) {
+      this.parts[this.parts.length - 1] = { ...last, delta: last.delta + part.delta };
+      return;
+    }
+    this.parts.push(part);
+  };
+
+  /** Enqueues what this read gave; how many parts. */
+  flushInto(controller: ReadableStreamDefaultController<LanguageModelV4StreamPart>): number {
+    const count = this.parts.length;
+    for (const part of this.parts) controller.enqueue(part);
+    this.parts = [];
+    return count;
+  }
+}
+
+/**
+ * Server-sent events, line by line: the `data:` lines of each event, joined, handed on when the
+ * blank line that ends the event arrives. `event:`, `id:` and comment lines carry nothing the
+ * wires need (the Responses API repeats the event's name as `type` in its data). Lines end in
+ * `\n` or `\r\n`.
+ */
+class SseLines {
+  private rest = '';
+  private data: string | undefined;
+
+  constructor(private readonly onEvent: (data: string) => void) {}
+
+  push(text: string): void {
+    const buffer = this.rest + text;
+    let start = 0;
+    for (let end = buffer.indexOf('\n'); end !== -1; end = buffer.indexOf('\n', start)) {
+      this.line(buffer.slice(start, buffer.charCodeAt(end - 1) === 13 ? end - 1 : end));
+      start = end + 1;
+    }
+    this.rest = buffer.slice(start);
+  }
+
+  /** The body ended: an event it did not close with a blank line still counts. */
+  end(text: string): void {
+    this.push(`${text}\n\n`);
+  }
+
+  private line(line: string): void {
+    if (line === '') {
+      if (this.data !== undefined) this.onEvent(this.data);
+      this.data = undefined;
+    } else if (line.startsWith('data:')) {
+      const value = line.slice(line.charCodeAt(5) === 32 ? 6 : 5);
+      this.data = this.data === undefined ? value : `${this.data}\n${value}`;
+    }
+  }
+}
