@@ -1,3 +1,4 @@
 import { describeOpenAIWire } from './openai-wire';
 
-describeOpenAIWire('openai-chat');
+describeOpenAIWire('openai-chat', 'lean');
+describeOpenAIWire('openai-chat', 'stock');

@@ -1,3 +1,4 @@
 import { describeOpenAIWire } from './openai-wire';
 
-describeOpenAIWire('openai');
+describeOpenAIWire('openai', 'lean');
+describeOpenAIWire('openai', 'stock');

@@ -1,21 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startApp, type RunningApp } from '../support/app';
-import { FAKE_REPORT, PROMPT_TOKENS, startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai';
+import { FAKE_REPORT, PROMPT_TOKENS, REFUSAL, startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai';
 import { assertFillsIn } from '../support/assertions';
 import { coalesced, fetchFrames } from '../support/sse';
 import { newUser, type TestUser } from '../support/users';
 
-// Every endpoint, end to end over real HTTP: the built app, @ai-sdk/openai inside it, and the
-// fake OpenAI server on the other side of a real socket. Shared by both wire protocols. What the
+// Every endpoint, end to end over real HTTP: the built app, the model on the OpenAI wire inside
+// it, and the fake OpenAI server on the other side of a real socket. Shared by both wire
+// protocols, and run on both ways of reading their answers (OPENAI_PROVIDER lean and stock):
+// the same requests must give the same transcripts. What the
 // app does when the provider fails (HTTP errors, hangs, cut or malformed streams, a client that
 // leaves) is in tests/reliability/faults.test.ts.
 
-export function describeOpenAIWire(prefix: 'openai' | 'openai-chat') {
+export function describeOpenAIWire(prefix: 'openai' | 'openai-chat', provider: 'lean' | 'stock') {
   const wirePath = prefix === 'openai' ? '/v1/responses' : '/v1/chat/completions';
   const limitField = prefix === 'openai' ? 'max_output_tokens' : 'max_tokens';
 
-  describe(`endpoints over the OpenAI ${prefix === 'openai' ? 'Responses' : 'Chat Completions'} wire`, () => {
+  describe(`endpoints over the OpenAI ${prefix === 'openai' ? 'Responses' : 'Chat Completions'} wire, ${provider} provider`, () => {
     let fake: FakeOpenAI;
     let app: RunningApp;
     let user: TestUser;
@@ -31,6 +33,7 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat') {
         MODEL: `${prefix}:fake-model`,
         OPENAI_BASE_URL: fake.baseURL,
         OPENAI_API_KEY: 'sk-test',
+        OPENAI_PROVIDER: provider,
         MODEL_IDLE_TIMEOUT_MS: '1500',
       });
       user = await newUser(app);
@@ -94,6 +97,41 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat') {
       const calls = upstream('Price please');
       assert.equal(calls.length, 2, 'one model call for the tool, one for the answer');
       assert.match(JSON.stringify(calls[1]?.body), /249/);
+    });
+
+    test('/api/stream/events: parallel tool calls in one turn, each with its result, then one answer', async () => {
+      const q = 'Two prices [[call lookup_price {"product":"Espresso machine"} | lookup_price {"product":"Coffee grinder"}]]';
+      const { frames } = await get('/api/stream/events', { q });
+      const events = coalesced(frames);
+      const of = (type: string) => events.filter((f) => (f.data as { type?: string }).type === type).map((f) => f.data);
+      assert.deepEqual(of('tool_call'), [
+        { type: 'tool_call', tool: 'lookup_price', args: { product: 'Espresso machine' } },
+        { type: 'tool_call', tool: 'lookup_price', args: { product: 'Coffee grinder' } },
+      ]);
+      assert.deepEqual(
+        of('tool_result').map((r) => JSON.parse((r as { content: string }).content).product),
+        ['Espresso machine', 'Coffee grinder'],
+      );
+      assert.deepEqual(events.at(-3), { event: 'usage', data: { input_tokens: 2 * PROMPT_TOKENS, output_tokens: 18 + 5, total_tokens: 2 * PROMPT_TOKENS + 23 } });
+      assert.equal((events.at(-2)?.data as { type: string }).type, 'final');
+      const calls = upstream('Two prices');
+      assert.equal(calls.length, 2, 'one model call for both tools, one for the answer');
+      const answered = JSON.stringify(calls[1]?.body);
+      assert.match(answered, /call_1/);
+      assert.match(answered, /call_2/);
+    });
+
+    test('/api/stream/events: a refusal streams as the answer', async () => {
+      const { frames } = await get('/api/stream/events', { q: 'Something forbidden [[refuse]]' });
+      const events = coalesced(frames);
+      assert.deepEqual(events.slice(0, 2), [
+        { data: { type: 'part_start', kind: 'text' } },
+        { data: { type: 'text_delta', delta: REFUSAL } },
+      ]);
+      assert.deepEqual(events.slice(-2), [
+        { event: 'result', data: { type: 'final', output: REFUSAL } },
+        { event: 'done', data: {} },
+      ]);
     });
 
     test('/api/stream/events: a tool error goes back to the model and is shown', async () => {

@@ -10,7 +10,7 @@ import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { createKey, newUser, type TestUser } from '../support/users';
 
 // Every fault the server must survive, one test each, over real HTTP against the built app: the
-// model (the fake OpenAI server, through @ai-sdk/openai inside the app) refusing, rate limiting,
+// model (the fake OpenAI server, read by the lean and the stock provider in turn) refusing, rate limiting,
 // failing, hanging, cutting its stream or sending chunks that are not what it promised; a client
 // that leaves mid-stream; the database or Redis out of reach. Each ends in a stable error code
 // (an `event: error` inside the stream, or a JSON status before it), the server goes on serving,
@@ -28,17 +28,19 @@ const SLOW_REPLY = Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ');
 const IDLE_MS = 1500;
 
 type Wire = 'openai-chat' | 'openai';
-const WIRES: Wire[] = ['openai-chat', 'openai'];
+type Provider = 'lean' | 'stock';
+/** Each wire protocol, read both ways (OPENAI_PROVIDER): every model fault is checked on all four. */
+const PATHS = (['openai-chat', 'openai'] as const).flatMap((wire) => (['lean', 'stock'] as const).map((provider) => ({ wire, provider, name: `${wire}/${provider}` })));
 
 let fake: FakeOpenAI;
-const apps = new Map<Wire, { app: RunningApp; user: TestUser }>();
+const apps = new Map<string, { app: RunningApp; user: TestUser }>();
 const others: RunningApp[] = [];
 
 before(async () => {
   fake = await startFakeOpenAI();
-  for (const wire of WIRES) {
-    const app = await startApp(modelSettings(wire));
-    apps.set(wire, { app, user: await newUser(app) });
+  for (const { wire, provider, name } of PATHS) {
+    const app = await startApp(modelSettings(wire, provider));
+    apps.set(name, { app, user: await newUser(app) });
   }
 });
 after(async () => {
@@ -46,8 +48,9 @@ after(async () => {
   await fake?.close();
 });
 
-const modelSettings = (wire: Wire = 'openai-chat') => ({
+const modelSettings = (wire: Wire = 'openai-chat', provider: Provider = 'lean') => ({
   MODEL: `${wire}:fake-model`,
+  OPENAI_PROVIDER: provider,
   OPENAI_BASE_URL: fake.baseURL,
   OPENAI_API_KEY: 'sk-test',
   MODEL_IDLE_TIMEOUT_MS: String(IDLE_MS),
@@ -95,11 +98,11 @@ async function assertStillServing(app: RunningApp, user: TestUser) {
   assert.ok(joinedText(frames).length > 0);
 }
 
-/** Runs a check against the app of each wire protocol, each with prompts of its own. */
-async function onEachWire(check: (app: RunningApp, user: TestUser, wire: Wire, mark: string) => Promise<void>) {
-  for (const wire of WIRES) {
-    const { app, user } = apps.get(wire)!;
-    await check(app, user, wire, `${wire}-${randomUUID().slice(0, 8)}`);
+/** Runs a check against the app of each wire protocol and provider, each with prompts of its own. */
+async function onEachWire(check: (app: RunningApp, user: TestUser, path: string, mark: string) => Promise<void>) {
+  for (const { name } of PATHS) {
+    const { app, user } = apps.get(name)!;
+    await check(app, user, name, `${name.replace('/', '-')}-${randomUUID().slice(0, 8)}`);
     await assertStillServing(app, user);
   }
 }
@@ -227,7 +230,7 @@ describe('the model fails', () => {
 
 describe('the client leaves mid-stream', () => {
   test('a stateless stream aborts its model call at once; a chat reply runs on and is stored complete', async () => {
-    const { app, user } = apps.get('openai-chat')!;
+    const { app, user } = apps.get('openai-chat/lean')!;
     const mark = randomUUID().slice(0, 8);
 
     const leaving = new AbortController();

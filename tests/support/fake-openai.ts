@@ -23,7 +23,9 @@ import type { AddressInfo, Socket } from 'node:net';
  *   [[bad-shape]]         stream a few tokens, a JSON chunk of the wrong shape, then the rest
  *   [[slow]], [[slow MS]] stream a 200-token reply, one token every 40 ms (or MS)
  *   [[stream-error]]      stream a few tokens, then an in-stream error object
- *   [[call NAME {json}]]  call tool NAME with those arguments (then echo the tool's result)
+ *   [[call NAME {json}]]  call tool NAME with those arguments (then echo the tool's result);
+ *                         `[[call NAME {json} | NAME {json}]]` makes the calls in parallel, in one turn
+ *   [[refuse]]            refuse, in the wire's refusal field, a few tokens at a time
  *   [[bad-report]]        with a JSON schema requested: a report whose confidence_score is 1.5
  *   [[think]]             (Responses only) stream a reasoning summary before the reply
  * Otherwise the reply is "Echo: <the message>", or a fixed report when a JSON schema is asked for
@@ -51,6 +53,8 @@ export interface FakeOpenAI {
 
 export const PROMPT_TOKENS = 21;
 
+export const REFUSAL = 'I can’t help with that request.';
+
 export const FAKE_REPORT = {
   title: 'Tidal energy',
   summary: 'Tidal power is predictable but costly to build.',
@@ -60,7 +64,8 @@ export const FAKE_REPORT = {
 
 type Reply =
   | { kind: 'text'; tokens: string[]; pace: number; ending: Ending; reasoning?: string[]; malformed?: 'json' | 'shape' }
-  | { kind: 'tool'; name: string; args: string }
+  | { kind: 'tool'; calls: Array<{ name: string; args: string }> }
+  | { kind: 'refusal'; tokens: string[] }
   | { kind: 'status'; status: number; headers: Record<string, string>; code?: string }
   | { kind: 'silent' }
   | { kind: 'stall' };
@@ -138,9 +143,13 @@ function plan(ask: Ask, seen: Set<string>): Reply {
   if (ask.toolResult !== undefined) return text(`The tool said: ${ask.toolResult}`);
   const call = directive('call');
   if (call?.[1]) {
-    const [name = '', ...args] = call[1].split(' ');
-    if (ask.tools.includes(name)) return { kind: 'tool', name, args: args.join(' ') };
+    const calls = call[1].split(' | ').map((spec) => {
+      const [name = '', ...args] = spec.trim().split(' ');
+      return { name, args: args.join(' ') };
+    });
+    if (calls.every(({ name }) => ask.tools.includes(name))) return { kind: 'tool', calls };
   }
+  if (directive('refuse')) return { kind: 'refusal', tokens: REFUSAL.match(/\s*\S+/g) ?? [] };
   if (ask.wantsJson) {
     const report = directive('bad-report') ? { ...FAKE_REPORT, confidence_score: 1.5 } : FAKE_REPORT;
     // Paced so that, even on a busy machine, the title arrives in a read of its own before the
@@ -176,7 +185,7 @@ function limitOf(body: Record<string, unknown>): number {
 
 interface Wire {
   read(body: Record<string, unknown>): Ask;
-  write(res: ServerResponse, reply: Extract<Reply, { kind: 'text' | 'tool' }>, limit: number): Promise<void>;
+  write(res: ServerResponse, reply: Extract<Reply, { kind: 'text' | 'tool' | 'refusal' }>, limit: number): Promise<void>;
 }
 
 // ---- Chat Completions -------------------------------------------------------------------------
@@ -208,13 +217,21 @@ const chatWire: Wire = {
 
     if (reply.kind === 'tool') {
       chunk({ role: 'assistant', content: null });
-      chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: reply.name, arguments: '' } }] });
-      const half = Math.ceil(reply.args.length / 2);
-      for (const piece of [reply.args.slice(0, half), reply.args.slice(half)]) {
-        chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] });
+      // Each call opens with its id and name, then its arguments in two pieces, as OpenAI sends them.
+      for (const [index, { name, args }] of reply.calls.entries()) {
+        chunk({ tool_calls: [{ index, id: `call_${index + 1}`, type: 'function', function: { name, arguments: '' } }] });
+        const half = Math.ceil(args.length / 2);
+        for (const piece of [args.slice(0, half), args.slice(half)]) chunk({ tool_calls: [{ index, function: { arguments: piece } }] });
       }
       chunk({}, 'tool_calls');
-      usage(9);
+      usage(9 * reply.calls.length);
+      return end(res);
+    }
+    if (reply.kind === 'refusal') {
+      chunk({ role: 'assistant', content: null, refusal: '' });
+      for (const token of reply.tokens) chunk({ refusal: token });
+      chunk({}, 'stop');
+      usage(reply.tokens.length);
       return end(res);
     }
 
@@ -277,11 +294,23 @@ const responsesWire: Wire = {
 
     event('response.created', { response: { ...response, status: 'in_progress' } });
     if (reply.kind === 'tool') {
-      const item = { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: reply.name, status: 'in_progress' };
-      event('response.output_item.added', { output_index: 0, item: { ...item, arguments: '' } });
-      event('response.function_call_arguments.delta', { item_id: 'fc_1', output_index: 0, delta: reply.args });
-      event('response.output_item.done', { output_index: 0, item: { ...item, arguments: reply.args, status: 'completed' } });
-      done(9, false);
+      for (const [index, { name, args }] of reply.calls.entries()) {
+        const item = { type: 'function_call', id: `fc_${index + 1}`, call_id: `call_${index + 1}`, name, status: 'in_progress' };
+        event('response.output_item.added', { output_index: index, item: { ...item, arguments: '' } });
+        event('response.function_call_arguments.delta', { item_id: item.id, output_index: index, delta: args });
+        event('response.output_item.done', { output_index: index, item: { ...item, arguments: args, status: 'completed' } });
+      }
+      done(9 * reply.calls.length, false);
+      return end(res);
+    }
+    if (reply.kind === 'refusal') {
+      const message = { type: 'message', id: 'msg_1', role: 'assistant', status: 'in_progress', content: [] };
+      const at = { item_id: 'msg_1', output_index: 0, content_index: 0 };
+      event('response.output_item.added', { output_index: 0, item: message });
+      for (const delta of reply.tokens) event('response.refusal.delta', { ...at, delta });
+      event('response.refusal.done', { ...at, refusal: reply.tokens.join('') });
+      event('response.output_item.done', { output_index: 0, item: { ...message, status: 'completed' } });
+      done(reply.tokens.length, false);
       return end(res);
     }
 

@@ -41,9 +41,6 @@ export interface LeanOpenAIOptions {
   fetch: typeof globalThis.fetch;
 }
 
-/** Parts queued before `streamText` must read: enough for a burst, so a read never waits on a pull. */
-const QUEUED_PARTS = 1024;
-
 export class LeanOpenAIModel implements LanguageModelV4 {
   readonly specificationVersion = 'v4';
   readonly supportedUrls = {};
@@ -101,9 +98,10 @@ async function streamStartWarnings(stream: ReadableStream<LanguageModelV4StreamP
 }
 
 /**
- * The answer's SSE body as stream parts. Each `pull` reads the body until a read yields parts;
- * a failed read (connection lost, model silent, aborted) errors the stream with its error, as
- * the stock model's does.
+ * The answer's SSE body as stream parts. Each `pull` reads the body until a read yields parts,
+ * and enqueues them all at once. Nothing is read ahead of the reader (the default high-water
+ * mark), so a failed read (connection lost, model silent, aborted), which errors the stream with
+ * its error as the stock model's does, reaches the reader after every part that came before it.
  */
 export function partStream(body: ReadableStream<Uint8Array>, wire: OpenAIWire, warnings: SharedV4Warning[]): ReadableStream<LanguageModelV4StreamPart> {
   const reader = body.getReader();
@@ -145,7 +143,6 @@ export function partStream(body: ReadableStream<Uint8Array>, wire: OpenAIWire, w
         return reader.cancel(reason);
       },
     },
-    { highWaterMark: QUEUED_PARTS },
   );
 }
 
