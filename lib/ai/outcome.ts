@@ -1,6 +1,6 @@
 import type { LanguageModelUsage } from 'ai';
 import { budgetExceeded, describeModelFailure, type Failure } from './failure';
-import { readParts, sumUsage, type Run, type RunPart } from './run';
+import { sumUsage, type Run, type RunPart } from './run';
 
 // How a run ended, read from its stream parts. Every protocol adapter and the chat store decide
 // the ending the same way, from this one tracker.
@@ -19,13 +19,18 @@ export type Outcome =
  */
 export async function followRun(run: Run, onPart: (part: RunPart) => void | Promise<void>): Promise<Outcome> {
   const tracker = new OutcomeTracker(run.budget);
+  // One reader, and an await only where `onPart` returns a promise: this loop runs once per token.
+  const reader = run.parts.getReader();
   try {
-    for await (const part of readParts(run.parts)) {
-      tracker.observe(part);
-      await onPart(part);
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      tracker.observe(next.value);
+      const handled = onPart(next.value);
+      if (handled) await handled;
     }
   } catch (error) {
     tracker.fail(error);
+  } finally {
+    reader.releaseLock();
   }
   return tracker.outcome();
 }

@@ -40,7 +40,7 @@ export interface RunRequest {
 export type RunPart = TextStreamPart<ToolSet>;
 
 export interface Run {
-  /** Every stream part of the run, in order; read it once (readParts). */
+  /** Every stream part of the run, in order; read it once (followRun). */
   parts: ReadableStream<RunPart>;
   /** Which model answers, as `prefix:model-id`. */
   model: string;
@@ -96,16 +96,6 @@ export function startRun(request: RunRequest): Run {
         });
 
   return { parts: result.stream, model: label, budget };
-}
-
-/** A run's parts, one at a time. */
-export async function* readParts(parts: ReadableStream<RunPart>): AsyncGenerator<RunPart> {
-  const reader = parts.getReader();
-  try {
-    for (let next = await reader.read(); !next.done; next = await reader.read()) yield next.value;
-  } finally {
-    reader.releaseLock();
-  }
 }
 
 function asMessages(prompt: string | ModelMessage[]): ModelMessage[] {
