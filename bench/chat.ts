@@ -25,6 +25,8 @@ export interface Row {
   scenario: string;
   figure: string;
   product: string;
+  /** The product on the stock provider (OPENAI_PROVIDER=stock), where measured. */
+  stock: string;
   floor: string;
   ratio: string;
   target: string;
@@ -141,7 +143,7 @@ async function onDatabase(database: Database): Promise<Row[]> {
     const load = `chat on ${name}, ${SESSIONS} sessions × ${TURNS} turns`;
     const growth = `chat on ${name}, one turn at a time`;
     const at = HISTORY.join(' / ');
-    const row = (scenario: string, figure: string, product: string): Row => ({ scenario, figure, product, floor: '', ratio: '', target: '', met: '' });
+    const row = (scenario: string, figure: string, product: string): Row => ({ scenario, figure, product, stock: '', floor: '', ratio: '', target: '', met: '' });
     return [
       row(load, 'turns per second', fmt((SESSIONS * TURNS) / seconds, 0)),
       row(load, 'server CPU per turn (ms)', fmt(cpuPerTurn, 1)),

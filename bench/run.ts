@@ -26,6 +26,8 @@ interface StreamResult {
   maxGap: number;
   total: number;
   ok: boolean;
+  /** Why the stream failed, when it did: an HTTP status or the client's error. */
+  error?: string;
 }
 
 const now = () => performance.now();
@@ -39,6 +41,7 @@ async function oneStream(target: Target, tokens: number): Promise<StreamResult> 
   let text = '';
   try {
     const response = await fetch(target.url('hello'), target.init);
+    if (!response.ok) return { ttft: NaN, maxGap: NaN, total: NaN, ok: false, error: `HTTP ${response.status}` };
     await forEachFrame(response, (frame) => {
       const piece = tokenText(frame);
       if (!piece) return;
@@ -48,8 +51,9 @@ async function oneStream(target: Target, tokens: number): Promise<StreamResult> 
       last = at;
       text += piece;
     });
-  } catch {
-    return { ttft: NaN, maxGap: NaN, total: NaN, ok: false };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return { ttft: NaN, maxGap: NaN, total: NaN, ok: false, error: `${(error as Error).message}${cause ? ` (${cause})` : ''}` };
   }
   const expected = Array.from({ length: tokens }, (_, i) => ` t${i}`).join('');
   return { ttft: first - started, maxGap, total: now() - started, ok: text === expected };
@@ -135,19 +139,24 @@ async function startFloor(baseURL: string): Promise<{ target: Target; child: Chi
   return { child, target: { name: 'floor', url: () => `http://127.0.0.1:${port}/`, init: {}, pid: () => child.pid! } };
 }
 
-async function startProduct(baseURL: string): Promise<{ target: Target; app: RunningApp }> {
-  const app = await startApp(productSettings(baseURL));
+/** The product; `provider` picks how it reads the model's answers (OPENAI_PROVIDER). */
+async function startProduct(baseURL: string, provider: 'lean' | 'stock'): Promise<{ target: Target; app: RunningApp }> {
+  const app = await startApp({ ...productSettings(baseURL), OPENAI_PROVIDER: provider });
   const user = await newUser(app);
-  return { app, target: { name: 'product', url: (q) => `${app.url}/api/stream/text?q=${q}`, init: { headers: user.bearer }, pid: app.pid } };
+  return { app, target: { name: provider, url: (q) => `${app.url}/api/stream/text?q=${q}`, init: { headers: user.bearer }, pid: app.pid } };
 }
 
 const rows: Row[] = [];
-/** A figure of the product beside the floor's; `met` judges the target, when there is one. */
-const row = (scenario: string, figure: string, product: number, floor: number, target: string, digits = 2, met?: (product: number, floor: number) => boolean) =>
+/**
+ * A figure of the product beside the floor's, and beside the product on the stock provider
+ * (`stock`, for comparison only); `met` judges the product's target, when there is one.
+ */
+const row = (scenario: string, figure: string, product: number, floor: number, target: string, digits = 2, met?: (product: number, floor: number) => boolean, stock?: number) =>
   rows.push({
     scenario,
     figure,
     product: fmt(product, digits),
+    stock: fmt(stock, digits),
     floor: fmt(floor, digits),
     ratio: fmt(product / floor, 2),
     target,
@@ -160,44 +169,54 @@ const none = (product: number, floor: number) => product === 0 && floor === 0;
 // `BENCH_ONLY=chat` (or `tsx bench/run.ts chat`) runs only the chat scenario; `stream` only the others.
 const only = process.env.BENCH_ONLY ?? process.argv[2];
 
-async function scenario(tokens: number, paceMs: number, run: (product: Target, floor: Target, direct: Target) => Promise<void>) {
+async function scenario(tokens: number, paceMs: number, run: (product: Target, floor: Target, stock: Target, direct: Target) => Promise<void>) {
   if (only && only !== 'stream') return;
   const upstream = await startUpstream(tokens, paceMs);
   const floor = await startFloor(upstream.baseURL);
-  const product = await startProduct(upstream.baseURL);
+  const product = await startProduct(upstream.baseURL, 'lean');
+  const stock = await startProduct(upstream.baseURL, 'stock');
   const direct: Target = { name: 'upstream', url: () => `${upstream.baseURL}/chat/completions`, init: directInit };
   try {
-    await load(product.target, tokens, 4, 20); // warm-up: compiled routes, connections, JIT
-    await load(floor.target, tokens, 4, 20);
-    await run(product.target, floor.target, direct);
+    for (const target of [product.target, stock.target, floor.target]) await load(target, tokens, 4, 20); // warm-up: compiled routes, connections, JIT
+    await run(product.target, floor.target, stock.target, direct);
   } finally {
     floor.child.kill();
     await product.app.stop();
+    await stock.app.stop();
     await upstream.close();
   }
 }
 
-const failures = (run: Run) => run.results.filter((r) => !r.ok).length;
+/** Streams that failed or lost a token; why each failed is kept for the end of the report. */
+const failureReasons = new Map<string, number>();
+const failures = (run: Run) => {
+  const failed = run.results.filter((r) => !r.ok);
+  for (const { error = 'tokens lost or out of order' } of failed) failureReasons.set(error, (failureReasons.get(error) ?? 0) + 1);
+  return failed.length;
+};
 
-await scenario(20, 0, async (product, floor, direct) => {
+await scenario(20, 0, async (product, floor, stock, direct) => {
   const p = await load(product, 20, 1, 50);
+  const s = await load(stock, 20, 1, 50);
   const f = await load(floor, 20, 1, 50);
   const d = await load(direct, 20, 1, 50);
-  row('1 stream', 'time to first token, median (ms)', median(p.results.map((r) => r.ttft)), median(f.results.map((r) => r.ttft)), '≤ floor + 3 ms', 2, (product, floor) => product <= floor + 3);
-  rows.push({ scenario: '1 stream', figure: 'upstream direct, median TTFT (ms)', product: '', floor: fmt(median(d.results.map((r) => r.ttft)), 2), ratio: '', target: '', met: '' });
-  if (failures(p) + failures(f)) throw new Error('streams lost tokens in the latency scenario');
+  const ttft = (run: Run) => median(run.results.map((r) => r.ttft));
+  row('1 stream', 'time to first token, median (ms)', ttft(p), ttft(f), '≤ floor + 3 ms', 2, (product, floor) => product <= floor + 3, ttft(s));
+  rows.push({ scenario: '1 stream', figure: 'upstream direct, median TTFT (ms)', product: '', stock: '', floor: fmt(ttft(d), 2), ratio: '', target: '', met: '' });
+  if (failures(p) + failures(s) + failures(f)) throw new Error('streams lost tokens in the latency scenario');
 });
 
-await scenario(200, 0, async (product, floor) => {
+await scenario(200, 0, async (product, floor, stock) => {
   // One round of the same load first, for each: a server's cost per token is its steady state.
-  await load(product, 200, 100, 300);
-  await load(floor, 200, 100, 300);
-  const p = await load(product, 200, 100, 300);
-  const f = await load(floor, 200, 100, 300);
+  const twice = async (target: Target) => (await load(target, 200, 100, 300), await load(target, 200, 100, 300));
+  const p = await twice(product);
+  const s = await twice(stock);
+  const f = await twice(floor);
   const perToken = (run: Run) => ((run.cpu ?? NaN) * 1e6) / (run.results.length * 200);
-  row('100 concurrent, back to back', 'CPU per relayed token (µs)', perToken(p), perToken(f), '≤ 3× floor', 2, atMost(3));
-  row('100 concurrent, back to back', 'tokens per second', (p.results.length * 200) / p.seconds, (f.results.length * 200) / f.seconds, '', 0);
-  row('100 concurrent, back to back', 'streams with a lost token', failures(p), failures(f), '0', 0, none);
+  const rate = (run: Run) => (run.results.length * 200) / run.seconds;
+  row('100 concurrent, back to back', 'CPU per relayed token (µs)', perToken(p), perToken(f), '≤ 3× floor', 2, atMost(3), perToken(s));
+  row('100 concurrent, back to back', 'tokens per second', rate(p), rate(f), '', 0, undefined, rate(s));
+  row('100 concurrent, back to back', 'streams with a lost token', failures(p), failures(f), '0', 0, none, failures(s));
   // Context for the CPU figure: what the framework alone costs per request (a route handler that
   // answers a fixed JSON body, 1,000 requests 10 at a time) beside what the floor spends on a
   // whole 200-token stream.
@@ -216,46 +235,52 @@ await scenario(200, 0, async (product, floor) => {
 
 // Paced as real models send: one token per read, tens of milliseconds apart, so nothing merges.
 const PACED_TOKENS = 100;
-await scenario(PACED_TOKENS, 20, async (product, floor) => {
+await scenario(PACED_TOKENS, 20, async (product, floor, stock) => {
   const name = '1,000 streams, 50 tokens/s each';
   const p = await load(product, PACED_TOKENS, 1000, 1000);
+  const s = await load(stock, PACED_TOKENS, 1000, 1000);
   const f = await load(floor, PACED_TOKENS, 1000, 1000);
   const perThousand = (run: Run) => ((run.cpu ?? NaN) * 1e6) / (run.results.length * PACED_TOKENS);
   const delivered = (run: Run) => (run.results.length * PACED_TOKENS) / Math.max(...run.results.map((r) => r.total / 1000));
-  row(name, 'CPU per 1,000 tokens (ms)', perThousand(p), perThousand(f), '≤ 2.5× floor', 1, atMost(2.5));
-  row(name, 'tokens per second delivered (asked: 50,000)', delivered(p), delivered(f), '', 0);
-  row(name, 'time to first token, median (ms)', median(p.results.map((r) => r.ttft)), median(f.results.map((r) => r.ttft)), '', 1);
-  row(name, 'largest gap between tokens (ms)', Math.max(...p.results.map((r) => r.maxGap)), Math.max(...f.results.map((r) => r.maxGap)), '', 0);
-  row(name, 'peak RSS (MB)', p.peakRss!, f.peakRss!, '', 0);
-  row(name, 'errors or lost tokens', failures(p), failures(f), '0', 0, none);
+  const ttft = (run: Run) => median(run.results.map((r) => r.ttft));
+  const gap = (run: Run) => Math.max(...run.results.map((r) => r.maxGap));
+  row(name, 'CPU per 1,000 tokens (ms)', perThousand(p), perThousand(f), '≤ 2.5× floor', 1, atMost(2.5), perThousand(s));
+  row(name, 'tokens per second delivered (asked: 50,000)', delivered(p), delivered(f), '', 0, undefined, delivered(s));
+  row(name, 'time to first token, median (ms)', ttft(p), ttft(f), '', 1, undefined, ttft(s));
+  row(name, 'largest gap between tokens (ms)', gap(p), gap(f), '', 0, undefined, gap(s));
+  row(name, 'peak RSS (MB)', p.peakRss!, f.peakRss!, '', 0, undefined, s.peakRss);
+  row(name, 'errors or lost tokens', failures(p), failures(f), '0', 0, none, failures(s));
 });
 
 // Many open streams, each slow: memory per stream and time to first token while they ramp up.
 const HELD_TOKENS = 45; // 15 s a stream at 3 tokens/s, so all 1,000 are open once the 10 s ramp ends
-await scenario(HELD_TOKENS, 333, async (product, floor) => {
+await scenario(HELD_TOKENS, 333, async (product, floor, stock) => {
   const name = '1,000 streams, 3 tokens/s, started over 10 s';
   const p = await load(product, HELD_TOKENS, 1000, 1000, 10_000);
+  const s = await load(stock, HELD_TOKENS, 1000, 1000, 10_000);
   const f = await load(floor, HELD_TOKENS, 1000, 1000, 10_000);
   const cpuShare = (run: Run) => ((run.cpu ?? NaN) * 100) / run.seconds;
   const perStreamKb = (run: Run) => ((run.peakRss! - run.idleRss!) * 1024) / run.results.length;
   // What the Deployment's 512 MiB limit holds with a tenth to spare, from the idle memory and what
   // each stream adds: the default MAX_OPEN_STREAMS must stay below it.
   const fits = (run: Run) => ((512 * 0.9 - run.idleRss!) * 1024) / perStreamKb(run);
-  row(name, 'CPU, % of a core', cpuShare(p), cpuShare(f), '≤ 2× floor', 1, atMost(2));
-  row(name, 'memory per open stream (KB)', perStreamKb(p), perStreamKb(f), '≤ 1.5× floor', 0, atMost(1.5));
-  row(name, 'idle RSS before the streams (MB)', p.idleRss!, f.idleRss!, '', 0);
-  row(name, 'peak RSS (MB)', p.peakRss!, f.peakRss!, '< 450', 0, below(450));
-  row(name, 'time to first token, p99 (ms)', quantile(p.results.map((r) => r.ttft), 0.99), quantile(f.results.map((r) => r.ttft), 0.99), '< 50', 1, below(50));
-  row(name, 'open streams a 512 MiB pod holds, a tenth to spare', fits(p), fits(f), '≥ 600 (MAX_OPEN_STREAMS)', 0, (product) => product >= 600);
-  row(name, 'errors or lost tokens', failures(p), failures(f), '0', 0, none);
+  const p99 = (run: Run) => quantile(run.results.map((r) => r.ttft), 0.99);
+  row(name, 'CPU, % of a core', cpuShare(p), cpuShare(f), '≤ 2× floor', 1, atMost(2), cpuShare(s));
+  row(name, 'memory per open stream (KB)', perStreamKb(p), perStreamKb(f), '≤ 1.5× floor', 0, atMost(1.5), perStreamKb(s));
+  row(name, 'idle RSS before the streams (MB)', p.idleRss!, f.idleRss!, '', 0, undefined, s.idleRss);
+  row(name, 'peak RSS (MB)', p.peakRss!, f.peakRss!, '< 450', 0, below(450), s.peakRss);
+  row(name, 'time to first token, p99 (ms)', p99(p), p99(f), '< 50', 1, below(50), p99(s));
+  row(name, 'open streams a 512 MiB pod holds, a tenth to spare', fits(p), fits(f), '≥ 600 (MAX_OPEN_STREAMS)', 0, (product) => product >= 600, fits(s));
+  row(name, 'errors or lost tokens', failures(p), failures(f), '0', 0, none, failures(s));
   // Context for the memory figure: what one open run holds inside the AI SDK alone (bench/sdk-memory.ts).
   const sdk = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/sdk-memory.ts'], { encoding: 'utf8' });
   const { kbPerRun } = JSON.parse(sdk.stdout) as { kbPerRun: number };
-  rows.push({ scenario: name, figure: 'held by one open streamText run alone, no server (KB)', product: fmt(kbPerRun, 0), floor: '', ratio: '', target: '', met: '' });
+  rows.push({ scenario: name, figure: 'held by one open streamText run alone, no server (KB)', product: fmt(kbPerRun, 0), stock: '', floor: '', ratio: '', target: '', met: '' });
 });
 
 if (!only || only === 'chat') rows.push(...(await runChat()));
 
-console.log(`\n| scenario | figure | product | floor | ratio | target | |\n| --- | --- | --- | --- | --- | --- | --- |`);
-for (const r of rows) console.log(`| ${r.scenario} | ${r.figure} | ${r.product} | ${r.floor} | ${r.ratio} | ${r.target} | ${r.met} |`);
+console.log(`\n| scenario | figure | product | floor | ratio | target | | stock provider |\n| --- | --- | --- | --- | --- | --- | --- | --- |`);
+for (const r of rows) console.log(`| ${r.scenario} | ${r.figure} | ${r.product} | ${r.floor} | ${r.ratio} | ${r.target} | ${r.met} | ${r.stock} |`);
+for (const [reason, count] of failureReasons) console.log(`failed streams: ${count} × ${reason}`);
 console.log(`\nNode ${process.version}, ${new Date().toISOString().slice(0, 10)}`);

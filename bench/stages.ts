@@ -1,6 +1,8 @@
-import { experimental_streamTextLowMemory as streamText } from 'ai';
+import { createOpenAI } from '@ai-sdk/openai';
+import { experimental_streamTextLowMemory as streamText, type LanguageModel } from 'ai';
 import type { LanguageModelV4, LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { partStream } from '../lib/ai/openai/lean-model';
+import { providerFetch } from '../lib/ai/provider-fetch';
 import { envelopeStream, textView } from '../lib/protocols/envelope';
 
 // What each stage between the model's bytes and the client's costs per token, in one process,
@@ -28,8 +30,12 @@ function body(): ReadableStream<Uint8Array> {
   });
 }
 
-/** A pass-through stage, as the provider's fetch puts one on every answer to watch for silence. */
-const passThrough = () => new TransformStream<Uint8Array, Uint8Array>({ transform: (chunk, controller) => controller.enqueue(chunk) });
+/** The body as the provider's fetch hands it on: watched for silence (lib/ai/provider-fetch.ts). */
+const watchedFetch = providerFetch({ idleMs: 60_000, maxRetryWaitMs: 0, fetch: async () => new Response(body(), { headers: { 'content-type': 'text/event-stream' } }) });
+const watchedBody = async () => (await watchedFetch('http://bench/v1/chat/completions')).body!;
+
+/** @ai-sdk/openai's own Chat Completions model, answered by `body()` with no network. */
+const stock = createOpenAI({ apiKey: 'bench', fetch: watchedFetch }).chat('bench');
 
 const model = (watched: boolean): LanguageModelV4 => ({
   specificationVersion: 'v4',
@@ -37,7 +43,7 @@ const model = (watched: boolean): LanguageModelV4 => ({
   modelId: 'bench',
   supportedUrls: {},
   doGenerate: () => Promise.reject(new Error('stream only')),
-  doStream: async () => ({ stream: partStream(watched ? body().pipeThrough(passThrough()) : body(), 'chat', []) }),
+  doStream: async () => ({ stream: partStream(watched ? await watchedBody() : body(), 'chat', []) }),
 });
 
 async function drain(stream: ReadableStream<unknown>) {
@@ -45,14 +51,15 @@ async function drain(stream: ReadableStream<unknown>) {
   while (!(await reader.read()).done);
 }
 
-const run = (watched: boolean) => streamText({ model: model(watched), prompt: 'hello', maxRetries: 0 });
+const run = (watched: boolean, chosen: LanguageModel = model(watched)) => streamText({ model: chosen, prompt: 'hello', maxRetries: 0 });
 
 const STAGES: Array<[string, () => ReadableStream<unknown>]> = [
   ['the body, read', () => body()],
   ['+ lean parse into parts', () => partStream(body(), 'chat', [])],
   ['+ streamText (single consumer)', () => run(false).stream as ReadableStream<unknown>],
   ['+ the SSE envelope (text frames)', () => envelopeStream({ parts: run(false).stream, model: 'bench', budget: 1e6 }, textView, () => {})],
-  ['+ a pass-through stage on the body (silence watch)', () => envelopeStream({ parts: run(true).stream, model: 'bench', budget: 1e6 }, textView, () => {})],
+  ["+ the provider fetch's silence watch on the body", () => envelopeStream({ parts: run(true).stream, model: 'bench', budget: 1e6 }, textView, () => {})],
+  ['the same with the stock provider instead of the lean parse', () => envelopeStream({ parts: run(true, stock).stream, model: 'bench', budget: 1e6 }, textView, () => {})],
 ];
 
 async function cpuPerToken(make: () => ReadableStream<unknown>): Promise<number> {

@@ -51,8 +51,6 @@ export async function startUpstream(
  */
 export const productSettings = (baseURL: string): Record<string, string> => ({
   MODEL: 'openai-chat:bench',
-  // `OPENAI_PROVIDER=stock npm run bench` measures @ai-sdk/openai's own parser instead.
-  OPENAI_PROVIDER: process.env.OPENAI_PROVIDER ?? 'lean',
   OPENAI_BASE_URL: baseURL,
   OPENAI_API_KEY: 'sk-bench',
   RATE_LIMIT_PER_MINUTE: '0',

@@ -105,25 +105,45 @@ async function answerWithin(fetch: typeof globalThis.fetch, input: Parameters<ty
  * The same answer, whose body fails with a ModelSilentError when it goes quiet for `idleMs` (which
  * also cancels the provider's body, closing the connection). One timer per answer, pushed back as
  * each piece with more than comments arrives; the app always reads a run to its end, so quiet
- * means the provider's.
+ * means the provider's. The body is passed on by a `pull` that reads it: one stream, where a
+ * TransformStream would put a pipe and two more between every token and the model.
  */
 function watchBody(response: Response, idleMs: number): Response {
   if (!response.body) return response;
+  const source = response.body.getReader();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  // `cancel` (the reader went away) is in the Streams standard and Node, not yet in TypeScript's lib.
-  const watcher: Transformer<Uint8Array, Uint8Array> & { cancel(): void } = {
+  let silent = false;
+  const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      timer = setTimeout(() => controller.error(new ModelSilentError(`nothing received for ${idleMs} ms`)), idleMs);
+      timer = setTimeout(() => {
+        silent = true;
+        controller.error(new ModelSilentError(`nothing received for ${idleMs} ms`));
+        source.cancel().catch(() => {});
+      }, idleMs);
     },
-    transform(chunk, controller) {
+    async pull(controller) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await source.read();
+      } catch (error) {
+        clearTimeout(timer);
+        throw error;
+      }
+      if (silent) return;
+      if (next.done) {
+        clearTimeout(timer);
+        return controller.close();
+      }
       // SSE comments (`: ping`) are a gateway keeping the line open, not the model answering.
-      if (!onlyComments(chunk)) timer?.refresh();
-      controller.enqueue(chunk);
+      if (!onlyComments(next.value)) timer?.refresh();
+      controller.enqueue(next.value);
     },
-    flush: () => clearTimeout(timer),
-    cancel: () => clearTimeout(timer),
-  };
-  return new Response(response.body.pipeThrough(new TransformStream(watcher)), { status: response.status, statusText: response.statusText, headers: response.headers });
+    cancel(reason) {
+      clearTimeout(timer);
+      return source.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 const COLON = 0x3a;
