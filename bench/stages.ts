@@ -1,6 +1,6 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { experimental_streamTextLowMemory as streamText, type LanguageModel } from 'ai';
-import type { LanguageModelV4, LanguageModelV4StreamPart } from '@ai-sdk/provider';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { partStream } from '../lib/ai/openai/lean-model';
 import { providerFetch } from '../lib/ai/provider-fetch';
 import { envelopeStream, textView } from '../lib/protocols/envelope';
@@ -69,7 +69,7 @@ async function cpuPerToken(make: () => ReadableStream<unknown>): Promise<number>
   return (used.user + used.system) / (STREAMS * TOKENS);
 }
 
-for (const [name, make] of STAGES) await cpuPerToken(make); // warm up
+for (const [, make] of STAGES) await cpuPerToken(make); // warm up
 for (const [name, make] of STAGES) {
   const rounds: number[] = [];
   for (let i = 0; i < ROUNDS; i++) rounds.push(await cpuPerToken(make));
