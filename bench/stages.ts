@@ -16,6 +16,8 @@ const TOKENS = 200;
 const ROUNDS = 5;
 const encoder = new TextEncoder();
 
+const ANSWER_TO = { url: 'http://bench/v1/chat/completions', requestBody: {} };
+
 /** A Chat Completions body that sends one token per macrotask. */
 function body(): ReadableStream<Uint8Array> {
   let sent = -1;
@@ -43,7 +45,7 @@ const model = (watched: boolean): LanguageModelV4 => ({
   modelId: 'bench',
   supportedUrls: {},
   doGenerate: () => Promise.reject(new Error('stream only')),
-  doStream: async () => ({ stream: partStream(watched ? await watchedBody() : body(), 'chat', []) }),
+  doStream: async () => ({ stream: partStream(watched ? await watchedBody() : body(), 'chat', [], ANSWER_TO) }),
 });
 
 async function drain(stream: ReadableStream<unknown>) {
@@ -55,7 +57,7 @@ const run = (watched: boolean, chosen: LanguageModel = model(watched)) => stream
 
 const STAGES: Array<[string, () => ReadableStream<unknown>]> = [
   ['the body, read', () => body()],
-  ['+ lean parse into parts', () => partStream(body(), 'chat', [])],
+  ['+ lean parse into parts', () => partStream(body(), 'chat', [], ANSWER_TO)],
   ['+ streamText (single consumer)', () => run(false).stream as ReadableStream<unknown>],
   ['+ the SSE envelope (text frames)', () => envelopeStream({ parts: run(false).stream, model: 'bench', budget: 1e6 }, textView, () => {})],
   ["+ the provider fetch's silence watch on the body", () => envelopeStream({ parts: run(true).stream, model: 'bench', budget: 1e6 }, textView, () => {})],

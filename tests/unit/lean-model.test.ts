@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
+import { APICallError, type LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { partStream, type OpenAIWire } from '../../lib/ai/openai/lean-model';
 
 // The lean model's reading of an answer body, read by read: SSE framing cut anywhere, each
 // wire's events turned into the parts the stock provider gives, and the shape checks that stand
 // in for its schema. End to end (both wires, both providers, against the fake OpenAI server) is
 // in tests/api/openai-wire.ts and tests/reliability/faults.test.ts.
+
+const ANSWER_TO = { url: 'http://model.test/v1', requestBody: { model: 'm' } };
 
 /** The parts of a body that arrives in these reads, each read its own chunk. */
 async function partsOf(wire: OpenAIWire, reads: string[]): Promise<LanguageModelV4StreamPart[]> {
@@ -19,7 +21,7 @@ async function partsOf(wire: OpenAIWire, reads: string[]): Promise<LanguageModel
     },
   });
   const parts: LanguageModelV4StreamPart[] = [];
-  await readInto(partStream(body, wire, []), parts);
+  await readInto(partStream(body, wire, [], ANSWER_TO), parts);
   return parts;
 }
 
@@ -76,7 +78,7 @@ describe('SSE framing', () => {
       },
     });
     const parts: LanguageModelV4StreamPart[] = [];
-    await assert.rejects(readInto(partStream(body, 'chat', []), parts), /terminated/);
+    await assert.rejects(readInto(partStream(body, 'chat', [], ANSWER_TO), parts), /terminated/);
     assert.deepEqual(textOf(parts), ['partial']);
   });
 });
@@ -142,6 +144,26 @@ describe('Chat Completions events', () => {
     }
   });
 
+  test('an error before any output is the call failing with the status its code stands for; after output, a stream error', async () => {
+    const first = await partsOf('chat', [sse({ error: { message: 'Slow down', type: 'requests', code: 'rate_limit_exceeded' } })]);
+    const error = (first.find((p) => p.type === 'error') as { error: APICallError }).error;
+    assert.ok(APICallError.isInstance(error));
+    assert.deepEqual([error.statusCode, error.isRetryable, error.url], [429, true, ANSWER_TO.url]);
+    const quota = await partsOf('responses', [sse({ type: 'error', code: 'insufficient_quota', message: 'No credit' })]);
+    const quotaError = (quota.find((p) => p.type === 'error') as { error: APICallError }).error;
+    assert.deepEqual([quotaError.statusCode, quotaError.isRetryable, JSON.parse(quotaError.responseBody!).error.code], [429, false, 'insufficient_quota']);
+    const late = await partsOf('chat', [chat({ content: 'a' }), sse({ error: { message: 'Slow down', code: 'rate_limit_exceeded' } })]);
+    assert.equal(APICallError.isInstance((late.find((p) => p.type === 'error') as { error: unknown }).error), false);
+  });
+
+  test('tool-call deltas of the wrong shape are error parts, not a thrown stream', async () => {
+    for (const call of [{ index: 0, id: 7, function: { name: 'x' } }, { index: 0, function: { name: 'x', arguments: 5 } }, { index: 'a' }]) {
+      const parts = await partsOf('chat', [chat({ tool_calls: [call] }), chat({ content: 'after' }, 'stop')]);
+      assert.equal((parts.find((p) => p.type === 'error') as { error: Error } | undefined)?.error.name, 'AI_TypeValidationError', JSON.stringify(call));
+      assert.deepEqual(textOf(parts), ['after']);
+    }
+  });
+
   test('a body that ends without a finish reason is interrupted, its usage unknown', async () => {
     const finish = finishOf(await partsOf('chat', [chat({ content: 'a' })]));
     assert.deepEqual(finish.finishReason, { unified: 'interrupted', raw: undefined });
@@ -166,22 +188,24 @@ describe('Responses events', () => {
       summary('response.reasoning_summary_part.done', 0),
       summary('response.reasoning_summary_part.added', 1),
       summary('response.reasoning_summary_text.delta', 1, { delta: 'More' }),
-      event('response.output_item.done', { output_index: 0, item: { type: 'reasoning', id: 'rs_1' } }),
+      event('response.output_item.done', { output_index: 0, item: { type: 'reasoning', id: 'rs_1', encrypted_content: 'sealed' } }),
       event('response.output_item.added', { output_index: 1, item: message }),
       text('Hel') + text('lo'),
       event('response.output_item.done', { output_index: 1, item: message }),
       event('response.completed', { response: { usage } }),
     ]);
+    const rs = { openai: { itemId: 'rs_1' } };
+    const msg = { openai: { itemId: 'msg_1' } };
     assert.deepEqual(withoutMeta(parts), [
-      { type: 'reasoning-start', id: 'rs_1:0' },
+      { type: 'reasoning-start', id: 'rs_1:0', providerMetadata: { openai: { itemId: 'rs_1', reasoningEncryptedContent: null } } },
       { type: 'reasoning-delta', id: 'rs_1:0', delta: 'Think' },
-      { type: 'reasoning-end', id: 'rs_1:0' },
-      { type: 'reasoning-start', id: 'rs_1:1' },
+      { type: 'reasoning-end', id: 'rs_1:0', providerMetadata: rs },
+      { type: 'reasoning-start', id: 'rs_1:1', providerMetadata: rs },
       { type: 'reasoning-delta', id: 'rs_1:1', delta: 'More' },
-      { type: 'reasoning-end', id: 'rs_1:1' },
-      { type: 'text-start', id: 'msg_1' },
+      { type: 'reasoning-end', id: 'rs_1:1', providerMetadata: { openai: { itemId: 'rs_1', reasoningEncryptedContent: 'sealed' } } },
+      { type: 'text-start', id: 'msg_1', providerMetadata: msg },
       { type: 'text-delta', id: 'msg_1', delta: 'Hello' },
-      { type: 'text-end', id: 'msg_1' },
+      { type: 'text-end', id: 'msg_1', providerMetadata: msg },
       {
         type: 'finish',
         finishReason: { unified: 'stop', raw: undefined },
@@ -230,6 +254,25 @@ describe('Responses events', () => {
     assert.equal(finishOf(refusal).finishReason.unified, 'content-filter');
     const cut = await partsOf('responses', [text('a'), event('response.incomplete', { response: { incomplete_details: { reason: 'max_output_tokens' }, usage } })]);
     assert.deepEqual(finishOf(cut).finishReason, { unified: 'length', raw: 'max_output_tokens' });
+  });
+
+  test('text deltas belong to the item opened at their output index', async () => {
+    const parts = await partsOf('responses', [
+      event('response.output_item.added', { output_index: 0, item: { type: 'message', id: 'msg_a' } }),
+      event('response.output_text.delta', { output_index: 0, content_index: 0, delta: 'Hi' }),
+      event('response.output_item.done', { output_index: 0, item: { type: 'message', id: 'msg_a' } }),
+      event('response.completed', { response: { usage } }),
+    ]);
+    assert.deepEqual(parts.filter((p) => p.type.startsWith('text-')).map((p) => [p.type, (p as { id: string }).id]), [
+      ['text-start', 'msg_a'],
+      ['text-delta', 'msg_a'],
+      ['text-end', 'msg_a'],
+    ]);
+  });
+
+  test('text that is not JSON fails the stream even when the response then completes', async () => {
+    const parts = await partsOf('responses', [text('a'), 'data: {"type":\n\n', event('response.completed', { response: { usage } })]);
+    assert.equal(finishOf(parts).finishReason.unified, 'error');
   });
 
   test('an error event, a failed response, or an event of the wrong shape is an error part and finishes as error', async () => {

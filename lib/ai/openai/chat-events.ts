@@ -1,7 +1,7 @@
 import type { LanguageModelV4FinishReason, LanguageModelV4Usage } from '@ai-sdk/provider';
-import { createProviderStreamError, generateId, StreamingToolCallTracker, type StreamingToolCallDelta } from '@ai-sdk/provider-utils';
-import type { Emit, WireEvents } from './lean-model';
-import { invalidEvent, isRecord, NO_USAGE, optionalString, type Json } from './wire-values';
+import { generateId, StreamingToolCallTracker, type StreamingToolCallDelta } from '@ai-sdk/provider-utils';
+import type { AnswerTo, Emit, WireEvents } from './lean-model';
+import { invalidEvent, isRecord, modelStreamError, NO_USAGE, optionalString, type Json } from './wire-values';
 
 // The Chat Completions wire (`POST /v1/chat/completions`, streamed): one event per chunk,
 // `{ id, created, model, choices: [{ index, delta: { content, refusal, tool_calls }, finish_reason }] }`,
@@ -9,8 +9,9 @@ import { invalidEvent, isRecord, NO_USAGE, optionalString, type Json } from './w
 // mid-stream. Tool-call deltas are joined by the AI SDK's own tracker, which knows the ways
 // servers split them.
 
-export function chatCompletionsEvents(emit: Emit): WireEvents {
+export function chatCompletionsEvents(emit: Emit, to: AnswerTo): WireEvents {
   const toolCalls = new StreamingToolCallTracker({ enqueue: emit }, { generateId, typeValidation: 'if-present' });
+  let output = false;
   let textOpen = false;
   let metadataSent = false;
   let refused = false;
@@ -21,6 +22,7 @@ export function chatCompletionsEvents(emit: Emit): WireEvents {
   const text = (delta: string) => {
     if (!textOpen) emit({ type: 'text-start', id: '0' });
     textOpen = true;
+    output ||= delta.length > 0;
     emit({ type: 'text-delta', id: '0', delta });
   };
   const fail = (error: unknown) => {
@@ -30,11 +32,9 @@ export function chatCompletionsEvents(emit: Emit): WireEvents {
   };
 
   return {
+    fail,
     event(chunk) {
-      if (isRecord(chunk.error)) {
-        const { message, type, code } = chunk.error;
-        return fail(createProviderStreamError({ message: String(message ?? 'The model failed mid-stream'), type: optionalString(type), code: optionalString(code), data: chunk }));
-      }
+      if (isRecord(chunk.error)) return fail(modelStreamError(chunk.error, chunk, !output, to));
       const { choices } = chunk;
       if (!Array.isArray(choices)) return fail(invalidEvent(chunk, 'choices must be an array'));
       if (!metadataSent && (chunk.id || chunk.created || chunk.model)) {
@@ -65,8 +65,9 @@ export function chatCompletionsEvents(emit: Emit): WireEvents {
       }
       if (content === '' && !refusal) text('');
       if (tool_calls !== undefined && tool_calls !== null) {
-        if (!Array.isArray(tool_calls) || !tool_calls.every(isRecord)) return fail(invalidEvent(chunk, 'tool_calls must be an array of objects'));
-        for (const call of tool_calls) toolCalls.processDelta(call as unknown as StreamingToolCallDelta);
+        if (!Array.isArray(tool_calls) || !tool_calls.every(isToolCallDelta)) return fail(invalidEvent(chunk, 'each tool call needs an index, and strings for its id, name and arguments'));
+        output = true;
+        for (const call of tool_calls) toolCalls.processDelta(call);
       }
     },
 
@@ -115,3 +116,10 @@ function chatUsage(usage: Json | undefined): LanguageModelV4Usage {
 }
 
 const isAbsentOr = (value: unknown, type: 'string') => value === undefined || value === null || typeof value === type;
+
+/** `{ index, id?, type?, function?: { name?, arguments? } }`, as the tool-call tracker reads it. */
+function isToolCallDelta(value: unknown): value is StreamingToolCallDelta {
+  if (!isRecord(value) || !isAbsentOr(value.id, 'string') || (value.index !== undefined && value.index !== null && typeof value.index !== 'number')) return false;
+  const fn = value.function;
+  return fn === undefined || fn === null || (isRecord(fn) && isAbsentOr(fn.name, 'string') && isAbsentOr(fn.arguments, 'string'));
+}

@@ -9,6 +9,7 @@ import {
 } from '@ai-sdk/provider';
 import { chatCompletionsEvents } from './chat-events';
 import { responsesEvents } from './responses-events';
+import { invalidEvent } from './wire-values';
 
 // A model on the OpenAI wires that reads the answer's bytes itself. The stock provider parses
 // each SSE event through a chain of about six web streams and checks it against a zod schema;
@@ -27,11 +28,20 @@ export type OpenAIWire = 'chat' | 'responses';
 export interface WireEvents {
   /** One event's data, parsed; parts go out through the `emit` it was made with. */
   event(data: Record<string, unknown>): void;
+  /** Something in the body could not be read: an error part, and the finish says error. */
+  fail(error: unknown): void;
   /** The body ended: close what is open and finish. */
   end(): void;
 }
 
 export type Emit = (part: LanguageModelV4StreamPart) => void;
+
+/** The request an answer is to: an error the model reports before any output is told as its failure. */
+export interface AnswerTo {
+  url: string;
+  requestBody: unknown;
+  responseHeaders?: Record<string, string>;
+}
 
 export interface LeanOpenAIOptions {
   wire: OpenAIWire;
@@ -66,23 +76,22 @@ export class LeanOpenAIModel implements LanguageModelV4 {
   async doStream(options: LanguageModelV4CallOptions): Promise<LanguageModelV4StreamResult> {
     // The stock model builds and sends the request and judges a failed answer. A successful
     // answer's body is kept here, and the stock model is handed an empty one to parse.
-    let body: ReadableStream<Uint8Array> | undefined;
-    let headers: Headers | undefined;
-    const stock = await this.stock(async (input, init) => {
-      const answer = await this.options.fetch(input, init);
-      if (!answer.ok || !answer.body) return answer;
-      body = answer.body;
-      headers = answer.headers;
-      return new Response('', { status: answer.status, headers: answer.headers });
-    }).doStream(options);
-    const warnings = await streamStartWarnings(stock.stream);
-    if (!body) throw new Error('The model answered without a body');
-
-    return {
-      stream: partStream(body, this.options.wire, warnings),
-      request: stock.request,
-      response: { headers: Object.fromEntries(headers ?? []) },
-    };
+    let answer: { url: string; body: ReadableStream<Uint8Array>; headers: Record<string, string> } | undefined;
+    try {
+      const stock = await this.stock(async (input, init) => {
+        const response = await this.options.fetch(input, init);
+        if (!response.ok || !response.body) return response;
+        answer = { url: String(input instanceof Request ? input.url : input), body: response.body, headers: Object.fromEntries(response.headers) };
+        return new Response('', { status: response.status, headers: response.headers });
+      }).doStream(options);
+      const warnings = await streamStartWarnings(stock.stream);
+      if (!answer) throw new Error('The model answered without a body');
+      const to: AnswerTo = { url: answer.url, requestBody: stock.request?.body, responseHeaders: answer.headers };
+      return { stream: partStream(answer.body, this.options.wire, warnings, to), request: stock.request, response: { headers: answer.headers } };
+    } catch (error) {
+      await answer?.body.cancel(error).catch(() => {}); // the connection is not left open
+      throw error;
+    }
   }
 }
 
@@ -103,21 +112,26 @@ async function streamStartWarnings(stream: ReadableStream<LanguageModelV4StreamP
  * mark), so a failed read (connection lost, model silent, aborted), which errors the stream with
  * its error as the stock model's does, reaches the reader after every part that came before it.
  */
-export function partStream(body: ReadableStream<Uint8Array>, wire: OpenAIWire, warnings: SharedV4Warning[]): ReadableStream<LanguageModelV4StreamPart> {
+export function partStream(body: ReadableStream<Uint8Array>, wire: OpenAIWire, warnings: SharedV4Warning[], to: AnswerTo): ReadableStream<LanguageModelV4StreamPart> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const batch = new DeltaBatch();
-  const events = (wire === 'chat' ? chatCompletionsEvents : responsesEvents)(batch.emit);
+  const events = (wire === 'chat' ? chatCompletionsEvents : responsesEvents)(batch.emit, to);
   const lines = new SseLines((data) => {
     if (data === '[DONE]') return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(data);
     } catch (cause) {
-      return batch.emit({ type: 'error', error: new JSONParseError({ text: data, cause }) });
+      return events.fail(new JSONParseError({ text: data, cause }));
     }
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) events.event(parsed as Record<string, unknown>);
-    else batch.emit({ type: 'error', error: new JSONParseError({ text: data, cause: new TypeError('not a JSON object') }) });
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return events.fail(new JSONParseError({ text: data, cause: new TypeError('not a JSON object') }));
+    try {
+      events.event(parsed as Record<string, unknown>);
+    } catch (cause) {
+      // An event no check foresaw: reported like one of the wrong shape, the rest still read.
+      events.fail(invalidEvent(parsed, cause instanceof Error ? cause.message : String(cause)));
+    }
   });
 
   return new ReadableStream<LanguageModelV4StreamPart>(
@@ -126,17 +140,22 @@ export function partStream(body: ReadableStream<Uint8Array>, wire: OpenAIWire, w
         controller.enqueue({ type: 'stream-start', warnings });
       },
       async pull(controller) {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) {
-            lines.end(decoder.decode());
-            events.end();
-            batch.flushInto(controller);
-            controller.close();
-            return;
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) {
+              lines.end(decoder.decode());
+              events.end();
+              batch.flushInto(controller);
+              controller.close();
+              return;
+            }
+            lines.push(decoder.decode(value, { stream: true }));
+            if (batch.flushInto(controller) > 0) return;
           }
-          lines.push(decoder.decode(value, { stream: true }));
-          if (batch.flushInto(controller) > 0) return;
+        } catch (error) {
+          await reader.cancel(error).catch(() => {});
+          throw error;
         }
       },
       cancel(reason) {

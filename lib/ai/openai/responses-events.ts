@@ -1,7 +1,6 @@
-import type { LanguageModelV4FinishReason, LanguageModelV4Usage } from '@ai-sdk/provider';
-import { createProviderStreamError } from '@ai-sdk/provider-utils';
-import type { Emit, WireEvents } from './lean-model';
-import { invalidEvent, isRecord, NO_USAGE, optionalString, type Json } from './wire-values';
+import type { LanguageModelV4FinishReason, LanguageModelV4Usage, SharedV4ProviderMetadata } from '@ai-sdk/provider';
+import type { AnswerTo, Emit, WireEvents } from './lean-model';
+import { invalidEvent, isRecord, modelStreamError, NO_USAGE, optionalString, type Json } from './wire-values';
 
 // The Responses wire (`POST /v1/responses`, streamed): typed events. An output item (a message,
 // a function call, a reasoning summary) is opened by `response.output_item.added`, filled by its
@@ -9,9 +8,12 @@ import { invalidEvent, isRecord, NO_USAGE, optionalString, type Json } from './w
 // `response.incomplete` carries the usage, `response.failed` or `error` a failure. Items of
 // OpenAI's own tools (web search and the like) are not asked for, and are passed over.
 
-export function responsesEvents(emit: Emit): WireEvents {
+export function responsesEvents(emit: Emit, to: AnswerTo): WireEvents {
   /** Function calls being streamed, by output index. */
   const calls = new Map<number, { id: string; name: string }>();
+  /** The id of each output item, by output index: deltas are told apart by it. */
+  const items = new Map<number, string>();
+  let output = false;
   /** Reasoning summary parts still open, as part ids, by item id. */
   const reasoning = new Map<string, Set<string>>();
   let calledFunction = false;
@@ -23,16 +25,18 @@ export function responsesEvents(emit: Emit): WireEvents {
     failed = true;
     emit({ type: 'error', error });
   };
-  const streamError = (error: Json, data: Json) =>
-    createProviderStreamError({ message: String(error.message ?? 'The model failed mid-stream'), type: optionalString(error.type), code: optionalString(error.code), data });
-  const endReasoning = (itemId: string, partId?: string) => {
+  const streamError = (error: Json, data: Json) => modelStreamError(error, data, !output, to);
+  /** The item a delta belongs to: by its output index, as the item was opened, else by its own id. */
+  const itemOf = (event: Json) => (typeof event.output_index === 'number' ? items.get(event.output_index) : undefined) ?? optionalString(event.item_id);
+  const endReasoning = (itemId: string, partId?: string, item?: Json) => {
     const open = reasoning.get(itemId);
     for (const id of partId ? [partId] : [...(open ?? [])]) {
-      if (open?.delete(id)) emit({ type: 'reasoning-end', id });
+      if (open?.delete(id)) emit({ type: 'reasoning-end', id, providerMetadata: itemMetadata(itemId, item) });
     }
   };
 
   return {
+    fail,
     event(event) {
       switch (event.type) {
         case 'response.created': {
@@ -49,15 +53,18 @@ export function responsesEvents(emit: Emit): WireEvents {
           const { item, output_index } = event;
           if (!isRecord(item) || typeof output_index !== 'number') return fail(invalidEvent(event, 'an output item event needs item and output_index'));
           const added = event.type === 'response.output_item.added';
-          const id = optionalString(item.id) ?? `item-${output_index}`;
-          if (item.type === 'message') return emit({ type: added ? 'text-start' : 'text-end', id });
+          const id = optionalString(item.id) ?? items.get(output_index) ?? `item-${output_index}`;
+          if (added) items.set(output_index, id);
+          // The item's id goes with its parts, so that a later step can send it back by reference.
+          if (item.type === 'message') return emit({ type: added ? 'text-start' : 'text-end', id, providerMetadata: itemMetadata(id) });
           if (item.type === 'reasoning') {
-            if (!added) return endReasoning(id);
+            if (!added) return endReasoning(id, undefined, item);
             reasoning.set(id, new Set([`${id}:0`]));
-            return emit({ type: 'reasoning-start', id: `${id}:0` });
+            return emit({ type: 'reasoning-start', id: `${id}:0`, providerMetadata: itemMetadata(id, item) });
           }
           if (item.type === 'function_call') {
             if (typeof item.call_id !== 'string' || typeof item.name !== 'string') return fail(invalidEvent(event, 'a function call needs call_id and name'));
+            output = true;
             if (added) {
               calls.set(output_index, { id: item.call_id, name: item.name });
               return emit({ type: 'tool-input-start', id: item.call_id, toolName: item.name });
@@ -65,16 +72,18 @@ export function responsesEvents(emit: Emit): WireEvents {
             calls.delete(output_index);
             calledFunction = true;
             emit({ type: 'tool-input-end', id: item.call_id });
-            return emit({ type: 'tool-call', toolCallId: item.call_id, toolName: item.name, input: typeof item.arguments === 'string' ? item.arguments : '' });
+            return emit({ type: 'tool-call', toolCallId: item.call_id, toolName: item.name, input: typeof item.arguments === 'string' ? item.arguments : '', providerMetadata: itemMetadata(id) });
           }
           return;
         }
         case 'response.output_text.delta':
         case 'response.refusal.delta': {
-          const { item_id, delta } = event;
-          if (typeof item_id !== 'string' || typeof delta !== 'string') return fail(invalidEvent(event, 'a text delta needs item_id and delta'));
+          const id = itemOf(event);
+          const { delta } = event;
+          if (id === undefined || typeof delta !== 'string' || (event.item_id !== undefined && typeof event.item_id !== 'string')) return fail(invalidEvent(event, 'a text delta needs item_id and delta'));
           if (event.type === 'response.refusal.delta') refused = true;
-          return emit({ type: 'text-delta', id: item_id, delta });
+          output = true;
+          return emit({ type: 'text-delta', id, delta });
         }
         case 'response.refusal.done':
           refused = true;
@@ -95,9 +104,10 @@ export function responsesEvents(emit: Emit): WireEvents {
           if (event.type === 'response.reasoning_summary_part.added') {
             if (!open || open.has(id) || summary_index === 0) return;
             open.add(id);
-            return emit({ type: 'reasoning-start', id });
+            return emit({ type: 'reasoning-start', id, providerMetadata: itemMetadata(item_id) });
           }
           if (typeof event.delta !== 'string') return fail(invalidEvent(event, 'a reasoning delta needs delta'));
+          output = true;
           return emit({ type: 'reasoning-delta', id, delta: event.delta });
         }
         case 'response.completed':
@@ -131,6 +141,12 @@ export function responsesEvents(emit: Emit): WireEvents {
     if (failed && (finish.raw === undefined || finish.raw === 'error')) return { unified: 'error', raw: finish.raw ?? 'error' };
     return { unified: unifiedFinish(finish.raw, calledFunction, refused), raw: finish.raw };
   }
+}
+
+/** `{ openai: { itemId } }`, and a reasoning item's encrypted content, as the stock provider tags them. */
+function itemMetadata(itemId: string, reasoningItem?: Json): SharedV4ProviderMetadata {
+  if (!reasoningItem) return { openai: { itemId } };
+  return { openai: { itemId, reasoningEncryptedContent: optionalString(reasoningItem.encrypted_content) ?? null } };
 }
 
 function unifiedFinish(reason: string | undefined, calledFunction: boolean, refused: boolean): LanguageModelV4FinishReason['unified'] {
