@@ -310,6 +310,7 @@ describe('each setting of the table left blank: the server starts and answers', 
       MODEL: 'offline',
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_PROVIDER: 'stock',
       OFFLINE_TOKEN_DELAY_MS: '5',
       MODEL_IDLE_TIMEOUT_MS: '20000',
       MODEL_RETRY_MAX_WAIT_MS: '5000',
@@ -379,6 +380,7 @@ describe('a wrong setting stops the server at start, with one line naming it', {
     ['PORT', 'http', 'must be a whole number from 0 to 65535'],
     ['CORS_ORIGINS', 'https://app.example.org/*', 'must list origins such as https://app.example.com, comma-separated (no path, no *)'],
     ['LOG_LEVEL', 'verbose', 'must be debug, info, warn, error or silent'],
+    ['OPENAI_PROVIDER', 'fast', 'must be lean or stock'],
     ['NEXTAUTH_URL', 'auth.example.org', 'must be a URL such as https://streamwright.example.com'],
   ];
   for (const [name, value, rule] of wrong) {
