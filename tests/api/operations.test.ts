@@ -35,7 +35,13 @@ describe('rate limits', () => {
   test('per user: over the limit is 429 with Retry-After; other users go on', async () => {
     const server = await app({ RATE_LIMIT_PER_MINUTE: '3' });
     const [alice, bob] = [await newUser(server), await newUser(server)];
-    for (let i = 0; i < 3; i++) assert.equal((await (await stream(server, alice)).text(), (await stream(server, bob)).status), 200);
+    for (let i = 0; i < 3; i++) {
+      for (const user of [alice, bob]) {
+        const response = await stream(server, user);
+        assert.equal(response.status, 200);
+        assert.match(await response.text(), /event: done/);
+      }
+    }
     const retryAfter = await assertRefused(await stream(server, alice), 429, 'rate_limited');
     assert.ok(retryAfter <= 60);
     assert.equal((await stream(server, bob)).status, 429, 'bob has used his three too');
@@ -76,6 +82,32 @@ describe('rate limits', () => {
     });
     await assertRefused(guess, 429, 'rate_limited');
     await assertRefused(await signUp(server, `other-${randomUUID()}@example.com`, 'a-long-password'), 429, 'rate_limited');
+  });
+
+  test('the sign-in limit holds for every spelling of the callback path, and a GET on any is 405', async () => {
+    const server = await app({ AUTH_ATTEMPTS_PER_15_MINUTES: '3' });
+    const email = `spell-${randomUUID()}@example.com`;
+    const password = 'a-long-password';
+    assert.equal((await signUp(server, email, password)).status, 201);
+    assert.equal(await signIn(server, email, 'wrong-password-1'), undefined);
+    assert.equal(await signIn(server, email, 'wrong-password-2'), undefined);
+    const spellings = ['callback/credentials', 'callback/cr%65dentials', 'callback/credential%73', '%63allback/credentials', 'c%61llback/cr%65dentials'];
+    for (const spelling of spellings) {
+      const csrf = await fetch(`${server.url}/api/auth/csrf`);
+      const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+      const attempt = await fetch(`${server.url}/api/auth/${spelling}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') },
+        body: new URLSearchParams({ csrfToken, email, password, json: 'true' }),
+      });
+      assert.equal(attempt.status, 429, spelling);
+      assert.equal(((await attempt.json()) as { error: string }).error, 'rate_limited', spelling);
+      assert.ok(!attempt.headers.getSetCookie().some((c) => c.includes('session-token=')), `${spelling}: no session cookie`);
+      const get = await fetch(`${server.url}/api/auth/${spelling}`, { redirect: 'manual' });
+      assert.equal(get.status, 405, `GET ${spelling}`);
+      assert.equal(((await get.json()) as { error: string }).error, 'method_not_allowed', `GET ${spelling}`);
+    }
   });
 
   test('two replicas share the limits and the open-stream cap through Redis', async () => {

@@ -8,10 +8,24 @@ import { route } from '@/lib/http/route';
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
+/**
+ * next-auth's action, as next-auth itself reads it: from the route's decoded segments, so
+ * `cr%65dentials` is `credentials` here too. Judged by path text, another spelling of a path
+ * would pass the limit and reach the same handler.
+ */
+async function actionOf(context: Context): Promise<{ action?: string; provider?: string }> {
+  const [action, provider] = (await context.params).nextauth;
+  return { action, provider };
+}
+
+/** A credentials sign-in: the attempts that must count against the address's limit. */
+const isSignIn = ({ action }: { action?: string }) => action === 'callback' || action === 'signin';
+
 // next-auth's own routes: sign-in, callback, session, csrf, sign-out.
-function handler(request: Request, context: Context) {
+async function handler(request: Request, context: Context) {
   // next-auth answers a GET to the credentials callback (sign-in is a POST) with a 500.
-  if (request.method === 'GET' && new URL(request.url).pathname.endsWith('/callback/credentials')) {
+  const { action, provider } = await actionOf(context);
+  if (request.method === 'GET' && action === 'callback' && provider === 'credentials') {
     return errorResponse('method_not_allowed', 'Sign in with POST', undefined, { allow: 'POST' });
   }
   return refuseCallbackUrl(request) ?? NextAuth(authOptions())(request, context);
@@ -22,7 +36,7 @@ const AUTH_BODY_LIMIT = 64 * 1024;
 
 /** Password sign-ins count against the address's attempts, so passwords cannot be guessed at speed. */
 async function post(request: Request, context: Context) {
-  if (new URL(request.url).pathname.endsWith('/callback/credentials')) {
+  if (isSignIn(await actionOf(context))) {
     const limited = await limitAuthAttempt(request);
     if (limited) return limited;
   }
