@@ -57,8 +57,25 @@ describe('resumable replies', () => {
     const app = await startApp({ OFFLINE_TOKEN_DELAY_MS: '40' });
     apps.push(app);
     const user = await newUser(app);
-    assert.equal((await resume(app, user, randomUUID())).status, 204);
     await assertResumesWhole(app, app, user);
+  });
+
+  test("an unknown id, or another user's session while its reply streams, is 404, never 204", async () => {
+    const app = await startApp({ OFFLINE_TOKEN_DELAY_MS: '40' });
+    apps.push(app);
+    const [alice, bob] = [await newUser(app), await newUser(app)];
+    const id = randomUUID();
+    const streaming = await send(app, alice, id, 'Tell me about tides, slowly');
+    const reader = streaming.body!.getReader();
+    await reader.read();
+    for (const [who, sessionId] of [[bob, id], [alice, randomUUID()]] as const) {
+      const response = await resume(app, who, sessionId);
+      assert.equal(response.status, 404);
+      assert.deepEqual(await response.json(), { error: 'not_found', detail: 'No such session' });
+    }
+    const own = await resume(app, alice, id);
+    assert.equal(own.status, 200, 'the owner resumes it');
+    await Promise.all([own.body?.cancel(), reader.cancel()]);
   });
 
   test('two replicas through Redis: resumed on the other one; stopped from the other one; a key revoked on one refused by the other at once', async () => {
