@@ -1,6 +1,7 @@
 import { getToken } from 'next-auth/jwt';
 import type { NextRequest } from 'next/server';
 import { userByApiKey, userById, type AuthUser } from '../db/users';
+import { env } from '../env';
 import { errorResponse } from '../http/errors';
 import { authSecret } from './secret';
 
@@ -9,7 +10,10 @@ export type Guarded = { ok: true; user: AuthUser } | { ok: false; response: Resp
 /**
  * The one check every protected route handler runs first: an API key (`Authorization: Bearer
  * sk_…`) or the session cookie names a user, else 401 JSON (never a redirect). A request that
- * sends a key is judged by the key alone.
+ * sends a key is judged by the key alone. A request that the cookie authenticates must come from
+ * the app's own pages or a listed origin (`403 cross_site_request`): a browser sends the cookie
+ * with requests another site starts (a form, a link, a script on a sibling subdomain or another
+ * port, which SameSite counts as the same site), and those must not spend or change anything.
  */
 export async function requireUser(request: Request): Promise<Guarded> {
   const authorization = request.headers.get('authorization');
@@ -18,9 +22,39 @@ export async function requireUser(request: Request): Promise<Guarded> {
     const user = key ? await userByApiKey(key) : undefined;
     return user ? { ok: true, user } : denied('The API key is not valid or has been revoked');
   }
+  if (crossSite(request)) {
+    return { ok: false, response: errorResponse('cross_site_request', 'A signed-in request must come from this app or an origin listed in CORS_ORIGINS') };
+  }
   const token = await getToken({ req: request as NextRequest, secret: authSecret() });
   const user = token?.sub ? await userById(token.sub) : undefined;
   return user ? { ok: true, user } : denied('Sign in, or send Authorization: Bearer <API key>');
+}
+
+let listed: ReadonlySet<string> | undefined;
+
+/**
+ * Whether the browser says another origin started the request: by `Origin` when it sends one
+ * (the app's own host, NEXTAUTH_URL's origin or one in CORS_ORIGINS pass), else by
+ * `Sec-Fetch-Site` (same-origin, or none for an address typed or bookmarked, pass). A client
+ * that sends neither is not a browser, and nothing else can make it send the cookie.
+ */
+function crossSite(request: Request): boolean {
+  const origin = request.headers.get('origin');
+  if (origin !== null) {
+    listed ??= new Set([...env.CORS_ORIGINS, ...(env.NEXTAUTH_URL ? [new URL(env.NEXTAUTH_URL).origin] : [])]);
+    return !listed.has(origin) && hostOf(origin) !== request.headers.get('host');
+  }
+  const site = request.headers.get('sec-fetch-site');
+  return site !== null && site !== 'same-origin' && site !== 'none';
+}
+
+/** `host[:port]` of an origin; behind a TLS proxy the app sees http while the page is https. */
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
 }
 
 function denied(detail: string): Guarded {

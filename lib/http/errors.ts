@@ -8,6 +8,7 @@ const STATUS = {
   invalid_body: 400,
   unauthorized: 401,
   cors_forbidden: 403,
+  cross_site_request: 403,
   not_found: 404,
   method_not_allowed: 405,
   session_busy: 409,

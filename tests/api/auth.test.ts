@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startApp, type RunningApp } from '../support/app';
 import { fetchFrames } from '../support/sse';
@@ -126,5 +127,54 @@ describe('sign-in and the route guard', () => {
     assert.ok(cleared, 'the response resets the session cookie');
     assert.match(cleared, /^next-auth\.session-token=;/);
     assert.match(cleared, /Max-Age=0|Expires=Thu, 01 Jan 1970/i);
+  });
+
+  describe('a request the cookie authenticates must come from this app', () => {
+    const FOREIGN: Array<[string, Record<string, string>]> = [
+      ['a foreign Origin', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }],
+      ['Origin null', { origin: 'null' }],
+      ['another port of the same host (same site)', { 'sec-fetch-site': 'same-site' }],
+      ['a cross-site link', { 'sec-fetch-site': 'cross-site' }],
+    ];
+    const chatInto = async (sessionId: string) =>
+      (await fetch(`${app.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...user.bearer }, body: JSON.stringify({ session_id: sessionId, message: 'Hello', max_tokens: 3 }) })).text();
+    const keyCount = async () => ((await (await fetch(`${app.url}/api/keys`, { headers: user.bearer })).json()) as { keys: unknown[] }).keys.length;
+
+    for (const [from, headers] of FOREIGN) {
+      test(`${from}: state changes and token-spending streams are 403 cross_site_request, and nothing happens`, async () => {
+        const sessionId = randomUUID();
+        await chatInto(sessionId);
+        const keysBefore = await keyCount();
+        const cookie = { cookie: user.cookie, ...headers };
+        const requests: Array<[string, string, RequestInit]> = [
+          ['POST', '/api/keys', { headers: { 'content-type': 'application/json', ...cookie }, body: JSON.stringify({ name: 'stolen' }) }],
+          ['DELETE', `/api/sessions/${sessionId}`, { headers: cookie }],
+          ['POST', '/api/chat', { headers: { 'content-type': 'application/json', ...cookie }, body: JSON.stringify({ session_id: randomUUID(), message: 'Hi' }) }],
+          ['POST', `/api/sessions/${sessionId}/stop`, { headers: { 'content-type': 'application/x-www-form-urlencoded', ...cookie }, body: 'x=1' }],
+          ['GET', '/api/stream?q=hi&max_tokens=4000', { headers: cookie }],
+          ['GET', '/api/stream/text?q=hi', { headers: cookie }],
+        ];
+        for (const [method, path, init] of requests) {
+          const response = await fetch(`${app.url}${path}`, { method, ...init });
+          assert.equal(response.status, 403, `${method} ${path}`);
+          assert.equal(((await response.json()) as { error: string }).error, 'cross_site_request', `${method} ${path}`);
+        }
+        assert.equal(await keyCount(), keysBefore, 'no key was created');
+        assert.equal((await fetch(`${app.url}/api/sessions/${sessionId}`, { headers: user.bearer })).status, 200, 'the session was not deleted');
+      });
+    }
+
+    test('the same requests from the app itself, or with an API key from anywhere, go through', async () => {
+      const own: Array<Record<string, string>> = [{ origin: app.url }, { 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, {}];
+      const everyone: Array<Record<string, string>> = [...own.map((h) => ({ cookie: user.cookie, ...h })), { ...user.bearer, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }];
+      for (const headers of everyone) {
+        const where = JSON.stringify({ ...headers, cookie: undefined, authorization: undefined });
+        const { status, frames } = await fetchFrames(`${app.url}/api/stream/text?q=hi&max_tokens=2`, { headers });
+        assert.equal(status, 200, where);
+        assert.equal(frames.at(-1)?.event, 'done', where);
+        const created = await fetch(`${app.url}/api/keys`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ name: 'mine' }) });
+        assert.equal(created.status, 201, where);
+      }
+    });
   });
 });
