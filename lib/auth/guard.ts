@@ -22,10 +22,10 @@ export async function requireUser(request: Request): Promise<Guarded> {
     const user = key ? await userByApiKey(key) : undefined;
     return user ? { ok: true, user } : denied('The API key is not valid or has been revoked');
   }
-  if (crossSite(request)) {
+  const token = await getToken({ req: request as NextRequest, secret: authSecret() });
+  if (token?.sub && crossSite(request)) {
     return { ok: false, response: errorResponse('cross_site_request', 'A signed-in request must come from this app or an origin listed in CORS_ORIGINS') };
   }
-  const token = await getToken({ req: request as NextRequest, secret: authSecret() });
   const user = token?.sub ? await userById(token.sub) : undefined;
   return user ? { ok: true, user } : denied('Sign in, or send Authorization: Bearer <API key>');
 }

@@ -159,6 +159,8 @@ describe('sign-in and the route guard', () => {
           assert.equal(response.status, 403, `${method} ${path}`);
           assert.equal(((await response.json()) as { error: string }).error, 'cross_site_request', `${method} ${path}`);
         }
+        const anonymous = await fetch(`${app.url}/api/keys`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+        assert.equal(anonymous.status, 401, 'without the cookie it is simply not signed in');
         assert.equal(await keyCount(), keysBefore, 'no key was created');
         assert.equal((await fetch(`${app.url}/api/sessions/${sessionId}`, { headers: user.bearer })).status, 200, 'the session was not deleted');
       });
