@@ -19,7 +19,8 @@ export function appDataMessage(data: AppData): ModelMessage | undefined {
     ...(isEmpty(data.state) ? {} : { state: data.state }),
   };
   if (Object.keys(shared).length === 0) return undefined;
-  return { role: 'user', content: `${APP_DATA_HEADING}\n${JSON.stringify(shared, null, 2)}` };
+  // Compact, as the request's limits measure it: indentation would grow with the nesting.
+  return { role: 'user', content: `${APP_DATA_HEADING}\n${JSON.stringify(shared)}` };
 }
 
 /** The data back from a message's text, when the message is one `appDataMessage` wrote. */

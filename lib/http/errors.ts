@@ -6,6 +6,7 @@ const STATUS = {
   invalid_parameter: 400,
   invalid_json: 400,
   invalid_body: 400,
+  nesting_too_deep: 400,
   unauthorized: 401,
   cors_forbidden: 403,
   cross_site_request: 403,

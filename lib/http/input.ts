@@ -5,6 +5,8 @@ import { errorResponse } from './errors';
 // same zod schema, so long prompts can be POSTed without a second set of rules.
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** Deepest nesting a JSON body may have; real ones nest a handful of levels (a tool's schema a few more). */
+export const MAX_JSON_DEPTH = 64;
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
 
@@ -47,7 +49,23 @@ async function bodyFields(request: Request, maxBytes: number): Promise<Parsed<un
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return fail(errorResponse('invalid_body', 'The body must be a JSON object'));
   }
+  // Before any schema walks it: recursive checks of a deep enough value overflow the stack.
+  if (deeperThan(body, MAX_JSON_DEPTH)) {
+    return fail(errorResponse('nesting_too_deep', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`));
+  }
   return { ok: true, data: body };
+}
+
+/** Whether objects and arrays nest more than `max` levels, found without recursion. */
+export function deeperThan(value: unknown, max: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [current, depth] = next;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** The body as text, or undefined once it passes `limit` bytes (reading stops there). */
