@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { getServerSession } from 'next-auth';
+import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { ModelBadge } from '@/components/ui/model-badge';
@@ -10,6 +11,9 @@ import { authOptions } from '@/lib/auth/options';
 /** Every signed-in page: a header with the sections, the answering model and the user. */
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const session = await getServerSession(authOptions());
+  // The proxy checked the cookie's signature; a session that has ended (signed out elsewhere,
+  // past its end) has no user, so back to sign-in.
+  if (!session?.user) redirect('/sign-in');
   return (
     <div className="flex h-dvh flex-col">
       <header className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">

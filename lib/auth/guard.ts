@@ -1,6 +1,6 @@
 import { getToken } from 'next-auth/jwt';
 import type { NextRequest } from 'next/server';
-import { userByApiKey, userById, type AuthUser } from '../db/users';
+import { userByApiKey, userBySession, type AuthUser } from '../db/users';
 import { env } from '../env';
 import { errorResponse } from '../http/errors';
 import { authSecret } from './secret';
@@ -26,7 +26,8 @@ export async function requireUser(request: Request): Promise<Guarded> {
   if (token?.sub && crossSite(request)) {
     return { ok: false, response: errorResponse('cross_site_request', 'A signed-in request must come from this app or an origin listed in CORS_ORIGINS') };
   }
-  const user = token?.sub ? await userById(token.sub) : undefined;
+  // The cookie counts while the session it names lives (signed out, revoked or past its end: 401).
+  const user = typeof token?.sid === 'string' ? await userBySession(token.sid) : undefined;
   return user ? { ok: true, user } : denied('Sign in, or send Authorization: Bearer <API key>');
 }
 

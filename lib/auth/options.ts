@@ -1,10 +1,16 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { z } from 'zod';
-import { userByCredentials } from '../db/users';
+import { endSession, startSession, userBySession, userByCredentials } from '../db/users';
 import { authSecret } from './secret';
 
 const Credentials = z.object({ email: z.email(), password: z.string().min(1).max(200) });
+
+/** How long a sign-in lasts, from the moment it happened: refreshing the cookie never extends it. */
+export const SESSION_SECONDS = 30 * 24 * 60 * 60;
+
+/** The session a cookie's token names (`sid`), when the token has one. */
+const sessionOf = (token: Record<string, unknown>) => (typeof token.sid === 'string' ? token.sid : undefined);
 
 /**
  * next-auth: email and password checked against the database, sessions as signed JWT cookies
@@ -14,7 +20,7 @@ const Credentials = z.object({ email: z.email(), password: z.string().min(1).max
 export function authOptions(): NextAuthOptions {
   return {
     secret: authSecret(),
-    session: { strategy: 'jwt', maxAge: 30 * 24 * 60 * 60 },
+    session: { strategy: 'jwt', maxAge: SESSION_SECONDS },
     pages: { signIn: '/sign-in' },
     providers: [
       CredentialsProvider({
@@ -29,10 +35,26 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      // A sign-in starts a stored session and the token names it; every later read of the token
+      // (pages, /api/auth/session) checks the session still lives, else next-auth clears the
+      // cookie and issues none, so a copied cookie cannot be kept alive past sign-out or its end.
+      async jwt({ token, user }) {
+        if (user) return { ...token, sid: (await startSession(user.id, SESSION_SECONDS)).id };
+        const sid = sessionOf(token);
+        if (!sid || !(await userBySession(sid))) throw new Error('The session has ended');
+        return token;
+      },
       // The token's subject is the user id; the session exposes it to pages.
       session({ session, token }) {
         if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
         return session;
+      },
+    },
+    events: {
+      // Signing out ends the session on the server, not only the cookie in this browser.
+      async signOut({ token }) {
+        const sid = token && sessionOf(token);
+        if (sid) await endSession(sid);
       },
     },
   };

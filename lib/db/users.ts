@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hashApiKey } from '../auth/api-keys';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import { log } from '../log';
@@ -38,8 +39,30 @@ export async function userByCredentials(email: string, password: string): Promis
   return { id: user.id, email: user.email, name: user.name };
 }
 
-export async function userById(id: string): Promise<AuthUser | undefined> {
-  return (await db().user.findUnique({ where: { id }, select: selectUser })) ?? undefined;
+/** A new signed-in session of the user's, ending `seconds` from now whatever happens to its cookie. */
+export async function startSession(userId: string, seconds: number): Promise<{ id: string; expiresAt: Date }> {
+  return db().authSession.create({
+    data: { id: randomUUID(), userId, expiresAt: new Date(Date.now() + seconds * 1000) },
+    select: { id: true, expiresAt: true },
+  });
+}
+
+/**
+ * The user a session cookie stands for while its session lives: not signed out, not revoked,
+ * not past its end. One indexed query in the database every replica shares, so an ended
+ * session is refused at once everywhere.
+ */
+export async function userBySession(sessionId: string): Promise<AuthUser | undefined> {
+  const found = await db().authSession.findFirst({
+    where: { id: sessionId, revokedAt: null, expiresAt: { gt: new Date() } },
+    select: { user: { select: selectUser } },
+  });
+  return found?.user;
+}
+
+/** Ends one session (signing out). */
+export async function endSession(sessionId: string): Promise<void> {
+  await db().authSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
 }
 
 const LAST_USED_RESOLUTION_MS = 60_000;

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { createClient } from '@libsql/client';
+import { encode } from 'next-auth/jwt';
 import { startApp, type RunningApp } from '../support/app';
 import { fetchFrames } from '../support/sse';
 import { newUser, signIn, signUp, type TestUser } from '../support/users';
@@ -113,20 +115,64 @@ describe('sign-in and the route guard', () => {
     }
   });
 
-  test('sign-out clears the session cookie', async () => {
-    const csrf = await fetch(`${app.url}/api/auth/csrf`, { headers: { cookie: user.cookie } });
+  /** Signs out through next-auth's form, as the sign-out button does. */
+  async function signOut(cookie: string): Promise<Response> {
+    const csrf = await fetch(`${app.url}/api/auth/csrf`, { headers: { cookie } });
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };
     const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    const response = await fetch(`${app.url}/api/auth/signout`, {
+    return fetch(`${app.url}/api/auth/signout`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `${user.cookie}; ${csrfCookie}` },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `${cookie}; ${csrfCookie}` },
       body: new URLSearchParams({ csrfToken, json: 'true' }),
     });
+  }
+
+  /** What a cookie still opens: the API, and whether /api/auth/session renews it. */
+  async function assertEnded(cookie: string) {
+    for (const [method, path] of [['GET', '/api/me'], ['GET', '/api/sessions'], ['POST', '/api/keys']] as const) {
+      const response = await fetch(`${app.url}${path}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: method === 'POST' ? '{"name":"kept"}' : undefined });
+      assert.equal(response.status, 401, `${method} ${path}`);
+    }
+    const session = await fetch(`${app.url}/api/auth/session`, { headers: { cookie } });
+    assert.deepEqual(await session.json(), {}, 'no session for the cookie');
+    const renewed = session.headers.getSetCookie().filter((c) => /next-auth\.session-token=[^;]/.test(c));
+    assert.deepEqual(renewed, [], 'the cookie is not renewed');
+  }
+
+  test('sign-out clears the cookie and ends the session on the server; the other sessions go on', async () => {
+    const cookie = await signIn(app, user.email, user.password);
+    assert.ok(cookie);
+    assert.equal((await fetch(`${app.url}/api/me`, { headers: { cookie } })).status, 200);
+    const response = await signOut(cookie);
     const cleared = response.headers.getSetCookie().find((c) => c.startsWith('next-auth.session-token='));
     assert.ok(cleared, 'the response resets the session cookie');
     assert.match(cleared, /^next-auth\.session-token=;/);
     assert.match(cleared, /Max-Age=0|Expires=Thu, 01 Jan 1970/i);
+    await assertEnded(cookie);
+    assert.equal((await fetch(`${app.url}/api/me`, { headers: { cookie: user.cookie } })).status, 200, 'another sign-in is not affected');
+  });
+
+  test('a session ends at its end however often its cookie is refreshed', async () => {
+    const other = await newUser(app);
+    const refreshed = await fetch(`${app.url}/api/auth/session`, { headers: { cookie: other.cookie } });
+    assert.equal(((await refreshed.json()) as { user?: { email?: string } }).user?.email, other.email);
+    const renewed = refreshed.headers.getSetCookie().find((c) => /next-auth\.session-token=[^;]/.test(c));
+    assert.ok(renewed, 'a live session is renewed');
+    const newCookie = `next-auth.session-token=${renewed.split(';')[0]!.split('=').slice(1).join('=')}`;
+    // Its stored end reached (as 30 days after sign-in would): both cookies are refused.
+    const database = createClient({ url: app.databaseUrl });
+    await database.execute({ sql: 'UPDATE AuthSession SET expiresAt = createdAt WHERE userId = (SELECT id FROM User WHERE email = ?)', args: [other.email] });
+    database.close();
+    await assertEnded(other.cookie);
+    await assertEnded(newCookie);
+    assert.equal((await fetch(`${app.url}/api/me`, { headers: other.bearer })).status, 200, 'API keys are not sessions');
+  });
+
+  test('a signed cookie from before sessions were stored (no session id) is refused', async () => {
+    const { id } = (await (await fetch(`${app.url}/api/me`, { headers: user.bearer })).json()) as { id: string };
+    const token = await encode({ token: { sub: id, email: user.email }, secret: app.authSecret });
+    await assertEnded(`next-auth.session-token=${token}`);
   });
 
   describe('a request the cookie authenticates must come from this app', () => {
