@@ -60,6 +60,11 @@ export async function userBySession(sessionId: string): Promise<AuthUser | undef
   return found?.user;
 }
 
+/** Ends every session of the user's ("sign out everywhere"). */
+export async function endAllSessions(userId: string): Promise<void> {
+  await db().authSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+}
+
 /** Ends one session (signing out). */
 export async function endSession(sessionId: string): Promise<void> {
   await db().authSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });

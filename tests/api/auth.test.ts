@@ -25,6 +25,7 @@ const PROTECTED: Array<[string, string]> = [
   ['POST', '/api/keys'],
   ['DELETE', '/api/keys/any'],
   ['GET', '/api/me'],
+  ['POST', '/api/me/sign-out-everywhere'],
 ];
 
 describe('sign-in and the route guard', () => {
@@ -167,6 +168,18 @@ describe('sign-in and the route guard', () => {
     await assertEnded(other.cookie);
     await assertEnded(newCookie);
     assert.equal((await fetch(`${app.url}/api/me`, { headers: other.bearer })).status, 200, 'API keys are not sessions');
+  });
+
+  test('sign out everywhere ends every session of the user, and only theirs; API keys go on', async () => {
+    const other = await newUser(app);
+    const second = await signIn(app, other.email, other.password);
+    assert.ok(second);
+    const ended = await fetch(`${app.url}/api/me/sign-out-everywhere`, { method: 'POST', headers: { cookie: second, origin: app.url } });
+    assert.equal(ended.status, 204);
+    await assertEnded(other.cookie);
+    await assertEnded(second);
+    assert.equal((await fetch(`${app.url}/api/me`, { headers: other.bearer })).status, 200, 'API keys are not sessions');
+    assert.equal((await fetch(`${app.url}/api/me`, { headers: { cookie: user.cookie } })).status, 200, 'another user is not affected');
   });
 
   test('a signed cookie from before sessions were stored (no session id) is refused', async () => {
