@@ -1,5 +1,7 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
+import { signOut } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
 import { useJson } from '../ui/use-json';
 
@@ -11,7 +13,10 @@ interface ApiKey {
   last_used_at: string | null;
 }
 
-/** API keys for programs: create (the key is shown once, with a copy button), list, revoke. */
+/**
+ * API keys for programs: create (the key is shown once, with a copy button), list, revoke; and
+ * signing out every browser session at once.
+ */
 export function KeysView() {
   const { data, reload: load } = useJson<{ keys: ApiKey[] }>('/api/keys');
   const keys = data?.keys ?? [];
@@ -34,6 +39,16 @@ export function KeysView() {
     if (!window.confirm(`Revoke “${key.name}”? Programs using it will get 401.`)) return;
     await fetch(`/api/keys/${key.id}`, { method: 'DELETE' });
     load();
+  }
+
+  const router = useRouter();
+  async function signOutEverywhere() {
+    if (!window.confirm('Sign out of every browser, this one too? API keys keep working.')) return;
+    const response = await fetch('/api/me/sign-out-everywhere', { method: 'POST' });
+    if (!response.ok) return;
+    await signOut({ redirect: false });
+    router.replace('/sign-in');
+    router.refresh();
   }
 
   return (
@@ -91,6 +106,16 @@ export function KeysView() {
           ))}
         </tbody>
       </table>
+
+      <section aria-labelledby="browsers-heading" className="space-y-2 border-t border-zinc-200 pt-4 dark:border-zinc-800">
+        <h2 id="browsers-heading" className="text-lg font-semibold">
+          Signed-in browsers
+        </h2>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">Ends the session of every browser you are signed in on, this one too. API keys keep working.</p>
+        <button type="button" onClick={() => void signOutEverywhere()} className="rounded-md border border-red-300 px-3 py-1 text-sm text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-400 dark:hover:bg-red-950">
+          Sign out everywhere
+        </button>
+      </section>
     </div>
   );
 }

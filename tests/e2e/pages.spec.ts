@@ -80,6 +80,18 @@ test('an API key is shown once, works, and stops working when revoked', async ({
   expect((await me()).status).toBe(401);
 });
 
+test('sign out everywhere ends this browser and every other session; API keys go on', async ({ page, context }) => {
+  const user = await signedIn(app, context);
+  await page.goto(`${app.url}/keys`);
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  expect((await fetch(`${app.url}/api/me`, { headers: { cookie: user.cookie } })).status).toBe(401);
+  expect((await fetch(`${app.url}/api/me`, { headers: user.bearer })).status).toBe(200);
+  await page.goto(`${app.url}/keys`);
+  await expect(page).toHaveURL(/\/sign-in/);
+});
+
 const PAGES = ['/sign-in', '/sign-up', '/chat', '/report', '/inspector', '/keys'];
 
 async function withContent(page: Page, path: string) {
