@@ -3,6 +3,7 @@ import { withAuth, type NextRequestWithAuth } from 'next-auth/middleware';
 import { authSecret } from './lib/auth/secret';
 import { env } from './lib/env';
 import { cors } from './lib/http/cors';
+import { errorResponse } from './lib/http/errors';
 import { contentSecurityPolicy, newNonce } from './lib/http/security-headers';
 
 // Pages, and API requests that carry an Origin, pass here (the security headers every response
@@ -10,7 +11,7 @@ import { contentSecurityPolicy, newNonce } from './lib/http/security-headers';
 // - /api/*: CORS (lib/http/cors.ts). Only browsers send an Origin, and CORS is only for them, so
 //   programs calling the API (curl, scripts, servers) skip the proxy and its cost per request. No
 //   auth redirect: routes answer 401 JSON from their own guard (lib/auth/guard.ts).
-// - Pages: a Content-Security-Policy with a fresh nonce (lib/http/security-headers.ts), and
+// - Pages: GET and HEAD only (405 JSON otherwise); a Content-Security-Policy with a fresh nonce (lib/http/security-headers.ts), and
 //   without a session a redirect to /sign-in (except the sign-in and sign-up pages themselves).
 
 const PUBLIC_PAGES = /^\/(sign-in|sign-up)(\/|$)/;
@@ -22,6 +23,12 @@ export async function proxy(request: NextRequestWithAuth, event: NextFetchEvent)
   if (pathname === '/api' || pathname.startsWith('/api/')) {
     origins ??= new Set(env.CORS_ORIGINS);
     return cors(request, origins);
+  }
+
+  // Pages are read, never posted to: the app has no Server Actions, and Next.js would answer a
+  // POST to a page (`/api/%2e%2e` is `/`) as a Server Action it cannot find, in plain text.
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    return errorResponse('method_not_allowed', 'Pages answer GET only', undefined, { allow: 'GET, HEAD' });
   }
 
   const csp = contentSecurityPolicy(newNonce());
