@@ -101,6 +101,11 @@ const EnvSchema = z.object({
   MAX_OPEN_STREAMS: count(600, 100_000),
   /** Output tokens one user may spend per UTC day, counted from stored usage (0: no budget). */
   DAILY_TOKEN_BUDGET: count(1_000_000),
+  /**
+   * Input tokens one user may send to the model per UTC day (0: no budget). Counted apart from
+   * output, since each chat turn sends the whole history again.
+   */
+  DAILY_INPUT_TOKEN_BUDGET: count(5_000_000),
   /** Longest prompt (`q`, report topic), in characters. */
   MAX_PROMPT_CHARS: wholeNumber(2000, 1, 100_000),
   /** Longest chat message, in characters. */

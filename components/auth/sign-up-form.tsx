@@ -28,7 +28,13 @@ export function SignUpForm() {
       setError(body.detail ?? 'The account could not be created.');
       return;
     }
-    await signIn('credentials', { email: account.email, password: account.password, redirect: false });
+    // Sign-up answers the same for a taken email, so signing in is what tells the outcome.
+    const signedIn = await signIn('credentials', { email: account.email, password: account.password, redirect: false });
+    if (!signedIn?.ok) {
+      setPending(false);
+      setError('This email already has an account with another password. Sign in instead.');
+      return;
+    }
     router.replace('/');
     router.refresh();
   }

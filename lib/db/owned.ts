@@ -235,12 +235,18 @@ export function forOwner(userId: string) {
     },
 
     tokenUsage: {
-      /** Output tokens spent since `since`. */
-      async outputSince(since: Date): Promise<number> {
+      /** Input and output tokens spent since `since`, in one query. */
+      async spentSince(since: Date): Promise<{ inputTokens: number; outputTokens: number }> {
         // Rows still in memory are read first: one written meanwhile is counted twice rather than not at all.
         const unwritten = unwrittenUsage(userId, since);
-        const sum = await client.tokenUsage.aggregate({ where: { userId, createdAt: { gte: since } }, _sum: { outputTokens: true } });
-        return unwritten.reduce((spent, row) => spent + row.outputTokens, sum._sum.outputTokens ?? 0);
+        const sum = await client.tokenUsage.aggregate({
+          where: { userId, createdAt: { gte: since } },
+          _sum: { inputTokens: true, outputTokens: true },
+        });
+        return unwritten.reduce(
+          (spent, row) => ({ inputTokens: spent.inputTokens + row.inputTokens, outputTokens: spent.outputTokens + row.outputTokens }),
+          { inputTokens: sum._sum.inputTokens ?? 0, outputTokens: sum._sum.outputTokens ?? 0 },
+        );
       },
 
       async totals() {

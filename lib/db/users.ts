@@ -18,25 +18,33 @@ const selectUser = { id: true, email: true, name: true } as const;
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
-/** Creates a user, or returns undefined when the email is taken. */
+/**
+ * Creates a user, or returns undefined when the email is taken. The password is hashed either
+ * way, so the two outcomes take the same time and a caller cannot tell them apart by the clock.
+ */
 export async function createUser(email: string, password: string, name?: string): Promise<AuthUser | undefined> {
   const address = normaliseEmail(email);
-  if (await db().user.findUnique({ where: { email: address }, select: { id: true } })) return undefined;
+  const [taken, passwordHash] = await Promise.all([
+    db().user.findUnique({ where: { email: address }, select: { id: true } }),
+    hashPassword(password),
+  ]);
+  if (taken) return undefined;
   try {
-    return await db().user.create({
-      data: { email: address, name: name ?? null, passwordHash: await hashPassword(password) },
-      select: selectUser,
-    });
+    return await db().user.create({ data: { email: address, name: name ?? null, passwordHash }, select: selectUser });
   } catch (error) {
     if (isUniqueViolation(error)) return undefined; // taken by a request that raced this one
     throw error;
   }
 }
 
+let standIn: Promise<string> | undefined;
+/** A hash no password matches, checked for unknown emails so they cost what a wrong password costs. */
+const standInHash = () => (standIn ??= hashPassword(randomUUID()));
+
 export async function userByCredentials(email: string, password: string): Promise<AuthUser | undefined> {
   const user = await db().user.findUnique({ where: { email: normaliseEmail(email) } });
-  if (!user || !(await verifyPassword(user.passwordHash, password))) return undefined;
-  return { id: user.id, email: user.email, name: user.name };
+  const matches = await verifyPassword(user?.passwordHash ?? (await standInHash()), password);
+  return user && matches ? { id: user.id, email: user.email, name: user.name } : undefined;
 }
 
 /** A new signed-in session of the user's, ending `seconds` from now whatever happens to its cookie. */

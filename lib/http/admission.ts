@@ -36,23 +36,29 @@ const perUser = limiter('streams:user', env.RATE_LIMIT_PER_MINUTE, 60);
 const perAddress = limiter('streams:address', env.RATE_LIMIT_PER_ADDRESS_PER_MINUTE, 60);
 const authAttempts = limiter('auth:address', env.AUTH_ATTEMPTS_PER_15_MINUTES, 15 * 60);
 
+/** The refusal once today's input or output tokens reach their budget (UTC days; 0: no budget). */
+async function dailyBudgetSpent(userId: string): Promise<ReturnType<typeof retryLater> | undefined> {
+  const budgets = { input: env.DAILY_INPUT_TOKEN_BUDGET, output: env.DAILY_TOKEN_BUDGET };
+  if (budgets.input === 0 && budgets.output === 0) return undefined;
+  const midnight = new Date();
+  midnight.setUTCHours(0, 0, 0, 0);
+  const spent = await forOwner(userId).tokenUsage.spentSince(midnight);
+  const over = (['input', 'output'] as const).find(
+    (kind) => budgets[kind] > 0 && spent[`${kind}Tokens`] >= budgets[kind],
+  );
+  if (!over) return undefined;
+  const untilTomorrow = (midnight.getTime() + 86_400_000 - Date.now()) / 1000;
+  return retryLater('daily_budget_exceeded', `You have spent today's budget of ${budgets[over]} ${over} tokens`, untilTomorrow);
+}
+
 export async function admitStream(request: Request, userId: string): Promise<Admitted> {
   if (isDraining()) return refuse(retryLater('shutting_down', 'The server is restarting; try again in a moment', 5));
   const limited = (await overLimit(perUser, userId)) ?? (await overLimit(perAddress, clientAddress(request)));
   if (limited !== undefined) {
     return refuse(retryLater('rate_limited', 'Too many requests; slow down and retry after the time given', limited));
   }
-  if (env.DAILY_TOKEN_BUDGET > 0) {
-    const midnight = new Date();
-    midnight.setUTCHours(0, 0, 0, 0);
-    const spent = await forOwner(userId).tokenUsage.outputSince(midnight);
-    if (spent >= env.DAILY_TOKEN_BUDGET) {
-      const untilTomorrow = (midnight.getTime() + 86_400_000 - Date.now()) / 1000;
-      return refuse(
-        retryLater('daily_budget_exceeded', `You have spent today's budget of ${env.DAILY_TOKEN_BUDGET} output tokens`, untilTomorrow),
-      );
-    }
-  }
+  const overBudget = await dailyBudgetSpent(userId);
+  if (overBudget) return refuse(overBudget);
   const store = await openStreams.acquire(userId);
   if (!store) {
     return refuse(

@@ -13,7 +13,6 @@ const STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   session_busy: 409,
-  email_taken: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

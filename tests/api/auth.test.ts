@@ -81,9 +81,28 @@ describe('sign-in and the route guard', () => {
     }
   });
 
-  test('sign-up checks its input and refuses a taken email', async () => {
-    assert.equal((await signUp(app, user.email, 'another-password')).status, 409);
-    assert.equal((await signUp(app, user.email.toUpperCase(), 'another-password')).status, 409, 'emails compare case-insensitively');
+  test('sign-up answers a taken email exactly as a new one, and the taken account stays as it was', async () => {
+    const fresh = `fresh-${Date.now()}@example.com`;
+    const answers = [];
+    for (const email of [fresh, user.email, user.email.toUpperCase()]) {
+      const response = await signUp(app, email, 'another-password');
+      answers.push({ status: response.status, type: response.headers.get('content-type'), body: await response.json() });
+    }
+    const sameAnswer = (email: string) => ({
+      status: 202,
+      type: 'application/json',
+      body: { email, detail: 'Sign in with this email and password to continue' },
+    });
+    // Emails compare case-insensitively, so the upper-case spelling is the taken account too.
+    assert.deepEqual(answers, [sameAnswer(fresh), sameAnswer(user.email), sameAnswer(user.email)]);
+    // The real outcome comes from signing in: the new account opens, the taken one does not
+    // take the second password, and its owner's password still works.
+    assert.ok(await signIn(app, fresh, 'another-password'));
+    assert.equal(await signIn(app, user.email, 'another-password'), undefined);
+    assert.ok(await signIn(app, user.email, user.password));
+  });
+
+  test('sign-up checks its input', async () => {
     const short = await signUp(app, 'short@example.com', 'short');
     assert.equal(short.status, 400);
     assert.deepEqual(await short.json(), { error: 'invalid_parameter', detail: 'password: must be at least 8 characters', field: 'password' });

@@ -20,7 +20,7 @@ describe('logs and metrics', () => {
 
   before(async () => {
     app = await startApp({ METRICS_TOKEN: 'metrics-secret', RATE_LIMIT_PER_MINUTE: '6' });
-    assert.equal((await signUp(app, email, password)).status, 201);
+    assert.equal((await signUp(app, email, password)).status, 202);
     cookie = (await signIn(app, email, password))!;
     key = (await createKey(app, { cookie })).key;
   });

@@ -69,7 +69,7 @@ describe('rate limits', () => {
   test('sign-in and sign-up attempts per address', async () => {
     const server = await app({ AUTH_ATTEMPTS_PER_15_MINUTES: '3' });
     const email = `guess-${randomUUID()}@example.com`;
-    assert.equal((await signUp(server, email, 'a-long-password')).status, 201);
+    assert.equal((await signUp(server, email, 'a-long-password')).status, 202);
     assert.equal(await signIn(server, email, 'wrong-password-1'), undefined);
     assert.equal(await signIn(server, email, 'wrong-password-2'), undefined);
     const csrf = await fetch(`${server.url}/api/auth/csrf`);
@@ -88,7 +88,7 @@ describe('rate limits', () => {
     const server = await app({ AUTH_ATTEMPTS_PER_15_MINUTES: '3' });
     const email = `spell-${randomUUID()}@example.com`;
     const password = 'a-long-password';
-    assert.equal((await signUp(server, email, password)).status, 201);
+    assert.equal((await signUp(server, email, password)).status, 202);
     assert.equal(await signIn(server, email, 'wrong-password-1'), undefined);
     assert.equal(await signIn(server, email, 'wrong-password-2'), undefined);
     const spellings = ['callback/credentials', 'callback/cr%65dentials', 'callback/credential%73', '%63allback/credentials', 'c%61llback/cr%65dentials'];
@@ -209,6 +209,25 @@ describe('open streams and the daily budget', () => {
     const retryAfter = await assertRefused(refused!, 429, 'daily_budget_exceeded');
     assert.ok(retryAfter <= 86_400);
     assert.equal((await stream(server, await newUser(server))).status, 200, 'the budget is per user');
+  });
+
+  test('input tokens have their own daily budget: a long prompt spends it though the reply is short', async () => {
+    // Output is unlimited here, so only the input budget can refuse.
+    const server = await app({ DAILY_TOKEN_BUDGET: '0', DAILY_INPUT_TOKEN_BUDGET: '300' });
+    const user = await newUser(server);
+    const long = 'tides '.repeat(300);
+    const first = await fetch(`${server.url}/api/stream?max_tokens=2&q=${encodeURIComponent(long)}`, { headers: user.bearer });
+    assert.equal(first.status, 200);
+    assert.match(await first.text(), /event: done\n/);
+    let refused: Response | undefined;
+    await eventually(async () => {
+      const next = await stream(server, user);
+      if (next.status === 200) await next.text();
+      else refused = next;
+      return next.status !== 200;
+    }, 'the input budget is spent');
+    assert.equal((await refused!.clone().json()).detail, "You have spent today's budget of 300 input tokens");
+    await assertRefused(refused!, 429, 'daily_budget_exceeded');
   });
 });
 

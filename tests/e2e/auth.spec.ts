@@ -41,15 +41,23 @@ test('a signed-out visit to any page lands on sign-in', async ({ page }) => {
   }
 });
 
-test('a taken email is refused with a readable message', async ({ page }) => {
+test('signing up with a taken email and another password says so, and changes nothing', async ({ page }) => {
   const email = `twice-${randomBytes(4).toString('hex')}@example.com`;
-  for (const expected of [/\/chat$/, /\/sign-up$/]) {
+  for (const [password, expected] of [['a long password', /\/chat$/], ['another long password', /\/sign-up$/]] as const) {
     await page.context().clearCookies();
     await page.goto(`${app.url}/sign-up`);
     await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill('a long password');
+    await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await expect(page).toHaveURL(expected);
   }
-  await expect(page.getByTestId('form-error')).toHaveText('An account with this email already exists');
+  await expect(page.getByTestId('form-error')).toHaveText('This email already has an account with another password. Sign in instead.');
+
+  // The owner's password still opens the account.
+  await page.goto(`${app.url}/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('a long password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/$|\/chat$/);
+  await expect(page.getByTestId('signed-in-as')).toHaveText(email);
 });

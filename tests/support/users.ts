@@ -54,7 +54,7 @@ export async function createKey(app: RunningApp, auth: Record<string, string>, n
 export async function newUser(app: RunningApp, via: Record<string, string> = {}): Promise<TestUser> {
   const email = `user-${randomBytes(5).toString('hex')}@example.com`;
   const password = `pw-${randomBytes(8).toString('hex')}`;
-  assert.equal((await signUp(app, email, password, via)).status, 201);
+  assert.equal((await signUp(app, email, password, via)).status, 202);
   const cookie = await signIn(app, email, password, via);
   assert.ok(cookie, 'sign-in set a session cookie');
   const { key } = await createKey(app, { cookie, ...via });

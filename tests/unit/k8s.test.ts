@@ -351,7 +351,7 @@ describe('k8s manifests', () => {
     const configured = Object.keys(configMap().data ?? {});
     assert.ok(configured.length > 0, 'the ConfigMap sets something');
     for (const name of configured) assert.ok(settings.has(name), `ConfigMap: ${name} is a setting in lib/env.ts`);
-    for (const required of ['MODEL', 'RATE_LIMIT_PER_MINUTE', 'MAX_CONCURRENT_STREAMS', 'DAILY_TOKEN_BUDGET', 'SHUTDOWN_GRACE_MS', 'CORS_ORIGINS', 'LOG_LEVEL']) {
+    for (const required of ['MODEL', 'RATE_LIMIT_PER_MINUTE', 'MAX_CONCURRENT_STREAMS', 'DAILY_TOKEN_BUDGET', 'DAILY_INPUT_TOKEN_BUDGET', 'SHUTDOWN_GRACE_MS', 'CORS_ORIGINS', 'LOG_LEVEL']) {
       assert.ok(configured.includes(required), `ConfigMap sets ${required}`);
     }
     assert.equal(configMap().data?.TRUST_PROXY_HOPS, '1');
