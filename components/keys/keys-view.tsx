@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { signOut } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
+import { Field } from '../auth/field';
 import { useJson } from '../ui/use-json';
 
 interface ApiKey {
@@ -15,7 +16,8 @@ interface ApiKey {
 
 /**
  * API keys for programs: create (the key is shown once, with a copy button), list, revoke; and
- * signing out every browser session at once.
+ * the account's sessions: sign out every browser at once, or change the password (which signs
+ * out every other browser).
  */
 export function KeysView() {
   const { data, reload: load } = useJson<{ keys: ApiKey[] }>('/api/keys');
@@ -116,6 +118,59 @@ export function KeysView() {
           Sign out everywhere
         </button>
       </section>
+
+      <PasswordForm />
     </div>
+  );
+}
+
+/** The current password and a new one; on success every other browser is signed out. */
+function PasswordForm() {
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
+  const [pending, setPending] = useState(false);
+
+  async function change(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const fields = new FormData(form);
+    setPending(true);
+    setOutcome(undefined);
+    const response = await fetch('/api/me/password', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ current_password: fields.get('current_password'), new_password: fields.get('new_password') }),
+    }).catch(() => undefined);
+    setPending(false);
+    if (response?.ok) {
+      form.reset();
+      setOutcome({ ok: true, text: 'Password changed. Every other browser is signed out.' });
+      return;
+    }
+    const body = (await response?.json().catch(() => ({}))) as { error?: string; detail?: string } | undefined;
+    const text =
+      body?.error === 'invalid_parameter' && body.detail?.startsWith('current_password')
+        ? 'The current password is not right.'
+        : body?.detail?.replace(/^new_password: /, 'New password: ') ?? 'The password could not be changed; try again.';
+    setOutcome({ ok: false, text });
+  }
+
+  return (
+    <section aria-labelledby="password-heading" className="space-y-3 border-t border-zinc-200 pt-4 dark:border-zinc-800">
+      <h2 id="password-heading" className="text-lg font-semibold">
+        Password
+      </h2>
+      <form onSubmit={change} className="max-w-sm space-y-3" aria-label="Change password">
+        <Field label="Current password" name="current_password" type="password" autoComplete="current-password" required />
+        <Field label="New password" name="new_password" type="password" autoComplete="new-password" minLength={8} maxLength={200} required />
+        {outcome && (
+          <p role={outcome.ok ? 'status' : 'alert'} data-testid="password-outcome" className={outcome.ok ? 'text-sm text-emerald-700 dark:text-emerald-400' : 'text-sm text-red-600 dark:text-red-400'}>
+            {outcome.text}
+          </p>
+        )}
+        <button type="submit" disabled={pending} className="rounded-md border border-zinc-300 px-3 py-1 text-sm hover:border-indigo-400 disabled:opacity-60 dark:border-zinc-700">
+          {pending ? 'Changing…' : 'Change password'}
+        </button>
+      </form>
+    </section>
   );
 }

@@ -5,7 +5,8 @@ import { env } from '../env';
 import { errorResponse } from '../http/errors';
 import { authSecret } from './secret';
 
-export type Guarded = { ok: true; user: AuthUser } | { ok: false; response: Response };
+/** `sessionId`: the signed-in session, when the cookie (not an API key) authenticated the request. */
+export type Guarded = { ok: true; user: AuthUser; sessionId?: string } | { ok: false; response: Response };
 
 /**
  * The one check every protected route handler runs first: an API key (`Authorization: Bearer
@@ -27,8 +28,9 @@ export async function requireUser(request: Request): Promise<Guarded> {
     return { ok: false, response: errorResponse('cross_site_request', 'A signed-in request must come from this app or an origin listed in CORS_ORIGINS') };
   }
   // The cookie counts while the session it names lives (signed out, revoked or past its end: 401).
-  const user = typeof token?.sid === 'string' ? await userBySession(token.sid) : undefined;
-  return user ? { ok: true, user } : denied('Sign in, or send Authorization: Bearer <API key>');
+  const sessionId = typeof token?.sid === 'string' ? token.sid : undefined;
+  const user = sessionId ? await userBySession(sessionId) : undefined;
+  return user ? { ok: true, user, sessionId } : denied('Sign in, or send Authorization: Bearer <API key>');
 }
 
 let listed: ReadonlySet<string> | undefined;

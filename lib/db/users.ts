@@ -73,6 +73,25 @@ export async function endAllSessions(userId: string): Promise<void> {
   await db().authSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
 }
 
+/**
+ * Sets a new password when `current` is the user's password, and ends every session of the
+ * user's but `keep` (the browser that asked): a password that leaked must not leave a session
+ * open. Returns whether `current` matched.
+ */
+export async function changePassword(userId: string, current: string, next: string, keep?: string): Promise<boolean> {
+  const user = await db().user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  if (!user || !(await verifyPassword(user.passwordHash, current))) return false;
+  const passwordHash = await hashPassword(next);
+  await db().$transaction([
+    db().user.update({ where: { id: userId }, data: { passwordHash } }),
+    db().authSession.updateMany({
+      where: { userId, revokedAt: null, ...(keep ? { id: { not: keep } } : {}) },
+      data: { revokedAt: new Date() },
+    }),
+  ]);
+  return true;
+}
+
 /** Ends one session (signing out). */
 export async function endSession(sessionId: string): Promise<void> {
   await db().authSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });

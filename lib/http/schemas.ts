@@ -92,10 +92,21 @@ export const NewApiKey = z.object({
   name: z.string({ error: 'required, 1 to 100 characters' }).trim().min(1, 'must be 1 to 100 characters').max(100, 'must be 1 to 100 characters'),
 });
 
+const newPassword = z
+  .string({ error: 'required, 8 to 200 characters' })
+  .min(8, 'must be at least 8 characters')
+  .max(200, 'must be at most 200 characters');
+
 export const SignUp = z.object({
   email: z.email({ error: 'must be an email address' }).max(320),
-  password: z.string({ error: 'required, 8 to 200 characters' }).min(8, 'must be at least 8 characters').max(200, 'must be at most 200 characters'),
+  password: newPassword,
   name: z.string().trim().max(100, 'must be at most 100 characters').optional(),
+});
+
+/** `POST /api/me/password`: the password now, and the one to use from now on. */
+export const PasswordChange = z.object({
+  current_password: z.string({ error: 'required' }).max(200, 'must be at most 200 characters'),
+  new_password: newPassword,
 });
 
 /** The report page's request: a topic, with the structured endpoint's budget and debounce. */

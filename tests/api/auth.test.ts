@@ -26,6 +26,7 @@ const PROTECTED: Array<[string, string]> = [
   ['DELETE', '/api/keys/any'],
   ['GET', '/api/me'],
   ['POST', '/api/me/sign-out-everywhere'],
+  ['POST', '/api/me/password'],
 ];
 
 describe('sign-in and the route guard', () => {
@@ -197,6 +198,41 @@ describe('sign-in and the route guard', () => {
     assert.equal(ended.status, 204);
     await assertEnded(other.cookie);
     await assertEnded(second);
+    assert.equal((await fetch(`${app.url}/api/me`, { headers: other.bearer })).status, 200, 'API keys are not sessions');
+    assert.equal((await fetch(`${app.url}/api/me`, { headers: { cookie: user.cookie } })).status, 200, 'another user is not affected');
+  });
+
+  test('changing the password needs the current one, then ends every other session; this one and API keys go on', async () => {
+    const other = await newUser(app);
+    const second = await signIn(app, other.email, other.password);
+    assert.ok(second);
+    const change = (body: unknown) =>
+      fetch(`${app.url}/api/me/password`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: other.cookie, origin: app.url },
+        body: JSON.stringify(body),
+      });
+
+    const wrong = await change({ current_password: 'not the password', new_password: 'a new long password' });
+    assert.equal(wrong.status, 400);
+    assert.deepEqual(await wrong.json(), {
+      error: 'invalid_parameter',
+      detail: "current_password: is not the account's password",
+      field: 'current_password',
+    });
+    const short = await change({ current_password: other.password, new_password: 'short' });
+    assert.deepEqual(await short.json(), { error: 'invalid_parameter', detail: 'new_password: must be at least 8 characters', field: 'new_password' });
+    assert.equal((await fetch(`${app.url}/api/me`, { headers: { cookie: second } })).status, 200, 'a refused change ends nothing');
+    assert.ok(await signIn(app, other.email, other.password), 'a refused change keeps the password');
+
+    const changed = await change({ current_password: other.password, new_password: 'a new long password' });
+    assert.equal(changed.status, 204);
+    await assertEnded(second);
+    const me = await fetch(`${app.url}/api/me`, { headers: { cookie: other.cookie } });
+    assert.equal(me.status, 200, 'the browser that changed it stays signed in');
+    assert.equal(((await me.json()) as { email: string }).email, other.email);
+    assert.equal(await signIn(app, other.email, other.password), undefined, 'the old password no longer signs in');
+    assert.ok(await signIn(app, other.email, 'a new long password'));
     assert.equal((await fetch(`${app.url}/api/me`, { headers: other.bearer })).status, 200, 'API keys are not sessions');
     assert.equal((await fetch(`${app.url}/api/me`, { headers: { cookie: user.cookie } })).status, 200, 'another user is not affected');
   });

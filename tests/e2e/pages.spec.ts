@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { startApp, type RunningApp } from '../support/app';
+import { signIn } from '../support/users';
 import { ChatPage, signedIn } from './support';
 
 // The report, inspector and API keys pages against the offline model; an accessibility scan and
@@ -90,6 +91,29 @@ test('sign out everywhere ends this browser and every other session; API keys go
   expect((await fetch(`${app.url}/api/me`, { headers: user.bearer })).status).toBe(200);
   await page.goto(`${app.url}/keys`);
   await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test('changing the password on the keys page keeps this browser signed in and signs out the others', async ({ page, context }) => {
+  const user = await signedIn(app, context);
+  const elsewhere = await signIn(app, user.email, user.password);
+  expect(elsewhere).toBeTruthy();
+  await page.goto(`${app.url}/keys`);
+  const form = page.getByRole('form', { name: 'Change password' });
+  await form.getByLabel('Current password').fill('not my password');
+  await form.getByLabel('New password').fill('a brand new password');
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByTestId('password-outcome')).toHaveText('The current password is not right.');
+  expect((await fetch(`${app.url}/api/me`, { headers: { cookie: elsewhere! } })).status).toBe(200);
+
+  await form.getByLabel('Current password').fill(user.password);
+  await form.getByLabel('New password').fill('a brand new password');
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByTestId('password-outcome')).toHaveText('Password changed. Every other browser is signed out.');
+  await expect(form.getByLabel('Current password')).toHaveValue('');
+  expect((await fetch(`${app.url}/api/me`, { headers: { cookie: elsewhere! } })).status).toBe(401);
+  expect(await signIn(app, user.email, 'a brand new password')).toBeTruthy();
+  await page.reload();
+  await expect(page).toHaveURL(/\/keys$/);
 });
 
 const PAGES = ['/sign-in', '/sign-up', '/chat', '/report', '/inspector', '/keys'];

@@ -79,6 +79,7 @@ const TARGETS: Record<string, Target> = {
   'keys/[id]': { methods: ['DELETE'], path: '/api/keys/{id}', fields: {} },
   keys: { methods: ['GET', 'POST'], path: '/api/keys', fields: { name: fc.oneof(text, anything) } },
   me: { methods: ['GET'], path: '/api/me', fields: {} },
+  'me/password': { methods: ['POST'], path: '/api/me/password', fields: { current_password: text, new_password: text } },
   'me/sign-out-everywhere': { methods: ['POST'], path: '/api/me/sign-out-everywhere', fields: {} },
   metrics: { methods: ['GET'], path: '/api/metrics', fields: {} },
   ready: { methods: ['GET'], path: '/api/ready', fields: {} },
