@@ -1,5 +1,6 @@
 import { NextResponse, type NextFetchEvent } from 'next/server';
 import { withAuth, type NextRequestWithAuth } from 'next-auth/middleware';
+import { servedOverHttps, sessionCookieName } from './lib/auth/cookies';
 import { authSecret } from './lib/auth/secret';
 import { env } from './lib/env';
 import { cors } from './lib/http/cors';
@@ -40,7 +41,11 @@ export async function proxy(request: NextRequestWithAuth, event: NextFetchEvent)
   const response = PUBLIC_PAGES.test(pathname)
     ? render()
     : // Built per request so the secret is read at run time, never baked in by the build.
-      ((await withAuth(render, { pages: { signIn: '/sign-in' }, secret: authSecret() })(request, event)) ?? render());
+      ((await withAuth(render, {
+        pages: { signIn: '/sign-in' },
+        secret: authSecret(),
+        cookies: { sessionToken: { name: sessionCookieName(servedOverHttps(request.headers)) } },
+      })(request, event)) ?? render());
   response.headers.set('content-security-policy', csp);
   return response;
 }

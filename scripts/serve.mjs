@@ -2,6 +2,8 @@
 // with what Next.js leaves to the host:
 // - the client's address: each request gets `x-streamwright-client` from its socket and the
 //   X-Forwarded-For entries of TRUST_PROXY_HOPS trusted proxies, so a client cannot pick its own;
+// - the protocol the browser used: `x-streamwright-proto` is `https` when the outermost trusted
+//   proxy's X-Forwarded-Proto says so, else `http` (the app's cookies are Secure over https);
 // - a request id (the caller's `x-request-id`, or a new one), echoed in the response, and one
 //   JSON access-log line per request: method, path without its query (prompts travel in
 //   queries), status, duration; the app counts it for /api/metrics;
@@ -47,6 +49,9 @@ http.Server.prototype.emit = function (event, ...args) {
     const chain = [...forwarded, request.socket.remoteAddress ?? 'unknown'];
     // The socket is the last hop; each trusted proxy vouches for the entry before it.
     request.headers['x-streamwright-client'] = chain[Math.max(0, chain.length - 1 - hops)];
+    // Each trusted proxy adds the protocol it was reached by (or sets the one header outright).
+    const protocols = String(request.headers['x-forwarded-proto'] ?? '').split(',').map((entry) => entry.trim().toLowerCase());
+    request.headers['x-streamwright-proto'] = hops > 0 && protocols[Math.max(0, protocols.length - hops)] === 'https' ? 'https' : 'http';
     const given = String(request.headers['x-request-id'] ?? '');
     const id = /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     request.headers['x-request-id'] = id;

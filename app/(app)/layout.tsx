@@ -1,16 +1,15 @@
 import Link from 'next/link';
-import { getServerSession } from 'next-auth';
 import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { ModelBadge } from '@/components/ui/model-badge';
 import { NavLink } from '@/components/ui/nav-link';
 import { currentModel } from '@/lib/ai/model';
-import { authOptions } from '@/lib/auth/options';
+import { pageSession } from '@/lib/auth/options';
 
 /** Every signed-in page: a header with the sections, the answering model and the user. */
 export default async function AppLayout({ children }: { children: ReactNode }) {
-  const session = await getServerSession(authOptions());
+  const session = await pageSession();
   // The proxy checked the cookie's signature; a session that has ended (signed out elsewhere,
   // past its end) has no user, so back to sign-in.
   if (!session?.user) redirect('/sign-in');

@@ -3,6 +3,7 @@ import type { NextRequest } from 'next/server';
 import { userByApiKey, userBySession, type AuthUser } from '../db/users';
 import { env } from '../env';
 import { errorResponse } from '../http/errors';
+import { servedOverHttps } from './cookies';
 import { authSecret } from './secret';
 
 /** `sessionId`: the signed-in session, when the cookie (not an API key) authenticated the request. */
@@ -23,7 +24,7 @@ export async function requireUser(request: Request): Promise<Guarded> {
     const user = key ? await userByApiKey(key) : undefined;
     return user ? { ok: true, user } : denied('The API key is not valid or has been revoked');
   }
-  const token = await getToken({ req: request as NextRequest, secret: authSecret() });
+  const token = await getToken({ req: request as NextRequest, secret: authSecret(), secureCookie: servedOverHttps(request.headers) });
   if (token?.sub && crossSite(request)) {
     return { ok: false, response: errorResponse('cross_site_request', 'A signed-in request must come from this app or an origin listed in CORS_ORIGINS') };
   }

@@ -1,7 +1,9 @@
-import type { NextAuthOptions } from 'next-auth';
+import { getServerSession, type NextAuthOptions } from 'next-auth';
+import { headers } from 'next/headers';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { z } from 'zod';
 import { endSession, startSession, userBySession, userByCredentials } from '../db/users';
+import { servedOverHttps } from './cookies';
 import { authSecret } from './secret';
 
 const Credentials = z.object({ email: z.email(), password: z.string().min(1).max(200) });
@@ -14,12 +16,13 @@ const sessionOf = (token: Record<string, unknown>) => (typeof token.sid === 'str
 
 /**
  * next-auth: email and password checked against the database, sessions as signed JWT cookies
- * (credentials sign-in only works with JWT sessions). Built per call so the secret is read at
- * run time, never during the build.
+ * (credentials sign-in only works with JWT sessions). Built per request so the secret is read at
+ * run time, never during the build, and cookies are Secure when this request came over https.
  */
-export function authOptions(): NextAuthOptions {
+export function authOptions(headers: Headers): NextAuthOptions {
   return {
     secret: authSecret(),
+    useSecureCookies: servedOverHttps(headers),
     session: { strategy: 'jwt', maxAge: SESSION_SECONDS },
     pages: { signIn: '/sign-in' },
     providers: [
@@ -58,4 +61,9 @@ export function authOptions(): NextAuthOptions {
       },
     },
   };
+}
+
+/** The signed-in session of the page being rendered, if its session still lives. */
+export async function pageSession() {
+  return getServerSession(authOptions(await headers()));
 }

@@ -5,7 +5,7 @@ import { createClient } from '@libsql/client';
 import { encode } from 'next-auth/jwt';
 import { startApp, type RunningApp } from '../support/app';
 import { fetchFrames } from '../support/sse';
-import { newUser, signIn, signUp, type TestUser } from '../support/users';
+import { newUser, signIn, signInSetCookies, signUp, type TestUser } from '../support/users';
 
 // Sign-up, sign-in and sign-out with next-auth, and the one guard in front of every route.
 
@@ -292,5 +292,49 @@ describe('sign-in and the route guard', () => {
         assert.equal(created.status, 201, where);
       }
     });
+  });
+});
+
+describe('cookies over https', () => {
+  let proxied: RunningApp;
+  let direct: RunningApp;
+  before(async () => {
+    [proxied, direct] = await Promise.all([startApp({ TRUST_PROXY_HOPS: '1' }), startApp({})]);
+  });
+  after(async () => Promise.all([proxied?.stop(), direct?.stop()]));
+
+  const names = (lines: string[]) => lines.map((line) => line.split('=')[0]);
+  const https = { 'x-forwarded-proto': 'https' };
+
+  test('behind a trusted proxy that was reached over https, every cookie is Secure and prefixed, and the session works', async () => {
+    const user = await newUser(proxied, https);
+    const lines = await signInSetCookies(proxied, user.email, user.password, https);
+    assert.ok(names(lines).includes('__Secure-next-auth.session-token'), names(lines).join());
+    for (const line of lines) {
+      assert.match(line, /; Secure/i, line);
+      assert.match(line, /^__(Secure|Host)-/, line);
+    }
+    // Every reader finds the prefixed cookie: the route guard, the page proxy and the pages, next-auth.
+    const cookie = { cookie: user.cookie, ...https };
+    assert.equal((await fetch(`${proxied.url}/api/me`, { headers: cookie })).status, 200);
+    const page = await fetch(`${proxied.url}/keys`, { headers: cookie, redirect: 'manual' });
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), new RegExp(user.email));
+    const session = (await (await fetch(`${proxied.url}/api/auth/session`, { headers: cookie })).json()) as { user?: { email?: string } };
+    assert.equal(session.user?.email, user.email);
+  });
+
+  test('over plain http, or when no trusted proxy vouches for https, cookies are plain', async () => {
+    const cases: Array<[string, RunningApp, Record<string, string>]> = [
+      ['the proxy says http', proxied, { 'x-forwarded-proto': 'http' }],
+      ['no trusted proxy (TRUST_PROXY_HOPS=0)', direct, https],
+      ['a client naming the protocol itself', direct, { 'x-streamwright-proto': 'https' }],
+    ];
+    for (const [why, app, via] of cases) {
+      const user = await newUser(app, via);
+      const lines = await signInSetCookies(app, user.email, user.password, via);
+      assert.ok(names(lines).includes('next-auth.session-token'), `${why}: ${names(lines).join()}`);
+      for (const line of lines) assert.doesNotMatch(line, /; Secure|^__/i, `${why}: ${line}`);
+    }
   });
 });

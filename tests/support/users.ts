@@ -27,18 +27,23 @@ export async function signUp(app: RunningApp, email: string, password: string, v
 
 /** Signs in with email and password; returns the cookie header, or undefined when refused. */
 export async function signIn(app: RunningApp, email: string, password: string, via: Record<string, string> = {}): Promise<string | undefined> {
+  const jar = cookiesOf(await signInSetCookies(app, email, password, via));
+  // Named `__Secure-next-auth.session-token` when the app is served over https.
+  return [...jar.keys()].some((name) => name.endsWith('next-auth.session-token')) ? header(jar) : undefined;
+}
+
+/** next-auth's credentials flow (its CSRF token, then the callback): every Set-Cookie line it answered. */
+export async function signInSetCookies(app: RunningApp, email: string, password: string, via: Record<string, string> = {}): Promise<string[]> {
   const csrf = await fetch(`${app.url}/api/auth/csrf`, { headers: via });
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const jar = cookiesOf(csrf);
   const response = await fetch(`${app.url}/api/auth/callback/credentials`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header(jar), ...via },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header(cookiesOf(csrf.headers.getSetCookie())), ...via },
     body: new URLSearchParams({ csrfToken, email, password, json: 'true' }),
   });
-  // Named `__Secure-next-auth.session-token` when NEXTAUTH_URL is an https:// URL.
-  const session = [...cookiesOf(response)].find(([name]) => name.endsWith('next-auth.session-token'));
-  return session ? header(new Map([...jar, session])) : undefined;
+  await response.body?.cancel();
+  return [...csrf.headers.getSetCookie(), ...response.headers.getSetCookie()];
 }
 
 export async function createKey(app: RunningApp, auth: Record<string, string>, name = 'tests'): Promise<{ id: string; key: string }> {
@@ -61,9 +66,10 @@ export async function newUser(app: RunningApp, via: Record<string, string> = {})
   return { email, password, cookie, key, bearer: { authorization: `Bearer ${key}` } };
 }
 
-function cookiesOf(response: Response): Map<string, string> {
+/** name → value of Set-Cookie lines; a later line replaces an earlier one of the same name. */
+function cookiesOf(lines: string[]): Map<string, string> {
   const jar = new Map<string, string>();
-  for (const line of response.headers.getSetCookie()) {
+  for (const line of lines) {
     const [pair = ''] = line.split(';');
     const at = pair.indexOf('=');
     jar.set(pair.slice(0, at), pair.slice(at + 1));

@@ -1,6 +1,5 @@
-import { getServerSession } from 'next-auth';
 import { ReportView, type StoredReport } from '@/components/report/report-view';
-import { authOptions } from '@/lib/auth/options';
+import { pageSession } from '@/lib/auth/options';
 import { forOwner } from '@/lib/db/owned';
 import { presentReport } from '@/lib/http/present';
 
@@ -9,7 +8,7 @@ export const metadata = { title: 'Report · Streamwright' };
 /** The report page; `?id=` reopens a stored report. */
 export default async function ReportPage({ searchParams }: { searchParams: Promise<{ id?: string }> }) {
   const { id } = await searchParams;
-  const userId = (await getServerSession(authOptions()))?.user?.id;
+  const userId = (await pageSession())?.user?.id;
   const stored = id && userId ? await forOwner(userId).reports.find(id) : undefined;
   return <ReportView key={id ?? 'new'} initial={stored ? (presentReport(stored) as StoredReport) : undefined} />;
 }

@@ -1,7 +1,6 @@
-import { getServerSession } from 'next-auth';
 import { notFound } from 'next/navigation';
 import { ChatView } from '@/components/chat/chat-view';
-import { authOptions } from '@/lib/auth/options';
+import { pageSession } from '@/lib/auth/options';
 import { toChatMessages } from '@/lib/chat/ui-messages';
 import { forOwner } from '@/lib/db/owned';
 
@@ -10,7 +9,7 @@ export const metadata = { title: 'Chat · Streamwright' };
 /** A stored chat, exactly as stored. */
 export default async function ChatPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const userId = (await getServerSession(authOptions()))?.user?.id;
+  const userId = (await pageSession())?.user?.id;
   if (!userId) notFound();
   const owner = forOwner(userId);
   if (!(await owner.sessions.find(id))) notFound();

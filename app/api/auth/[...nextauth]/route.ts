@@ -28,7 +28,7 @@ async function handler(request: Request, context: Context) {
   if (request.method === 'GET' && action === 'callback' && provider === 'credentials') {
     return errorResponse('method_not_allowed', 'Sign in with POST', undefined, { allow: 'POST' });
   }
-  return refuseCallbackUrl(request) ?? NextAuth(authOptions())(request, context);
+  return refuseCallbackUrl(request) ?? NextAuth(authOptions(request.headers))(request, context);
 }
 
 /** A sign-in form or JSON is a few hundred bytes; anything this big is refused before next-auth reads it. */
