@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { startApp, type RunningApp } from '../support/app';
+import { exportedMethods, routeFiles, type HttpMethod } from '../support/routes';
 import { createKey, newUser, type TestUser } from '../support/users';
 
 // Property-based fuzzing of every route under app/api over real HTTP against the built app:
@@ -18,7 +18,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 console.log(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} repeats this run), ${RUNS} runs per route`);
 const METRICS_TOKEN = 'metrics-token-for-fuzzing';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Method = HttpMethod;
+/** The methods generated for every route, beside the ones it exports. */
 const METHODS: Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 interface Target {
@@ -113,21 +114,6 @@ function exempt(target: string, method: Method, status: number): boolean {
   // reaches that route instead, and a method it lacks gets Next.js's own empty 405.
   if (status === 405 && target === '[[...path]]') return true;
   return status === 204;
-}
-
-// ---- the route files, found on disk ----------------------------------------------------------
-
-function routeFiles(dir = 'app/api'): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return routeFiles(path);
-    return name === 'route.ts' ? [relative('app/api', dir).split(sep).join('/')] : [];
-  });
-}
-
-function exportedMethods(file: string): Method[] {
-  const source = readFileSync(file, 'utf8');
-  return METHODS.filter((method) => new RegExp(`export const ${method}\\b|as ${method}\\b|export (async )?function ${method}\\b`).test(source));
 }
 
 // ---- requests --------------------------------------------------------------------------------
@@ -259,9 +245,9 @@ async function send(name: string, generated: Generated) {
 
 describe('fuzzing every route under app/api', () => {
   test('the route table covers every route file, with the methods it exports', () => {
-    const files = routeFiles().sort();
+    const files = routeFiles();
     assert.deepEqual(files, Object.keys(TARGETS).sort(), 'a route file without a fuzz target, or a target without a file');
-    for (const file of files) assert.deepEqual(exportedMethods(`app/api/${file}/route.ts`), TARGETS[file]!.methods, file);
+    for (const file of files) assert.deepEqual(exportedMethods(file), TARGETS[file]!.methods, file);
   });
 
   let before = 0;
