@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { startApp, type RunningApp } from '../support/app';
+import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai';
 import { exportedMethods, routeFiles, type HttpMethod } from '../support/routes';
 import { createKey, newUser, type TestUser } from '../support/users';
 
@@ -11,13 +12,40 @@ import { createKey, newUser, type TestUser } from '../support/users';
 // fields, and garbage), with and without credentials. Whatever comes in, the server answers
 // below 500, every refusal is a 4xx with a JSON `{"error": code}` body (next-auth's own routes
 // and Next.js's 405 excepted, see EXCEPTIONS), it never crashes, and its memory stays bounded.
+// Run on two apps, each with a share of the runs: one on the offline model, one whose model is
+// the fake OpenAI server over a real socket (the provider's request and stream code paths).
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 500);
 /** Fixed, so a failure found in CI is found again at home; FUZZ_SEED tries another. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
-console.log(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} repeats this run), ${RUNS} runs per route`);
 const METRICS_TOKEN = 'metrics-token-for-fuzzing';
 
+interface Model {
+  name: string;
+  /** This model's share of RUNS, per route. */
+  runs: number;
+  /** Its own seed (from SEED), so the two apps get different requests. */
+  seed: number;
+  /** Whether the app's model is the fake OpenAI server (started beside the app). */
+  fakeOpenAI: boolean;
+  /** The app's settings for it. */
+  settings: (fake?: FakeOpenAI) => Record<string, string>;
+}
+
+const MODELS: Model[] = [
+  { name: 'offline model', runs: Math.ceil(RUNS / 2), seed: SEED, fakeOpenAI: false, settings: () => ({}) },
+  {
+    name: 'fake OpenAI server',
+    runs: Math.floor(RUNS / 2),
+    seed: SEED + 1,
+    fakeOpenAI: true,
+    settings: (fake) => ({ MODEL: 'openai:fake-model', OPENAI_BASE_URL: fake!.baseURL, OPENAI_API_KEY: 'sk-fuzz', MODEL_IDLE_TIMEOUT_MS: '5000' }),
+  },
+];
+console.log(
+  `fuzz seed ${SEED} (FUZZ_SEED=${SEED} repeats this run), ${RUNS} runs per route: ` +
+    MODELS.map((m) => `${m.runs} on the ${m.name} (seed ${m.seed})`).join(', '),
+);
 type Method = HttpMethod;
 /** The methods generated for every route, beside the ones it exports. */
 const METHODS: Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -185,20 +213,26 @@ const INTERNAL_IN_STREAM = /event: error\ndata: \{"error":"internal"|"type":"RUN
 
 // ---- the run ---------------------------------------------------------------------------------
 
-let app: RunningApp;
-let user: TestUser;
-let other: TestUser;
-const ids: string[] = [];
+/** One app under fuzzing: its model, its two users and the real ids of their things. */
+interface Fuzzed {
+  model: Model;
+  app: RunningApp;
+  fake?: FakeOpenAI;
+  user: TestUser;
+  ids: string[];
+}
 
-const rss = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${app.pid()}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+const rss = (app: RunningApp) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${app.pid()}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 
-before(async () => {
+async function startFuzzed(model: Model): Promise<Fuzzed> {
+  const fake = model.fakeOpenAI ? await startFakeOpenAI() : undefined;
   // A capped heap: V8 otherwise lets garbage pile up to hundreds of MB before it collects, which
   // says nothing; with the cap, memory that is really kept ends the server (out of memory) or
   // shows in its RSS.
-  app = await startApp({ METRICS_TOKEN, DEFAULT_OUTPUT_TOKENS: '40', NODE_OPTIONS: '--max-old-space-size=256' });
-  [user, other] = [await newUser(app), await newUser(app)];
+  const app = await startApp({ METRICS_TOKEN, DEFAULT_OUTPUT_TOKENS: '40', NODE_OPTIONS: '--max-old-space-size=256', ...model.settings(fake) });
+  const [user, other] = [await newUser(app), await newUser(app)];
   // Real ids of both users' things, so generated requests reach past "not found".
+  const ids: string[] = [];
   for (const owner of [user, other]) {
     const session = `fuzz-${owner === user ? 'mine' : 'theirs'}`;
     await (await fetch(`${app.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...owner.bearer }, body: JSON.stringify({ session_id: session, message: 'Hello', max_tokens: 5 }) })).text();
@@ -206,10 +240,10 @@ before(async () => {
     ids.push(session, report.headers.get('x-report-id') ?? 'no-report', (await createKey(app, owner.bearer, 'spare')).id);
     await report.text();
   }
-});
-after(() => app?.stop());
+  return { model, app, fake, user, ids };
+}
 
-function authHeaders(auth: Auth): Record<string, string> {
+function authHeaders(auth: Auth, user: TestUser): Record<string, string> {
   switch (auth) {
     case 'none':
       return {};
@@ -224,7 +258,7 @@ function authHeaders(auth: Auth): Record<string, string> {
   }
 }
 
-async function send(name: string, generated: Generated) {
+async function send({ app, user }: Fuzzed, name: string, generated: Generated) {
   const target = TARGETS[name]!;
   // `.` and `..` as an id are resolved away by the URL parser, so they would name another route.
   const id = generated.segment === '.' || generated.segment === '..' ? 'dot' : generated.segment;
@@ -232,7 +266,7 @@ async function send(name: string, generated: Generated) {
   const url = new URL(path, app.url);
   for (const [key, value] of generated.query) url.searchParams.append(key, value);
   if (name === 'metrics' && generated.auth === 'key') Object.assign(generated.headers, { authorization: `Bearer ${METRICS_TOKEN}` });
-  const headers: Record<string, string> = { ...generated.headers, ...authHeaders(generated.auth) };
+  const headers: Record<string, string> = { ...generated.headers, ...authHeaders(generated.auth, user) };
   let body: BodyInit | undefined;
   if (generated.method !== 'GET' && generated.body.kind !== 'none') {
     body = generated.body.kind === 'json' ? (JSON.stringify(generated.body.value) ?? 'null') : Buffer.from(generated.body.bytes);
@@ -250,43 +284,64 @@ describe('fuzzing every route under app/api', () => {
     for (const file of files) assert.deepEqual(exportedMethods(file), TARGETS[file]!.methods, file);
   });
 
-  let before = 0;
-  test('warm-up: every route answered once', async () => {
-    for (const name of Object.keys(TARGETS)) {
-      await send(name, { method: TARGETS[name]!.methods[0]!, auth: 'key', segment: ids[0]!, query: [], headers: {}, body: { kind: 'none' } });
-    }
-    before = rss();
-  });
+  for (const model of MODELS) {
+    describe(`on the ${model.name}`, () => {
+      let fuzzed: Fuzzed;
+      before(async () => {
+        fuzzed = await startFuzzed(model);
+      });
+      after(async () => {
+        await fuzzed?.app.stop();
+        await fuzzed?.fake?.close();
+      });
 
-  for (const name of Object.keys(TARGETS)) {
-    test(`${name}: no 5xx, refusals are 4xx JSON with an error code`, async () => {
-      await fc.assert(
-        fc.asyncProperty(requests(name, ids), async (generated) => {
-          const { status, contentType, text, url } = await send(name, generated);
-          const where = `${generated.method} ${url} (${generated.auth}) → ${status} ${text.slice(0, 200)}`;
-          assert.ok(status < 500, where);
-          // A stream that started is read to its end: an internal failure inside it is a crash too.
-          assert.doesNotMatch(text, INTERNAL_IN_STREAM, where);
-          if (status >= 400 && !exempt(name, generated.method, status)) {
-            assert.match(contentType, /^application\/json/, where);
-            const parsed = JSON.parse(text) as { error?: unknown };
-            assert.equal(typeof parsed.error, 'string', where);
-            assert.match(parsed.error as string, /^[a-z_]+$/, where);
-          }
-        }),
-        { numRuns: RUNS, seed: SEED },
-      );
+      let rssBefore = 0;
+      test('warm-up: every route answered once', async () => {
+        for (const name of Object.keys(TARGETS)) {
+          await send(fuzzed, name, { method: TARGETS[name]!.methods[0]!, auth: 'key', segment: fuzzed.ids[0]!, query: [], headers: {}, body: { kind: 'none' } });
+        }
+        rssBefore = rss(fuzzed.app);
+      });
+
+      for (const name of Object.keys(TARGETS)) {
+        test(`${name}: no 5xx, refusals are 4xx JSON with an error code`, async () => {
+          await fc.assert(
+            fc.asyncProperty(requests(name, fuzzed.ids), async (generated) => {
+              const { status, contentType, text, url } = await send(fuzzed, name, generated);
+              const where = `[${model.name}, fuzz seed ${SEED}] ${generated.method} ${url} (${generated.auth}) → ${status} ${text.slice(0, 200)}`;
+              assert.ok(status < 500, where);
+              // A stream that started is read to its end: an internal failure inside it is a crash too.
+              assert.doesNotMatch(text, INTERNAL_IN_STREAM, where);
+              if (status >= 400 && !exempt(name, generated.method, status)) {
+                assert.match(contentType, /^application\/json/, where);
+                const parsed = JSON.parse(text) as { error?: unknown };
+                assert.equal(typeof parsed.error, 'string', where);
+                assert.match(parsed.error as string, /^[a-z_]+$/, where);
+              }
+            }),
+            // The failing request's own message (model, seed, answer) in the report, not only the counterexample.
+            { numRuns: model.runs, seed: model.seed, includeErrorInReport: true },
+          );
+        });
+      }
+
+      test('the server is still up, and its memory stayed bounded', async () => {
+        const { app } = fuzzed;
+        assert.equal((await fetch(`${app.url}/api/health`)).status, 200);
+        const ready = await fetch(`${app.url}/api/ready`);
+        assert.equal(ready.status, 200);
+        const now = rss(app);
+        // Generous: the heap may fill up to its cap with garbage, and JIT code and caches grow; a
+        // leak per request would crash the capped server or show as hundreds of MB.
+        assert.ok(now < rssBefore + 150, `[${model.name}] RSS went from ${rssBefore.toFixed(0)} MB to ${now.toFixed(0)} MB`);
+        assert.doesNotMatch(app.output(), /route_failed|uncaught|unhandled/i, `[${model.name}] no handler failed`);
+        if (fuzzed.fake) {
+          // The generated requests reached the model on the other side of the socket, on its wires.
+          const paths = new Set(fuzzed.fake.requests.map((r) => r.path));
+          assert.ok(fuzzed.fake.requests.length >= Object.keys(TARGETS).length, `only ${fuzzed.fake.requests.length} model calls reached the fake OpenAI server`);
+          assert.deepEqual([...paths], ['/v1/responses']);
+        }
+      });
     });
   }
-
-  test('the server is still up, and its memory stayed bounded', async () => {
-    assert.equal((await fetch(`${app.url}/api/health`)).status, 200);
-    const ready = await fetch(`${app.url}/api/ready`);
-    assert.equal(ready.status, 200);
-    const now = rss();
-    // Generous: the heap may fill up to its cap with garbage, and JIT code and caches grow; a
-    // leak per request would crash the capped server or show as hundreds of MB.
-    assert.ok(now < before + 150, `RSS went from ${before.toFixed(0)} MB to ${now.toFixed(0)} MB`);
-    assert.doesNotMatch(app.output(), /route_failed|uncaught|unhandled/i, 'no handler failed');
-  });
 });
