@@ -167,3 +167,109 @@ test('a page on a listed origin streams from the API; a page on another origin c
     site.close();
   }
 });
+
+test('a page on another origin of the same site cannot use the session cookie: forms, scripts and links get 403 cross_site_request', async ({ page, context }) => {
+  const user = await signedIn(app, context);
+  const chat = await fetch(`${app.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...user.bearer }, body: JSON.stringify({ session_id: `cross-site-${randomBytes(4).toString('hex')}`, message: 'Hello' }) });
+  const sessionId = chat.headers.get('x-session-id')!;
+  await chat.text();
+  const keyNames = async () => ((await (await fetch(`${app.url}/api/keys`, { headers: { cookie: user.cookie } })).json()) as { keys: Array<{ name: string }> }).keys.map((k) => k.name).sort();
+  const keysBefore = await keyNames();
+  expect(keysBefore).toHaveLength(1);
+
+  const stopUrl = `${app.url}/api/sessions/${sessionId}/stop`;
+  const streamUrl = `${app.url}/api/stream?q=hi&max_tokens=4000`;
+  // Another port of 127.0.0.1: the same site (the Lax cookie goes with every request), another origin.
+  const site: Server = createServer((_, response) => {
+    response.setHeader('content-type', 'text/html');
+    response.end(`<!doctype html><title>elsewhere</title>
+      <form method="post" action="${stopUrl}"><input type="hidden" name="x" value="1"><button>Stop their reply</button></form>
+      <a href="${streamUrl}">Free tokens</a>`);
+  });
+  await new Promise<void>((done) => site.listen(0, '127.0.0.1', done));
+  const elsewhere = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
+  const refusal = { error: 'cross_site_request', detail: 'A signed-in request must come from this app or an origin listed in CORS_ORIGINS' };
+  const signedInCookie = /next-auth\.session-token=/;
+
+  try {
+    // (a) A form posted from there.
+    await page.goto(elsewhere);
+    const [stopped] = await Promise.all([page.waitForResponse(stopUrl), page.getByRole('button', { name: 'Stop their reply' }).click()]);
+    expect(await stopped.request().headerValue('cookie'), 'the browser sent the cookie').toMatch(signedInCookie);
+    expect(await stopped.request().headerValue('origin')).toBe(elsewhere.slice(0, -1));
+    expect(stopped.status()).toBe(403);
+    expect(await stopped.json()).toEqual(refusal);
+    await expect(page.locator('body')).toContainText('"error":"cross_site_request"');
+
+    // (b) A script there: a POST the browser sends without asking first (no-cors, text/plain),
+    // and a JSON one, which needs a preflight that the app refuses for that origin.
+    await page.goto(elsewhere);
+    const [posted, results] = await Promise.all([
+      page.waitForResponse((response) => response.url() === `${app.url}/api/keys` && response.request().method() === 'POST'),
+      page.evaluate(async (url) => {
+        const attempt = (mode: RequestMode, type: string) =>
+          fetch(url, { method: 'POST', mode, credentials: 'include', headers: { 'content-type': type }, body: JSON.stringify({ name: 'stolen' }) }).then(
+            (response) => `${response.type} ${response.status}`,
+            (error: unknown) => String(error),
+          );
+        return [await attempt('no-cors', 'text/plain'), await attempt('cors', 'application/json')];
+      }, `${app.url}/api/keys`),
+    ]);
+    // Chromium shows Playwright neither this request's cookie nor the opaque answer's headers and
+    // body; its status says it: for a POST (a preflight's refusal is an OPTIONS) 403 is only the
+    // guard's answer to a live cookie from another origin, and without the cookie it would be 401.
+    expect(posted.status()).toBe(403);
+    // Neither answer is readable there: opaque without CORS, and the JSON one never went out.
+    expect(results).toEqual(['opaque 0', 'TypeError: Failed to fetch']);
+
+    // (c) A link followed from there, to a stream that spends tokens.
+    await page.goto(elsewhere);
+    const [streamed] = await Promise.all([page.waitForResponse(streamUrl), page.getByRole('link', { name: 'Free tokens' }).click()]);
+    expect(await streamed.request().headerValue('cookie'), 'the browser sent the cookie').toMatch(signedInCookie);
+    expect(await streamed.request().headerValue('sec-fetch-site')).toBe('same-site');
+    expect(streamed.status()).toBe(403);
+    expect(await streamed.json()).toEqual(refusal);
+    await expect(page.locator('body')).toContainText('"error":"cross_site_request"');
+
+    expect(await keyNames(), 'no key was created').toEqual(keysBefore);
+    const usage = (await (await fetch(`${app.url}/api/me`, { headers: user.bearer })).json()) as { usage: { runs: number } };
+    expect(usage.usage.runs, 'no tokens were spent but the one chat turn').toBe(1);
+  } finally {
+    site.close();
+  }
+
+  // The same three from the app's own pages go through: the cookie is good, only the origin was not.
+  await page.goto(`${app.url}/keys`);
+  const created = await page.evaluate(async () => {
+    const response = await fetch('/api/keys', { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'own page' }) });
+    return { status: response.status, name: ((await response.json()) as { name: string }).name };
+  });
+  expect(created).toEqual({ status: 201, name: 'own page' });
+  expect(await keyNames()).toEqual([...keysBefore, 'own page'].sort());
+
+  const [ownStop] = await Promise.all([
+    page.waitForResponse(stopUrl),
+    page.evaluate((action) => {
+      const form = document.createElement('form');
+      Object.assign(form, { method: 'post', action });
+      document.body.append(form);
+      form.submit();
+    }, stopUrl),
+  ]);
+  expect(ownStop.status()).toBe(200);
+  expect(await ownStop.json()).toEqual({ stopped: false });
+
+  await page.goto(`${app.url}/keys`);
+  const [ownStream] = await Promise.all([
+    page.waitForResponse(streamUrl),
+    page.evaluate((href) => {
+      const link = Object.assign(document.createElement('a'), { href, textContent: 'stream' });
+      document.body.append(link);
+      link.click();
+    }, streamUrl),
+  ]);
+  expect(await ownStream.request().headerValue('sec-fetch-site')).toBe('same-origin');
+  expect(ownStream.status()).toBe(200);
+  expect(ownStream.headers()['content-type']).toBe('text/event-stream; charset=utf-8');
+  expect(await ownStream.text()).toMatch(/event: done\ndata: \{\}\n\n$/);
+});
