@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startApp, type RunningApp } from '../support/app';
 import { eventually } from '../support/assertions';
+import { joinedText, parseFrames } from '../support/sse';
 import { createKey, signIn, signUp } from '../support/users';
 
 // What an operator sees: one JSON log line per request and per stream, with ids, status, timings
@@ -64,7 +65,11 @@ describe('logs and metrics', () => {
     assert.equal((await fetch(`${app.url}/api/metrics`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
 
     // The user has six streams a minute; the first test used two.
-    for (let i = 0; i < 4; i++) assert.equal((await (await fetch(`${app.url}/api/stream/text?q=hi`, { headers: auth() })).text()).length > 0, true);
+    for (let i = 0; i < 4; i++) {
+      const frames = parseFrames(await (await fetch(`${app.url}/api/stream/text?q=hi`, { headers: auth() })).text());
+      assert.deepEqual(frames.at(-1), { event: 'done', data: {} }, `stream ${i + 1}`);
+      assert.match(joinedText(frames), /^Hello! I'm Streamwright's built-in offline model\. .+ to stream answers from a real model\.$/, `stream ${i + 1}`);
+    }
     assert.equal((await fetch(`${app.url}/api/stream/text?q=hi`, { headers: auth() })).status, 429);
 
     const scrape = async () => {

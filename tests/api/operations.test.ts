@@ -4,6 +4,7 @@ import { after, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { startApp, TEST_REDIS_URL, type RunningApp } from '../support/app';
 import { eventually } from '../support/assertions';
+import { joinedText, parseFrames } from '../support/sse';
 import { newUser, signIn, signUp, type TestUser } from '../support/users';
 
 // Running it in production: rate limits (in memory, and shared by two replicas through Redis),
@@ -125,7 +126,13 @@ describe('rate limits', () => {
     const second = await app(settings, 'postgresql', { replicaOf: first });
 
     const user = await newUser(first);
-    for (const replica of [first, first, second]) assert.equal((await (await stream(replica, user)).text()).length > 0, true);
+    for (const replica of [first, first, second]) {
+      const response = await stream(replica, user);
+      assert.equal(response.status, 200);
+      const frames = parseFrames(await response.text());
+      assert.deepEqual(frames.at(-1), { event: 'done', data: {} });
+      assert.match(joinedText(frames), /^Hello! I'm Streamwright's built-in offline model\. .+ to stream answers from a real model\.$/);
+    }
     await assertRefused(await stream(second, user), 429, 'rate_limited');
     await assertRefused(await stream(first, user), 429, 'rate_limited');
 

@@ -96,7 +96,7 @@ test('every signed-in page runs its scripts and streams under the CSP, with no v
   expect(await chat.settledReply()).toMatch(/^Hello! I'm Streamwright's built-in offline model\./);
   await expect(page).toHaveURL(/\/chat\/[\w-]+$/);
   await chat.send('What is the price of a coffee grinder?');
-  expect(await chat.settledReply()).not.toBe('');
+  expect(await chat.settledReply()).toContain('the Coffee grinder costs');
   // The stored session, rendered by the server and hydrated again.
   await page.reload();
   await page.waitForLoadState('networkidle');

@@ -95,7 +95,7 @@ async function assertStillServing(app: RunningApp, user: TestUser) {
   assert.equal(status, 200);
   assert.deepEqual(frames.at(-1), { event: 'done', data: {} });
   assert.equal(frames.filter((f) => f.event === 'error').length, 0);
-  assert.ok(joinedText(frames).length > 0);
+  assert.equal(joinedText(frames), 'Echo: Still serving?');
 }
 
 /** Runs a check against the app of each wire protocol and provider, each with prompts of its own. */
