@@ -1,14 +1,21 @@
-import type { InputHTMLAttributes } from 'react';
+import { useId, type InputHTMLAttributes } from 'react';
 
-/** A labelled input; the label names it for screen readers and for tests. */
-export function Field({ label, ...input }: { label: string } & InputHTMLAttributes<HTMLInputElement>) {
+/** A labelled input, with an optional hint read with it; the label names it for screen readers and for tests. */
+export function Field({ label, hint, ...input }: { label: string; hint?: string } & InputHTMLAttributes<HTMLInputElement>) {
+  const hintId = useId();
   return (
     <label className="block text-sm font-medium">
       {label}
       <input
         {...input}
+        aria-describedby={hint ? hintId : undefined}
         className="mt-1 block w-full rounded-md border border-zinc-300 bg-transparent px-3 py-2 text-base outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 dark:border-zinc-700"
       />
+      {hint && (
+        <span id={hintId} className="mt-1 block text-xs font-normal text-zinc-600 dark:text-zinc-400">
+          {hint}
+        </span>
+      )}
     </label>
   );
 }

@@ -2,9 +2,9 @@
 
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { signIn } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
 import { Field, FormFooter } from './field';
+import { signInWithPassword } from './sign-in';
 
 export function SignInForm() {
   const router = useRouter();
@@ -17,18 +17,15 @@ export function SignInForm() {
     setPending(true);
     setError(undefined);
     const form = new FormData(event.currentTarget);
-    const result = await signIn('credentials', {
-      email: String(form.get('email')),
-      password: String(form.get('password')),
-      redirect: false,
-    });
-    setPending(false);
-    if (result?.ok) {
-      router.replace(callbackUrl);
-      router.refresh();
-    } else {
-      setError('That email and password do not match an account.');
+    const outcome = await signInWithPassword(String(form.get('email')), String(form.get('password')));
+    if (!outcome.ok) {
+      setPending(false);
+      setError(outcome.message);
+      return;
     }
+    // One navigation into the signed-in pages (rendered afresh for the new session), not a
+    // redirect from `/` raced by a refresh.
+    router.replace(callbackUrl);
   }
 
   return (
@@ -49,11 +46,11 @@ export function SignInForm() {
 
 /** Only same-site paths: a crafted link must not send a new session elsewhere. */
 function safeCallback(url: string | null): string {
-  if (!url) return '/';
+  if (!url) return '/chat';
   try {
     const parsed = new URL(url, 'http://local');
-    return parsed.origin === 'http://local' || parsed.origin === globalThis.location?.origin ? `${parsed.pathname}${parsed.search}` : '/';
+    return parsed.origin === 'http://local' || parsed.origin === globalThis.location?.origin ? `${parsed.pathname}${parsed.search}` : '/chat';
   } catch {
-    return '/';
+    return '/chat';
   }
 }

@@ -2,9 +2,9 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { signIn } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
 import { Field, FormFooter } from './field';
+import { refusal, signInWithPassword } from './sign-in';
 
 export function SignUpForm() {
   const router = useRouter();
@@ -21,22 +21,17 @@ export function SignUpForm() {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(account),
-    });
-    if (!response.ok) {
-      const body = (await response.json().catch(() => ({}))) as { detail?: string };
-      setPending(false);
-      setError(body.detail ?? 'The account could not be created.');
-      return;
-    }
+    }).catch(() => undefined);
+    const failure = !response ? 'The server could not be reached. Check the connection and try again.' : !response.ok ? await refusal(response) : undefined;
     // Sign-up answers the same for a taken email, so signing in is what tells the outcome.
-    const signedIn = await signIn('credentials', { email: account.email, password: account.password, redirect: false });
-    if (!signedIn?.ok) {
+    const outcome = failure === undefined ? await signInWithPassword(account.email, account.password) : { ok: false as const, message: failure };
+    if (!outcome.ok) {
       setPending(false);
-      setError('This email already has an account with another password. Sign in instead.');
+      setError(outcome.message === 'That email and password do not match an account.' ? 'This email already has an account with another password. Sign in instead.' : outcome.message);
       return;
     }
-    router.replace('/');
-    router.refresh();
+    // Straight to the chat: one navigation, not a redirect from `/` raced by a refresh.
+    router.replace('/chat');
   }
 
   return (
@@ -44,7 +39,7 @@ export function SignUpForm() {
       <h1 className="text-2xl font-bold">Create an account</h1>
       <Field label="Name" name="name" autoComplete="name" />
       <Field label="Email" name="email" type="email" autoComplete="email" required />
-      <Field label="Password" name="password" type="password" autoComplete="new-password" minLength={8} required />
+      <Field label="Password" name="password" type="password" autoComplete="new-password" required hint="At least 12 characters." />
       <FormFooter error={error} pending={pending} label="Create account" pendingLabel="Creating…" />
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         Have an account?{' '}

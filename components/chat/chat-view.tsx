@@ -1,6 +1,7 @@
 'use client';
 
 import { useChat } from '@ai-sdk/react';
+import Link from 'next/link';
 import { DefaultChatTransport } from 'ai';
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { ChatMessage } from '@/lib/protocols/ui-stream';
@@ -36,11 +37,22 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
     onFinish: () => notifySessionsChanged(),
   });
   const [draft, setDraft] = useState('');
-  const [stoppedId, setStoppedId] = useState<string>();
+  // The reply the reader stopped: by its id, or, stopped before its first word, as the message
+  // that follows the one given.
+  const [stopped, setStopped] = useState<{ reply?: string; after?: string }>();
   const busy = status === 'submitted' || status === 'streaming';
 
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
+  // Shown while the reader has scrolled up from the end: a button back to the newest text.
+  const [awayFromEnd, setAwayFromEnd] = useState(false);
+  const toEnd = () => {
+    const element = scroller.current;
+    if (!element) return;
+    pinned.current = true;
+    setAwayFromEnd(false);
+    element.scrollTo({ top: element.scrollHeight, behavior: 'smooth' });
+  };
   useEffect(() => {
     // Stay at the bottom while the reply grows, unless the reader scrolled up.
     const element = scroller.current;
@@ -49,7 +61,7 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
 
   async function stopReply() {
     const last = messages.at(-1);
-    if (last?.role === 'assistant') setStoppedId(last.id);
+    if (last) setStopped(last.role === 'assistant' ? { reply: last.id } : { after: last.id });
     // The server keeps generating when a client leaves, so stopping is asked of the server; its
     // stream then ends by itself with exactly the text it stored. Listening stops here only if
     // the server had nothing to stop, or takes too long.
@@ -69,10 +81,13 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
 
   function submit(event?: FormEvent) {
     event?.preventDefault();
-    const text = draft.trim();
-    if (!text || busy) return;
-    setDraft('');
-    setStoppedId(undefined);
+    if (send(draft.trim())) setDraft('');
+  }
+
+  /** Sends a message; false when there is nothing to send or a reply is still coming. */
+  function send(text: string): boolean {
+    if (!text || busy) return false;
+    setStopped(undefined);
     clearError();
     pinned.current = true;
     void sendMessage({ text });
@@ -80,6 +95,7 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
       window.history.replaceState(null, '', `/chat/${sessionId}`);
       setTimeout(notifySessionsChanged, 300);
     }
+    return true;
   }
 
   function onComposerKey(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -90,6 +106,8 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
   }
 
   const lastReply = messages.at(-1)?.role === 'assistant' ? messages.at(-1) : undefined;
+  const isStopped = (message: ChatMessage, index: number) =>
+    message.role === 'assistant' && (message.id === stopped?.reply || (stopped?.after !== undefined && messages[index - 1]?.id === stopped.after));
 
   return (
     <div className="flex h-full min-h-0 flex-col">
@@ -99,17 +117,19 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
         onScroll={(event) => {
           const el = event.currentTarget;
           pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+          if (awayFromEnd === pinned.current) setAwayFromEnd(!pinned.current);
         }}
         className="min-h-0 flex-1 space-y-4 overflow-y-auto px-4 py-6"
         aria-live="polite"
       >
-        {messages.length === 0 && (
-          <p className="text-center text-sm text-zinc-500 dark:text-zinc-400">
-            Ask anything. Try “What is the price of an espresso machine?” to see a tool call.
-          </p>
-        )}
-        {messages.map((message) => (
-          <MessageView key={message.id} message={message} stopped={message.id === stoppedId} />
+        {messages.length === 0 && <FirstRun onPick={(text) => send(text)} />}
+        {messages.map((message, index) => (
+          <MessageView
+            key={message.id}
+            message={message}
+            stopped={isStopped(message, index)}
+            onRegenerate={!busy && !error && message === lastReply ? () => void regenerate() : undefined}
+          />
         ))}
         {status === 'submitted' && (
           <p data-testid="thinking" className="animate-pulse text-sm text-zinc-600 dark:text-zinc-400">
@@ -125,7 +145,18 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
           </div>
         )}
       </div>
-      <form onSubmit={submit} className="border-t border-zinc-200 p-3 dark:border-zinc-800">
+      <form onSubmit={submit} className="relative border-t border-zinc-200 p-3 dark:border-zinc-800">
+        {awayFromEnd && messages.length > 0 && (
+          <button type="button" onClick={toEnd} className="absolute -top-14 left-1/2 min-h-11 -translate-x-1/2 rounded-full border border-zinc-300 bg-white px-4 text-sm shadow-md hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800">
+            ↓ Latest
+          </button>
+        )}
+        {status === 'streaming' && (
+          <p data-testid="streaming" role="status" className="mb-2 flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
+            <span aria-hidden className="size-2 animate-pulse rounded-full bg-indigo-500" />
+            Writing… (Esc or Stop to end it)
+          </p>
+        )}
         <div className="flex items-end gap-2">
           <label htmlFor="composer" className="sr-only">
             Message
@@ -135,6 +166,8 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
             value={draft}
             onChange={(event) => setDraft(event.target.value)}
             onKeyDown={onComposerKey}
+            // A new chat is for typing into.
+            autoFocus={isNew}
             rows={2}
             placeholder="Message (Enter to send, Shift+Enter for a new line)"
             className="min-h-[2.75rem] flex-1 resize-y rounded-md border border-zinc-300 bg-transparent px-3 py-2 outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 dark:border-zinc-700"
@@ -149,12 +182,36 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
             </button>
           )}
         </div>
-        {!busy && lastReply && !error && (
-          <button type="button" onClick={() => void regenerate()} className="mt-2 text-sm text-zinc-600 underline hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
-            Regenerate the last reply
-          </button>
-        )}
       </form>
+    </div>
+  );
+}
+
+const SUGGESTIONS = [
+  { text: 'What is the price of an espresso machine?', why: 'watch a tool call and its result' },
+  { text: 'Explain how tides work, in three short paragraphs', why: 'a longer answer, streamed word by word' },
+  { text: 'Give me a checklist for a picnic', why: 'markdown: a list' },
+];
+
+/** An empty chat: what to try, and what the other pages are for. */
+function FirstRun({ onPick }: { onPick: (text: string) => void }) {
+  return (
+    <div data-testid="first-run" className="mx-auto max-w-xl space-y-4 pt-6 text-center">
+      <h1 className="text-xl font-semibold">What shall we talk about?</h1>
+      <ul className="grid gap-2 sm:grid-cols-3">
+        {SUGGESTIONS.map((suggestion) => (
+          <li key={suggestion.text}>
+            <button type="button" onClick={() => onPick(suggestion.text)} className="h-full min-h-11 w-full rounded-lg border border-zinc-200 p-3 text-left text-sm hover:border-indigo-400 hover:bg-indigo-50 dark:border-zinc-800 dark:hover:bg-indigo-950">
+              <span className="block font-medium">{suggestion.text}</span>
+              <span className="mt-1 block text-xs text-zinc-600 dark:text-zinc-400">{suggestion.why}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        <Link href="/report" className="text-indigo-700 underline dark:text-indigo-400">Report</Link> writes a structured research brief that fills in field by field;{' '}
+        <Link href="/inspector" className="text-indigo-700 underline dark:text-indigo-400">Inspector</Link> shows every event of a run, as the API streams it.
+      </p>
     </div>
   );
 }

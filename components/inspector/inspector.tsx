@@ -43,6 +43,10 @@ export function Inspector() {
   const done = rows.find((row) => row.label === 'done');
   return (
     <div className="mx-auto max-w-4xl space-y-4 p-4">
+      <header className="space-y-1">
+        <h1 className="text-2xl font-bold">Inspector</h1>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">Runs a prompt and shows every event of its stream as it arrives (text, tool calls and results, usage), with the time each came, as a program calling the API sees it.</p>
+      </header>
       <form onSubmit={run} className="flex gap-2" aria-label="Inspect a run">
         <label htmlFor="prompt" className="sr-only">
           Prompt

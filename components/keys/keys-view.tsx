@@ -4,6 +4,8 @@ import { useRouter } from 'next/navigation';
 import { signOut } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
 import { Field } from '../auth/field';
+import { refusal } from '../auth/sign-in';
+import { useDialogs } from '../ui/dialogs';
 import { useJson } from '../ui/use-json';
 
 interface ApiKey {
@@ -12,6 +14,7 @@ interface ApiKey {
   prefix: string;
   created_at: string;
   last_used_at: string | null;
+  revoked_at?: string;
 }
 
 /**
@@ -20,10 +23,13 @@ interface ApiKey {
  * out every other browser).
  */
 export function KeysView() {
-  const { data, reload: load } = useJson<{ keys: ApiKey[] }>('/api/keys');
+  const { data, reload: load } = useJson<{ keys: ApiKey[]; revoked: ApiKey[] }>('/api/keys');
   const keys = data?.keys ?? [];
-  const [created, setCreated] = useState<string>();
-  const [copied, setCopied] = useState(false);
+  const revoked = data?.revoked ?? [];
+  // The key just created, shown until the page is left or the key revoked.
+  const [created, setCreated] = useState<{ id: string; key: string }>();
+  const [copied, setCopied] = useState<'key' | 'curl'>();
+  const dialogs = useDialogs();
 
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -31,21 +37,25 @@ export function KeysView() {
     const name = String(new FormData(form).get('name') ?? '').trim();
     const response = await fetch('/api/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
     if (!response.ok) return;
-    setCreated(((await response.json()) as { key: string }).key);
-    setCopied(false);
+    const { id, key } = (await response.json()) as { id: string; key: string };
+    setCreated({ id, key });
+    setCopied(undefined);
     form.reset();
     load();
   }
 
   async function revoke(key: ApiKey) {
-    if (!window.confirm(`Revoke “${key.name}”? Programs using it will get 401.`)) return;
+    const sure = await dialogs.confirm({ title: `Revoke “${key.name}”?`, body: 'Programs using it will get 401 from now on.', confirmLabel: 'Revoke', danger: true });
+    if (!sure) return;
     await fetch(`/api/keys/${key.id}`, { method: 'DELETE' });
+    if (created?.id === key.id) setCreated(undefined);
     load();
   }
 
   const router = useRouter();
   async function signOutEverywhere() {
-    if (!window.confirm('Sign out of every browser, this one too? API keys keep working.')) return;
+    const sure = await dialogs.confirm({ title: 'Sign out everywhere?', body: 'Every browser you are signed in on is signed out, this one too. API keys keep working.', confirmLabel: 'Sign out everywhere', danger: true });
+    if (!sure) return;
     const response = await fetch('/api/me/sign-out-everywhere', { method: 'POST' });
     if (!response.ok) return;
     await signOut({ redirect: false });
@@ -69,15 +79,9 @@ export function KeysView() {
       {created && (
         <div role="status" data-testid="new-key" className="space-y-2 rounded-lg border border-emerald-300 bg-emerald-50 p-4 text-sm dark:border-emerald-800 dark:bg-emerald-950">
           <p className="font-semibold">Copy the key now; it will not be shown again.</p>
-          <div className="flex items-center gap-2">
-            <code data-testid="new-key-value" className="flex-1 overflow-x-auto rounded bg-white px-2 py-1 dark:bg-zinc-900">
-              {created}
-            </code>
-            <button type="button" onClick={() => void navigator.clipboard.writeText(created).then(() => setCopied(true))} className="rounded-md border border-zinc-300 px-3 py-1 dark:border-zinc-700">
-              {copied ? 'Copied' : 'Copy'}
-            </button>
-          </div>
-          <pre className="overflow-x-auto text-xs">{`curl -N -H "Authorization: Bearer ${created}" "${typeof window === 'undefined' ? '' : window.location.origin}/api/stream?q=Hello+World"`}</pre>
+          <CopyLine testId="new-key-value" text={created.key} copied={copied === 'key'} onCopied={() => setCopied('key')} label="Copy key" />
+          <p>Try it:</p>
+          <CopyLine testId="new-key-curl" text={curlLine(created.key)} copied={copied === 'curl'} onCopied={() => setCopied('curl')} label="Copy command" />
         </div>
       )}
 
@@ -108,6 +112,21 @@ export function KeysView() {
           ))}
         </tbody>
       </table>
+
+      {revoked.length > 0 && (
+        <details data-testid="revoked-keys" className="text-sm">
+          <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">Revoked keys ({revoked.length})</summary>
+          <ul className="mt-2 space-y-1">
+            {revoked.map((key) => (
+              <li key={key.id} className="flex flex-wrap gap-x-3 text-zinc-600 dark:text-zinc-400">
+                <span className="text-zinc-900 line-through dark:text-zinc-100">{key.name}</span>
+                <span className="font-mono">{key.prefix}…</span>
+                <span>revoked {new Date(key.revoked_at!).toLocaleString()}</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
 
       <section aria-labelledby="browsers-heading" className="space-y-2 border-t border-zinc-200 pt-4 dark:border-zinc-800">
         <h2 id="browsers-heading" className="text-lg font-semibold">
@@ -146,11 +165,11 @@ function PasswordForm() {
       setOutcome({ ok: true, text: 'Password changed. Every other browser is signed out.' });
       return;
     }
-    const body = (await response?.json().catch(() => ({}))) as { error?: string; detail?: string } | undefined;
-    const text =
-      body?.error === 'invalid_parameter' && body.detail?.startsWith('current_password')
+    const text = !response
+      ? 'The server could not be reached. Check the connection and try again.'
+      : (await response.clone().json().catch(() => ({}))).field === 'current_password'
         ? 'The current password is not right.'
-        : body?.detail?.replace(/^new_password: /, 'New password: ') ?? 'The password could not be changed; try again.';
+        : await refusal(response);
     setOutcome({ ok: false, text });
   }
 
@@ -161,7 +180,7 @@ function PasswordForm() {
       </h2>
       <form onSubmit={change} className="max-w-sm space-y-3" aria-label="Change password">
         <Field label="Current password" name="current_password" type="password" autoComplete="current-password" required />
-        <Field label="New password" name="new_password" type="password" autoComplete="new-password" minLength={8} maxLength={200} required />
+        <Field label="New password" name="new_password" type="password" autoComplete="new-password" maxLength={200} required hint="At least 12 characters." />
         {outcome && (
           <p role={outcome.ok ? 'status' : 'alert'} data-testid="password-outcome" className={outcome.ok ? 'text-sm text-emerald-700 dark:text-emerald-400' : 'text-sm text-red-600 dark:text-red-400'}>
             {outcome.text}
@@ -172,5 +191,22 @@ function PasswordForm() {
         </button>
       </form>
     </section>
+  );
+}
+
+const curlLine = (key: string) =>
+  `curl -N -H "Authorization: Bearer ${key}" "${typeof window === 'undefined' ? '' : window.location.origin}/api/stream?q=Hello+World"`;
+
+/** A line of text to copy, wrapped rather than cut off, with its copy button. */
+function CopyLine({ text, label, copied, onCopied, testId }: { text: string; label: string; copied: boolean; onCopied: () => void; testId: string }) {
+  return (
+    <div className="flex items-start gap-2">
+      <code data-testid={testId} className="min-w-0 flex-1 rounded bg-white px-2 py-1 font-mono text-xs break-all whitespace-pre-wrap dark:bg-zinc-900">
+        {text}
+      </code>
+      <button type="button" onClick={() => void navigator.clipboard.writeText(text).then(onCopied)} className="min-h-11 shrink-0 rounded-md border border-zinc-300 px-3 py-1 dark:border-zinc-700">
+        {copied ? 'Copied' : label}
+      </button>
+    </div>
   );
 }

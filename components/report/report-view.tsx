@@ -105,6 +105,10 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
   return (
     <div className="mx-auto flex max-w-5xl flex-col gap-6 p-4 md:flex-row">
       <div className="min-w-0 flex-1 space-y-4">
+        <header className="space-y-1">
+          <h1 className="text-2xl font-bold">Research report</h1>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">Give a topic: the model writes a structured brief, and each field fills in as it arrives, then the whole is checked against the report&apos;s schema.</p>
+        </header>
         <form onSubmit={start} className="flex gap-2" aria-label="New report">
           <label htmlFor="topic" className="sr-only">
             Topic
@@ -117,9 +121,9 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
 
         <article data-testid="report" data-phase={phase.kind} aria-busy={phase.kind === 'streaming'} className="space-y-4 rounded-xl border border-zinc-200 p-5 dark:border-zinc-800">
           <div className="flex items-start justify-between gap-3">
-            <h1 data-testid="report-title" className="text-xl font-bold">
+            <h2 data-testid="report-title" className="text-xl font-bold">
               {report.title ?? (phase.kind === 'streaming' ? 'Writing…' : 'No report yet')}
-            </h1>
+            </h2>
             {phase.kind === 'complete' && (
               <span data-testid="report-validated" className="shrink-0 rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-semibold text-emerald-800 dark:bg-emerald-900/40 dark:text-emerald-200">
                 ✓ Validated

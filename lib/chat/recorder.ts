@@ -1,5 +1,6 @@
 import type { UIMessage } from 'ai';
 import type { RunPart } from '../ai/run';
+import { toolErrorText } from '../ai/tools';
 
 // Builds the reply's AI SDK UI message parts from the run's stream parts, as the browser's
 // `useChat` builds them from the UI message stream, so a stored reply renders the same way
@@ -60,7 +61,7 @@ export class ReplyRecorder {
         Object.assign(this.tool(part.toolCallId, part.toolName), {
           state: 'output-error',
           input: part.input,
-          errorText: part.error instanceof Error ? part.error.message : String(part.error),
+          errorText: toolErrorText(part.error),
         });
         return;
     }

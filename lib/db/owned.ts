@@ -183,6 +183,16 @@ export function forOwner(userId: string) {
         });
       },
 
+      /** The keys revoked most lately, newest first: a record of what stopped working, and when. */
+      async revoked(limit = 20) {
+        return client.apiKey.findMany({
+          where: { userId, revokedAt: { not: null } },
+          orderBy: { revokedAt: 'desc' },
+          take: limit,
+          select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+        });
+      },
+
       /** Creates a key; the only time its full text exists outside the caller is in this result. */
       async create(name: string) {
         const { key, prefix, hash } = newApiKey();

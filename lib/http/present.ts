@@ -28,13 +28,14 @@ export function presentMessage(message: StoredMessage) {
   };
 }
 
-export function presentApiKey(key: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt?: Date | null }) {
+export function presentApiKey(key: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt?: Date | null; revokedAt?: Date | null }) {
   return {
     id: key.id,
     name: key.name,
     prefix: key.prefix,
     created_at: key.createdAt.toISOString(),
     last_used_at: key.lastUsedAt?.toISOString() ?? null,
+    ...(key.revokedAt ? { revoked_at: key.revokedAt.toISOString() } : {}),
   };
 }
 

@@ -93,8 +93,8 @@ export const NewApiKey = z.object({
 });
 
 const newPassword = z
-  .string({ error: 'required, 8 to 200 characters' })
-  .min(8, 'must be at least 8 characters')
+  .string({ error: 'required, 12 to 200 characters' })
+  .min(12, 'must be at least 12 characters')
   .max(200, 'must be at most 200 characters');
 
 export const SignUp = z.object({

@@ -13,7 +13,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'strict-origin-when-cross-origin',
   // The CSP's frame-ancestors 'none' says the same to browsers that read it.
   'x-frame-options': 'DENY',
-  // Nothing the app uses, except copying a new API key to the clipboard (keys page).
+  // Nothing the app uses, except writing to the clipboard (copy buttons: keys, messages, code).
   'permissions-policy': [
     'accelerometer=()',
     'autoplay=()',

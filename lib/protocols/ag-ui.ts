@@ -2,6 +2,7 @@ import type { LanguageModelUsage } from 'ai';
 import type { FailureCode } from '../ai/failure';
 import { followRun, type Outcome } from '../ai/outcome';
 import type { Run, RunPart } from '../ai/run';
+import { toolErrorText } from '../ai/tools';
 import { log } from '../log';
 import { SSE_HEADERS, sseStream } from './sse';
 
@@ -125,7 +126,7 @@ export class AgUiEvents {
         this.result(part.toolCallId, typeof part.output === 'string' ? part.output : (JSON.stringify(part.output) ?? ''));
         return this.patchState(statePatch(this.state, part.toolName, part.output));
       case 'tool-error':
-        return this.result(part.toolCallId, part.error instanceof Error ? part.error.message : String(part.error));
+        return this.result(part.toolCallId, toolErrorText(part.error));
     }
   }
 

@@ -2,6 +2,7 @@ import type { LanguageModelUsage } from 'ai';
 import { INTERNAL_FAILURE, type Failure } from '../ai/failure';
 import { followRun, type Outcome } from '../ai/outcome';
 import type { Run, RunPart } from '../ai/run';
+import { toolErrorText } from '../ai/tools';
 import { log } from '../log';
 import { sseStream, type Frame } from './sse';
 
@@ -117,7 +118,7 @@ export const eventsView: ViewFactory = (emit) => ({
         });
       case 'tool-error':
         return emit({
-          data: { type: 'tool_result', tool: part.toolName, content: cut(errorText(part.error)), is_error: true },
+          data: { type: 'tool_result', tool: part.toolName, content: cut(toolErrorText(part.error)), is_error: true },
         });
     }
   },
@@ -129,4 +130,3 @@ export const eventsView: ViewFactory = (emit) => ({
 
 const cut = (text: string) => text.slice(0, TOOL_RESULT_LIMIT);
 const stringify = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -1,6 +1,7 @@
 import { createUIMessageStreamResponse, toUIMessageStream, type LanguageModelUsage, type ToolSet, type UIMessage, type UIMessageChunk } from 'ai';
 import { describeModelFailure } from '../ai/failure';
 import type { Run } from '../ai/run';
+import { ToolFailure, toolErrorText } from '../ai/tools';
 
 // The AI SDK UI message stream, for `useChat` in the browser: the same run parts, another wire.
 
@@ -36,8 +37,9 @@ export function uiMessageStreamResponse(
       if (part.type === 'finish') return { model: run.model, usage: part.totalUsage };
       return undefined;
     },
-    // Clients see the same safe sentence as the SSE envelope's error events.
-    onError: (error) => describeModelFailure(error).detail,
+    // The SDK hands tool errors and run errors alike to `onError`: a tool's refusal reads as it
+    // is stored and as the other wires send it; anything else is the envelope's safe sentence.
+    onError: (error) => (error instanceof ToolFailure ? toolErrorText(error) : describeModelFailure(error).detail),
   });
   return createUIMessageStreamResponse({
     stream: options.copyTo ? copied(stream, options.copyTo) : stream,

@@ -72,7 +72,7 @@ describe('sign-in and the route guard', () => {
   test('sign-up checks its input', async () => {
     const short = await signUp(app, 'short@example.com', 'short');
     assert.equal(short.status, 400);
-    assert.deepEqual(await short.json(), { error: 'invalid_parameter', detail: 'password: must be at least 8 characters', field: 'password' });
+    assert.deepEqual(await short.json(), { error: 'invalid_parameter', detail: 'password: must be at least 12 characters', field: 'password' });
     assert.equal((await signUp(app, 'not-an-email', 'long enough password')).status, 400);
   });
 
@@ -187,7 +187,7 @@ describe('sign-in and the route guard', () => {
       field: 'current_password',
     });
     const short = await change({ current_password: other.password, new_password: 'short' });
-    assert.deepEqual(await short.json(), { error: 'invalid_parameter', detail: 'new_password: must be at least 8 characters', field: 'new_password' });
+    assert.deepEqual(await short.json(), { error: 'invalid_parameter', detail: 'new_password: must be at least 12 characters', field: 'new_password' });
     assert.equal((await fetch(`${app.url}/api/me`, { headers: { cookie: second } })).status, 200, 'a refused change ends nothing');
     assert.ok(await signIn(app, other.email, other.password), 'a refused change keeps the password');
 

@@ -246,8 +246,17 @@ export function describePersistence(database: Database) {
       const refused = await fetch(`${app.url}/api/me`, { headers: auth });
       assert.equal(refused.status, 401);
       assert.equal(((await refused.json()) as { error: string }).error, 'unauthorized');
-      const listed = (await (await fetch(`${app.url}/api/keys`, { headers: alice.bearer })).json()) as { keys: Array<{ id: string }> };
+      const listed = (await (await fetch(`${app.url}/api/keys`, { headers: alice.bearer })).json()) as {
+        keys: Array<{ id: string }>;
+        revoked: Array<{ id: string; revoked_at: string }>;
+      };
       assert.ok(!listed.keys.some((k) => k.id === id));
+      // The revoked key stays on record, with when it was revoked; never Bob's list.
+      const record = listed.revoked.find((k) => k.id === id);
+      assert.ok(record, 'the revoked key is listed as revoked');
+      assert.ok(Math.abs(Date.parse(record.revoked_at) - Date.now()) < 60_000, record.revoked_at);
+      const bobs = (await (await fetch(`${app.url}/api/keys`, { headers: bob.bearer })).json()) as { revoked: Array<{ id: string }> };
+      assert.ok(!bobs.revoked.some((k) => k.id === id));
     });
 
     test('usage is recorded per user for every endpoint', async () => {

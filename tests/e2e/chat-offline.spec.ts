@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { startApp, type RunningApp } from '../support/app';
-import { ChatPage, signedIn } from './support';
+import { answerDialog, ChatPage, copied, recordClipboard, signedIn } from './support';
 
 // Chat in the browser against the built-in offline model, paced like a real one.
 
@@ -127,12 +127,123 @@ test('the sidebar lists chats newest first, and renames and deletes them', async
   const list = page.getByTestId('session-list').getByRole('link');
   await expect(list).toHaveText(['Second topic', 'First topic']);
 
-  page.once('dialog', (dialog) => void dialog.accept('Renamed topic'));
   await page.getByRole('button', { name: 'Rename First topic' }).click();
+  await answerDialog(page, 'Rename', 'Renamed topic');
   await expect(list).toHaveText(['Renamed topic', 'Second topic']);
 
-  page.once('dialog', (dialog) => void dialog.accept());
+  // Escape closes the dialog and changes nothing; focus goes back to the button.
   await page.getByRole('button', { name: 'Delete Second topic' }).click();
+  await expect(page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Delete Second topic' })).toBeFocused();
+  await expect(list).toHaveText(['Renamed topic', 'Second topic']);
+  await page.getByRole('button', { name: 'Delete Second topic' }).click();
+  await answerDialog(page, 'Delete');
   await expect(list).toHaveText(['Renamed topic']);
   await expect(page).toHaveURL(/\/chat$/);
+});
+
+test('deleting the chat that is open clears it, and the next message starts a new chat', async ({ page, context }) => {
+  await signedIn(app, context);
+  await page.goto(`${app.url}/chat`);
+  const chat = new ChatPage(page);
+  await chat.send('Doomed topic');
+  await chat.settledReply();
+  await expect(page).toHaveURL(/\/chat\/[\w-]+$/);
+  const deletedId = new URL(page.url()).pathname.split('/').pop()!;
+
+  await page.getByRole('button', { name: 'Delete Doomed topic' }).click();
+  await answerDialog(page, 'Delete');
+  await expect(page).toHaveURL(/\/chat$/);
+  await expect(chat.userMessages()).toHaveCount(0);
+  await expect(chat.replies()).toHaveCount(0);
+
+  await chat.send('A fresh start');
+  await chat.settledReply();
+  await expect(chat.userMessages()).toHaveText(['A fresh start']);
+  await expect(page).toHaveURL(/\/chat\/[\w-]+$/);
+  expect(new URL(page.url()).pathname).not.toContain(deletedId);
+  expect((await page.request.get(`${app.url}/api/sessions/${deletedId}`)).status()).toBe(404);
+  await expect(page.getByTestId('session-list').getByRole('link')).toHaveText(['A fresh start']);
+});
+
+test("a tool's error reads the same while the reply streams and after a reload", async ({ page, context }) => {
+  await signedIn(app, context);
+  await page.goto(`${app.url}/chat`);
+  const chat = new ChatPage(page);
+  await chat.send('What is the price of a widget?');
+  await chat.settledReply();
+  const live = chat.lastReply().getByTestId('tool-error');
+  await expect(live).toHaveText('No product called "widget" in the catalogue');
+  await page.reload();
+  await expect(chat.lastReply().getByTestId('tool-error')).toHaveText('No product called "widget" in the catalogue');
+});
+
+test('a long unbroken word wraps inside its bubble, and a short message gets a short bubble', async ({ page, context }) => {
+  await signedIn(app, context);
+  await page.goto(`${app.url}/chat`);
+  const chat = new ChatPage(page);
+  await chat.send('x'.repeat(400));
+  await chat.settledReply();
+  await chat.send('Hi there');
+  await chat.settledReply();
+  const [long, short] = await chat.userMessages().all();
+  const area = (await page.getByTestId('messages').boundingBox())!;
+  const longBox = (await long!.boundingBox())!;
+  expect(longBox.x + longBox.width).toBeLessThanOrEqual(area.x + area.width);
+  expect(await long!.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+  expect((await short!.boundingBox())!.width).toBeLessThan(area.width / 3);
+});
+
+test('an empty chat suggests prompts, focuses the input, and a suggestion is sent as a message', async ({ page, context }) => {
+  await signedIn(app, context);
+  await page.goto(`${app.url}/chat`);
+  const chat = new ChatPage(page);
+  await expect(chat.composer()).toBeFocused();
+  const firstRun = page.getByTestId('first-run');
+  await expect(firstRun.getByRole('link', { name: 'Report' })).toHaveAttribute('href', '/report');
+  await firstRun.getByRole('button', { name: /What is the price of an espresso machine\?/ }).click();
+  await expect(page.getByTestId('streaming')).toBeVisible();
+  expect(await chat.settledReply()).toContain('the Espresso machine costs 249.00 USD');
+  await expect(page.getByTestId('streaming')).toHaveCount(0);
+  await expect(chat.userMessages()).toHaveText(['What is the price of an espresso machine?']);
+  await expect(firstRun).toHaveCount(0);
+});
+
+test('each message can be copied, and the last reply regenerated from its own actions', async ({ page, context }) => {
+  await recordClipboard(page);
+  await signedIn(app, context);
+  await page.goto(`${app.url}/chat`);
+  const chat = new ChatPage(page);
+  await chat.send('Hello there');
+  const reply = await chat.settledReply();
+  await page.getByRole('button', { name: 'Copy reply' }).last().click();
+  await expect(page.getByRole('button', { name: 'Copy reply' }).last()).toHaveText('Copied');
+  expect(await copied(page)).toBe(reply);
+  await page.getByRole('button', { name: 'Copy message' }).last().click();
+  expect(await copied(page)).toBe('Hello there');
+  await expect(page.getByRole('button', { name: 'Regenerate the last reply' })).toBeVisible();
+  await chat.send('And again');
+  await chat.settledReply();
+  // Only the last reply can be regenerated.
+  await expect(page.getByRole('button', { name: 'Regenerate the last reply' })).toHaveCount(1);
+});
+
+test('scrolled up from a growing reply, a button brings the reader back to its end', async ({ page, context }) => {
+  await signedIn(app, context);
+  await page.setViewportSize({ width: 390, height: 600 });
+  await page.goto(`${app.url}/chat`);
+  const chat = new ChatPage(page);
+  for (const question of ['Tell me about tides', 'Tell me about rivers', 'Tell me about lakes']) {
+    await chat.send(question);
+    await chat.settledReply();
+  }
+  const messages = page.getByTestId('messages');
+  await messages.evaluate((element) => element.scrollTo({ top: 0 }));
+  const latest = page.getByRole('button', { name: '↓ Latest' });
+  await expect(latest).toBeVisible();
+  await latest.click();
+  await expect.poll(() => messages.evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight)).toBeLessThan(48);
+  await expect(latest).toHaveCount(0);
 });

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { startApp, type RunningApp } from '../support/app';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai';
-import { ChatPage, signedIn } from './support';
+import { ChatPage, copied, recordClipboard, signedIn } from './support';
 
 // The same pages over the real OpenAI wire: @ai-sdk/openai in the app, the fake server behind it.
 
@@ -71,4 +71,29 @@ test('replies render markdown, and raw HTML from the model never reaches the pag
   await expect(page.locator('#pixel')).toHaveCount(0);
   await expect(reply.getByRole('link', { name: 'link' })).not.toHaveAttribute('href', /javascript:/);
   expect(await page.title()).not.toBe('1');
+});
+
+test('Escape before the first word stops the reply, and it is marked stopped at once', async ({ page, context }) => {
+  await signedIn(app, context);
+  await page.goto(`${app.url}/chat`);
+  const chat = new ChatPage(page);
+  await chat.send('Take your time [[stall]]');
+  await expect(page.getByTestId('thinking')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(chat.sendButton()).toBeVisible({ timeout: 3000 });
+  await expect(chat.lastReply()).toHaveAttribute('data-status', 'stopped');
+  await expect(chat.lastReply().getByTestId('reply-stopped')).toHaveText('Stopped');
+  await page.reload();
+  await expect(chat.lastReply()).toHaveAttribute('data-status', 'stopped');
+});
+
+test('a code block in a reply has a button that copies its code', async ({ page, context }) => {
+  await recordClipboard(page);
+  await signedIn(app, context);
+  await page.goto(`${app.url}/chat`);
+  const chat = new ChatPage(page);
+  await chat.send('Here:\n```\nprint("streamed")\n```');
+  await chat.settledReply();
+  await chat.lastReply().getByRole('button', { name: 'Copy code' }).click();
+  expect((await copied(page))?.trim()).toBe('print("streamed")');
 });

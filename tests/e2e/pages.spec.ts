@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { startApp, type RunningApp } from '../support/app';
 import { signIn } from '../support/users';
-import { ChatPage, signedIn } from './support';
+import { answerDialog, ChatPage, signedIn } from './support';
 
 // The report, inspector and API keys pages against the offline model; an accessibility scan and
 // screenshots of every page.
@@ -75,17 +75,40 @@ test('an API key is shown once, works, and stops working when revoked', async ({
   await expect(page.getByTestId('key-list')).toContainText('laptop script');
   await expect(page.getByTestId('key-list')).not.toContainText(key);
 
-  page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Revoke laptop script' }).click();
+  await answerDialog(page, 'Revoke');
   await expect(page.getByTestId('key-list')).not.toContainText('laptop script');
   expect((await me()).status).toBe(401);
+});
+
+test('a key revoked while shown disappears from view, stays on record as revoked, and its curl line is whole', async ({ page, context }) => {
+  await signedIn(app, context);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${app.url}/keys`);
+  await page.getByLabel('Key name').fill('quick test');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const key = (await page.getByTestId('new-key-value').innerText()).trim();
+  const curl = page.getByTestId('new-key-curl');
+  await expect(curl).toContainText(`Bearer ${key}`);
+  await expect(curl).toContainText('/api/stream?q=Hello+World');
+  expect(await curl.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+  await expect(page.getByRole('button', { name: 'Copy command' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Revoke quick test' }).click();
+  await answerDialog(page, 'Revoke');
+  await expect(page.getByTestId('new-key')).toHaveCount(0);
+  await expect(page.getByText(key)).toHaveCount(0);
+  const revoked = page.getByTestId('revoked-keys');
+  await revoked.getByText(/Revoked keys/).click();
+  await expect(revoked).toContainText('quick test');
+  await expect(revoked).toContainText(/revoked .*\d{1,2}:\d{2}/);
 });
 
 test('sign out everywhere ends this browser and every other session; API keys go on', async ({ page, context }) => {
   const user = await signedIn(app, context);
   await page.goto(`${app.url}/keys`);
-  page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await answerDialog(page, 'Sign out everywhere');
   await expect(page).toHaveURL(/\/sign-in/);
   expect((await fetch(`${app.url}/api/me`, { headers: { cookie: user.cookie } })).status).toBe(401);
   expect((await fetch(`${app.url}/api/me`, { headers: user.bearer })).status).toBe(200);

@@ -15,7 +15,7 @@ export async function signedIn(app: RunningApp, context: BrowserContext): Promis
 export class ChatPage {
   constructor(readonly page: Page) {}
 
-  composer = () => this.page.getByLabel('Message');
+  composer = () => this.page.getByRole('textbox', { name: 'Message', exact: true });
   replies = () => this.page.getByTestId('assistant-message');
   userMessages = () => this.page.getByTestId('user-message');
   lastReply = () => this.replies().last();
@@ -34,3 +34,28 @@ export class ChatPage {
     return (await this.lastReply().locator('.prose-chat').allInnerTexts()).join('\n').trim();
   }
 }
+
+/** Answers the app's own dialog (not the browser's): fills its field when given, then presses `button`. */
+export async function answerDialog(page: Page, button: string, fill?: string) {
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  if (fill !== undefined) await dialog.getByRole('textbox').fill(fill);
+  await dialog.getByRole('button', { name: button, exact: true }).click();
+  await expect(dialog).toHaveCount(0);
+}
+
+/**
+ * Records what the page writes to the clipboard (reading it back is refused by the app's
+ * Permissions-Policy, clipboard-read=()); `copied(page)` returns the last text written.
+ */
+export async function recordClipboard(page: Page) {
+  await page.addInitScript(() => {
+    const written: string[] = [];
+    Object.defineProperty(window, '__copied', { value: written });
+    navigator.clipboard.writeText = async (text: string) => {
+      written.push(text);
+    };
+  });
+}
+
+export const copied = (page: Page) => page.evaluate(() => (window as unknown as { __copied: string[] }).__copied.at(-1));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { APICallError } from 'ai';
 import type { Run, RunPart } from '../../lib/ai/run';
+import { ToolFailure } from '../../lib/ai/tools';
 import { envelopeStream, eventsView, fullView, textView, type ViewFactory } from '../../lib/protocols/envelope';
 import { parseFrames } from '../support/sse';
 import { streamOf } from '../support/streams';
@@ -141,12 +142,15 @@ describe('events view', () => {
     const parts = [
       ...start,
       part({ type: 'tool-result', toolCallId: 'c', toolName: 't', input: {}, output: 'x'.repeat(800) }),
-      part({ type: 'tool-error', toolCallId: 'd', toolName: 't', input: {}, error: new Error('no such product') }),
+      part({ type: 'tool-error', toolCallId: 'd', toolName: 't', input: {}, error: new ToolFailure('no such product') }),
+      part({ type: 'tool-error', toolCallId: 'e', toolName: 't', input: {}, error: new Error('ECONNREFUSED 10.0.0.5:5432') }),
       ...finish(),
     ];
-    const [result, failure] = await transcript(parts, eventsView);
+    const [result, refused, broken] = await transcript(parts, eventsView);
     assert.equal((result?.data as { content: string }).content, 'x'.repeat(500));
-    assert.deepEqual(failure?.data, { type: 'tool_result', tool: 't', content: 'no such product', is_error: true });
+    assert.deepEqual(refused?.data, { type: 'tool_result', tool: 't', content: 'no such product', is_error: true });
+    // A tool that breaks (a bug, not a refusal) does not show its internals.
+    assert.deepEqual(broken?.data, { type: 'tool_result', tool: 't', content: 'Internal server error', is_error: true });
   });
 
   test('no final result when the budget cut the run', async () => {

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { ChatView } from '@/components/chat/chat-view';
+import { NewChat } from '@/components/chat/new-chat';
 
 export const metadata = { title: 'New chat · Streamwright' };
 
-/** A new chat: its id is chosen now and stored with its first message. */
+/** A new chat: stored with its first message. */
 export default function NewChatPage() {
-  const id = randomUUID();
-  return <ChatView key={id} sessionId={id} initialMessages={[]} isNew />;
+  return <NewChat />;
 }

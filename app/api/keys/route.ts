@@ -5,12 +5,13 @@ import { presentApiKey } from '@/lib/http/present';
 import { NewApiKey } from '@/lib/http/schemas';
 import { route } from '@/lib/http/route';
 
-/** The user's live API keys: name, prefix and last use only. */
+/** The user's live API keys (name, prefix and last use only), and the ones revoked lately. */
 async function get(request: Request) {
   const auth = await requireUser(request);
   if (!auth.ok) return auth.response;
-  const keys = await forOwner(auth.user.id).apiKeys.list();
-  return Response.json({ keys: keys.map(presentApiKey) });
+  const owner = forOwner(auth.user.id);
+  const [keys, revoked] = await Promise.all([owner.apiKeys.list(), owner.apiKeys.revoked()]);
+  return Response.json({ keys: keys.map(presentApiKey), revoked: revoked.map(presentApiKey) });
 }
 
 /** Creates a key. The full key is in this response only; the server keeps its hash. */

@@ -1,0 +1,44 @@
+'use client';
+
+import { usePathname } from 'next/navigation';
+import { useEffect, useState, type ReactNode } from 'react';
+import { askForNewChat } from './session-events';
+import Link from 'next/link';
+
+/**
+ * The chat pages' frame: the chat list beside the chat on a wide screen; on a phone, a drawer
+ * opened from a one-row bar, so the conversation keeps the screen.
+ */
+export function ChatShell({ sidebar, children }: { sidebar: ReactNode; children: ReactNode }) {
+  const pathname = usePathname();
+  const [openOn, setOpenOn] = useState<string>();
+  const open = openOn === pathname;
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && setOpenOn(undefined);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open]);
+
+  return (
+    <div className="flex h-full min-h-0 flex-col md:flex-row">
+      <div className="flex items-center gap-2 border-b border-zinc-200 px-3 py-1 md:hidden dark:border-zinc-800">
+        <button type="button" aria-expanded={open} aria-controls="chat-drawer" onClick={() => setOpenOn(pathname)} className="min-h-11 rounded-md px-3 text-sm font-medium hover:bg-zinc-100 dark:hover:bg-zinc-800">
+          ☰ Chats
+        </button>
+        <Link href="/chat" onClick={askForNewChat} className="ml-auto flex min-h-11 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-zinc-100 dark:text-indigo-400 dark:hover:bg-zinc-800">
+          New chat
+        </Link>
+      </div>
+      {open && <div aria-hidden onClick={() => setOpenOn(undefined)} className="fixed inset-0 z-30 bg-black/40 md:hidden" />}
+      <aside
+        id="chat-drawer"
+        aria-label="Chat list"
+        className={`${open ? 'fixed inset-y-0 left-0 z-40 flex w-[min(20rem,85vw)] bg-white shadow-xl dark:bg-zinc-950' : 'hidden'} flex-col md:static md:z-auto md:flex md:w-64 md:shrink-0 md:border-r md:shadow-none dark:border-zinc-800`}
+      >
+        {sidebar}
+      </aside>
+      <main className="mx-auto h-full min-h-0 w-full max-w-3xl flex-1">{children}</main>
+    </div>
+  );
+}
