@@ -17,9 +17,10 @@ export async function signInWithPassword(email: string, password: string): Promi
     body: new URLSearchParams({ csrfToken: csrfToken ?? '', email, password, json: 'true' }),
   }).catch(() => undefined);
   if (!response) return { ok: false, message: 'The server could not be reached. Check the connection and try again.' };
-  if (!response.ok) return { ok: false, message: await refusal(response) };
+  // next-auth answers a refused password with 401 and the same `{url}` (naming the error).
+  if (!response.ok && response.status !== 401) return { ok: false, message: await refusal(response) };
   const { url } = (await response.json().catch(() => ({}))) as { url?: string };
-  const failed = !url || new URL(url, window.location.origin).searchParams.has('error');
+  const failed = !response.ok || !url || new URL(url, window.location.origin).searchParams.has('error');
   return failed ? { ok: false, message: 'That email and password do not match an account.' } : { ok: true };
 }
 

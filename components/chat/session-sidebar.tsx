@@ -61,7 +61,7 @@ export function SessionSidebar() {
                     <Link href={`/chat/${session.id}`} aria-current={current ? 'page' : undefined} title={session.title} className="flex min-h-11 min-w-0 flex-1 items-center px-2 md:min-h-8">
                       <span className="truncate">{session.title}</span>
                     </Link>
-                    <time dateTime={session.updated_at} className="shrink-0 text-xs text-zinc-500 dark:text-zinc-400">
+                    <time dateTime={session.updated_at} className="shrink-0 text-xs text-zinc-600 dark:text-zinc-400">
                       {whenShort(session.updated_at)}
                     </time>
                     <button type="button" onClick={() => void rename(session)} aria-label={`Rename ${session.title}`} className="min-h-11 min-w-11 rounded text-zinc-600 hover:text-zinc-900 md:min-h-8 md:min-w-8 dark:text-zinc-400 dark:hover:text-zinc-100">
