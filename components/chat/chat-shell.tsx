@@ -36,7 +36,7 @@ export function ChatShell({ sidebar, children }: { sidebar: ReactNode; children:
         aria-label="Chat list"
         // Opening a chat (even the one already open) closes the drawer.
         onClick={(event) => (event.target as Element).closest('a') && setOpenOn(undefined)}
-        className={`${open ? 'fixed inset-y-0 left-0 z-40 flex w-[min(20rem,85vw)] bg-white shadow-xl dark:bg-zinc-950' : 'hidden'} flex-col md:static md:z-auto md:flex md:w-64 md:shrink-0 md:border-r md:shadow-none dark:border-zinc-800`}
+        className={`${open ? 'fixed inset-y-0 left-0 z-40 flex w-[min(20rem,85vw)] bg-white shadow-xl dark:bg-zinc-950' : 'hidden'} flex-col md:static md:z-auto md:flex md:w-64 md:shrink-0 md:border-r md:border-zinc-200 md:shadow-none dark:border-zinc-800`}
       >
         {sidebar}
       </aside>

@@ -62,14 +62,20 @@ export function Inspector() {
       </p>
       <ol data-testid="timeline" aria-label="Run events" tabIndex={0} className="max-h-[65vh] overflow-y-auto rounded-lg border border-zinc-200 font-mono text-xs dark:border-zinc-800">
         {rows.map((row, i) => (
-          <li key={i} className="grid grid-cols-[5rem_8rem_1fr] gap-2 border-b border-zinc-100 px-3 py-1 last:border-0 dark:border-zinc-900">
-            <span className="text-right tabular-nums text-zinc-600 dark:text-zinc-400">{row.at.toFixed(1)} ms</span>
-            <span data-testid="event-label" className="font-semibold">
-              {row.label}
-            </span>
-            <span className="truncate" title={row.detail}>
-              {row.detail}
-            </span>
+          // Each event opens to its whole data, wrapped; closed, a line (on a phone, two).
+          <li key={i} className="border-b border-zinc-100 last:border-0 dark:border-zinc-900">
+            <details data-testid="event">
+              <summary className="grid cursor-pointer list-none grid-cols-[5rem_1fr] gap-x-2 px-3 py-1 hover:bg-zinc-50 sm:grid-cols-[5rem_8rem_1fr] dark:hover:bg-zinc-900">
+                <span className="text-right tabular-nums text-zinc-600 dark:text-zinc-400">{row.at.toFixed(1)} ms</span>
+                <span data-testid="event-label" className="font-semibold">
+                  {row.label}
+                </span>
+                <span className="col-span-2 truncate sm:col-span-1">{row.detail}</span>
+              </summary>
+              <pre data-testid="event-detail" className="px-3 pt-1 pb-2 break-all whitespace-pre-wrap text-zinc-700 dark:text-zinc-300">
+                {pretty(row.detail)}
+              </pre>
+            </details>
           </li>
         ))}
       </ol>
@@ -82,4 +88,13 @@ function describe(frame: ReceivedFrame): [string, string] {
   if (frame.event) return [frame.event, JSON.stringify(data)];
   const { type, ...rest } = data;
   return [String(type ?? 'data'), JSON.stringify(rest)];
+}
+
+/** The event's data indented for reading, when it is JSON. */
+function pretty(detail: string): string {
+  try {
+    return JSON.stringify(JSON.parse(detail), null, 2);
+  } catch {
+    return detail;
+  }
 }

@@ -58,6 +58,17 @@ test('the inspector shows the run as a timeline, with time to first token', asyn
   expect(order.map((label) => all.indexOf(label))).toEqual([...order.map((label) => all.indexOf(label))].sort((a, b) => a - b));
   expect(order.every((label) => all.includes(label))).toBe(true);
   await expect(page.getByTestId('inspector-summary')).toHaveText(/Time to first token: \d+ ms · Total: \d+ ms · Events: \d+/);
+
+  // An event opens to its whole data, wrapped to the page, on a phone too.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const result = page.getByTestId('event').filter({ has: page.getByTestId('event-label').getByText('tool_result', { exact: true }) });
+  await expect(result.getByTestId('event-detail')).toBeHidden();
+  await result.locator('summary').click();
+  const detail = result.getByTestId('event-detail');
+  await expect(detail).toContainText('"tool": "lookup_price"');
+  await expect(detail).toContainText(/price\\?":\s*45\b/);
+  await expect(detail).toContainText('GBP');
+  expect(await detail.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
 });
 
 test('an API key is shown once, works, and stops working when revoked', async ({ page, context }) => {
