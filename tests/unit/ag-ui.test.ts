@@ -7,6 +7,7 @@ import type { AgUiMessage } from '../../lib/http/ag-ui-input';
 import { agUiResponse } from '../../lib/protocols/ag-ui';
 import { parseFrames } from '../support/sse';
 import { streamOf } from '../support/streams';
+import { ToolFailure } from '../../lib/ai/tools';
 
 // Stream parts to AG-UI events, and a client's thread to the stored one, without a model or a
 // server. The real clients drive the endpoint in tests/api/ag-ui.test.ts.
@@ -66,7 +67,7 @@ describe('AG-UI events', () => {
       part({ type: 'tool-result', toolCallId: 'c1', toolName: 'lookup_price', input: {}, output: { product: 'Kettle', price: 9, currency: 'USD' } }),
       step,
       part({ type: 'tool-call', toolCallId: 'c2', toolName: 'lookup_price', input: {} }),
-      part({ type: 'tool-error', toolCallId: 'c2', toolName: 'lookup_price', input: {}, error: new Error('No such product') }),
+      part({ type: 'tool-error', toolCallId: 'c2', toolName: 'lookup_price', input: {}, error: new ToolFailure('No such product') }),
       ...finish(),
     ]);
     const calls = result.filter((e) => String(e.type).startsWith('TOOL_CALL'));
