@@ -2,6 +2,8 @@
 
 import { getCsrfToken } from 'next-auth/react';
 
+const EXPIRED = 'The form has expired. Reload the page and try again.';
+
 export type Outcome = { ok: true } | { ok: false; message: string };
 
 /**
@@ -11,16 +13,20 @@ export type Outcome = { ok: true } | { ok: false; message: string };
  */
 export async function signInWithPassword(email: string, password: string): Promise<Outcome> {
   const csrfToken = await getCsrfToken().catch(() => undefined);
+  if (!csrfToken) return { ok: false, message: EXPIRED };
   const response = await fetch('/api/auth/callback/credentials', {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ csrfToken: csrfToken ?? '', email, password, json: 'true' }),
+    body: new URLSearchParams({ csrfToken, email, password, json: 'true' }),
   }).catch(() => undefined);
   if (!response) return { ok: false, message: 'The server could not be reached. Check the connection and try again.' };
   // next-auth answers a refused password with 401 and the same `{url}` (naming the error).
   if (!response.ok && response.status !== 401) return { ok: false, message: await refusal(response) };
   const { url } = (await response.json().catch(() => ({}))) as { url?: string };
-  const failed = !response.ok || !url || new URL(url, window.location.origin).searchParams.has('error');
+  const answer = url ? new URL(url, window.location.origin) : undefined;
+  // A refused CSRF token is a 200 that sends the browser back to next-auth's sign-in page.
+  if (answer?.searchParams.has('csrf')) return { ok: false, message: EXPIRED };
+  const failed = !response.ok || !answer || answer.searchParams.has('error');
   return failed ? { ok: false, message: 'That email and password do not match an account.' } : { ok: true };
 }
 

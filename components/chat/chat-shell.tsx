@@ -1,7 +1,7 @@
 'use client';
 
 import { usePathname } from 'next/navigation';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { askForNewChat } from './session-events';
 import Link from 'next/link';
 
@@ -13,11 +13,21 @@ export function ChatShell({ sidebar, children }: { sidebar: ReactNode; children:
   const pathname = usePathname();
   const [openOn, setOpenOn] = useState<string>();
   const open = openOn === pathname;
+  const drawer = useRef<HTMLElement>(null);
+  // Opened, the drawer takes the focus, so keyboard and screen-reader users land in it.
+  useEffect(() => {
+    if (open) drawer.current?.querySelector<HTMLElement>('a[href]')?.focus();
+  }, [open]);
   useEffect(() => {
     if (!open) return;
-    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && setOpenOn(undefined);
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    // In the capture phase, marked as handled: this Escape closes the menu and nothing else.
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
+      setOpenOn(undefined);
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
   }, [open]);
 
   return (
@@ -32,6 +42,7 @@ export function ChatShell({ sidebar, children }: { sidebar: ReactNode; children:
       </div>
       {open && <div aria-hidden onClick={() => setOpenOn(undefined)} className="fixed inset-0 z-30 bg-black/40 md:hidden" />}
       <aside
+        ref={drawer}
         id="chat-drawer"
         aria-label="Chat list"
         // Opening a chat (even the one already open) closes the drawer.
@@ -40,7 +51,10 @@ export function ChatShell({ sidebar, children }: { sidebar: ReactNode; children:
       >
         {sidebar}
       </aside>
-      <main className="mx-auto h-full min-h-0 w-full max-w-3xl flex-1">{children}</main>
+      {/* While the drawer is open on a phone, the chat behind it takes no focus or clicks. */}
+      <main inert={open} className="mx-auto h-full min-h-0 w-full max-w-3xl flex-1">
+        {children}
+      </main>
     </div>
   );
 }

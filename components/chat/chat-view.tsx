@@ -73,7 +73,11 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
 
   useEffect(() => {
     const onKey = (event: globalThis.KeyboardEvent) => {
-      if (event.key === 'Escape' && busy) void stopReply();
+      // Not an Escape that closes something else first: a dialog, the menu or the chat drawer
+      // (they handle it in the capture phase and mark it), or one that ends composing text.
+      if (event.key !== 'Escape' || !busy || event.defaultPrevented || event.isComposing) return;
+      if (document.querySelector('dialog[open]')) return;
+      void stopReply();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -96,6 +100,13 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
       setTimeout(notifySessionsChanged, 300);
     }
     return true;
+  }
+
+  /** The last answer again (Regenerate, Retry): a fresh reply, not marked as the one stopped. */
+  function again() {
+    setStopped(undefined);
+    clearError();
+    void regenerate();
   }
 
   function onComposerKey(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -128,7 +139,7 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
             key={message.id}
             message={message}
             stopped={isStopped(message, index)}
-            onRegenerate={!busy && !error && message === lastReply ? () => void regenerate() : undefined}
+            onRegenerate={!busy && !error && message === lastReply ? again : undefined}
           />
         ))}
         {status === 'submitted' && (
@@ -139,7 +150,7 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
         {error && (
           <div role="alert" data-testid="chat-error" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
             <p>{readable(error)}</p>
-            <button type="button" onClick={() => { clearError(); void regenerate(); }} className="mt-2 rounded-md border border-red-400 px-3 py-1 font-semibold hover:bg-red-100 dark:hover:bg-red-900">
+            <button type="button" onClick={again} className="mt-2 rounded-md border border-red-400 px-3 py-1 font-semibold hover:bg-red-100 dark:hover:bg-red-900">
               Retry
             </button>
           </div>

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect } from 'react';
+import { refusal } from '../auth/sign-in';
 import { useDialogs } from '../ui/dialogs';
 import { useJson } from '../ui/use-json';
 import { askForNewChat, notifySessionsChanged, onSessionsChanged } from './session-events';
@@ -36,8 +37,12 @@ export function SessionSidebar() {
   async function remove(session: SessionSummary) {
     const sure = await dialogs.confirm({ title: `Delete “${session.title}”?`, body: 'The chat and its messages are removed for good.', confirmLabel: 'Delete', danger: true });
     if (!sure) return;
-    await fetch(`/api/sessions/${encodeURIComponent(session.id)}`, { method: 'DELETE' });
+    const response = await fetch(`/api/sessions/${encodeURIComponent(session.id)}`, { method: 'DELETE' }).catch(() => undefined);
     notifySessionsChanged();
+    if (!response?.ok && response?.status !== 404) {
+      await dialogs.confirm({ title: 'The chat could not be deleted', body: response ? await refusal(response) : 'The server could not be reached.', confirmLabel: 'OK' });
+      return;
+    }
     if (pathname === `/chat/${session.id}`) {
       askForNewChat();
       router.push('/chat');

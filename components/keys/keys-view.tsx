@@ -204,7 +204,7 @@ function CopyLine({ text, label, copied, onCopied, testId }: { text: string; lab
       <code data-testid={testId} className="min-w-0 flex-1 rounded bg-white px-2 py-1 font-mono text-xs break-all whitespace-pre-wrap dark:bg-zinc-900">
         {text}
       </code>
-      <button type="button" onClick={() => void navigator.clipboard.writeText(text).then(onCopied)} className="min-h-11 shrink-0 rounded-md border border-zinc-300 px-3 py-1 dark:border-zinc-700">
+      <button type="button" onClick={() => void navigator.clipboard?.writeText(text).then(onCopied, () => {})} className="min-h-11 shrink-0 rounded-md border border-zinc-300 px-3 py-1 dark:border-zinc-700">
         {copied ? 'Copied' : label}
       </button>
     </div>

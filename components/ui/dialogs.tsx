@@ -32,15 +32,17 @@ export function useDialogs(): Dialogs {
 }
 
 export function DialogProvider({ children }: { children: ReactNode }) {
-  const [asked, setAsked] = useState<Asked>();
+  // `round` keys the dialog, so each question gets a dialog of its own (opened afresh).
+  const [asked, setAsked] = useState<Asked & { round: number }>();
   const answer = useRef<(value: string | false) => void>(undefined);
+  const rounds = useRef(0);
 
   const open = useCallback(
     (options: Asked) =>
       new Promise<string | false>((resolve) => {
         answer.current?.(false);
         answer.current = resolve;
-        setAsked(options);
+        setAsked({ ...options, round: ++rounds.current });
       }),
     [],
   );
@@ -52,16 +54,19 @@ export function DialogProvider({ children }: { children: ReactNode }) {
     },
   };
 
+  // Once per question: a dialog can also close without a cancel event (the browser's own close
+  // requests), and that too is a cancel.
   const settle = (value: string | false) => {
-    answer.current?.(value);
+    const resolve = answer.current;
     answer.current = undefined;
     setAsked(undefined);
+    resolve?.(value);
   };
 
   return (
     <DialogContext.Provider value={dialogs}>
       {children}
-      {asked && <ModalDialog asked={asked} onSettle={settle} />}
+      {asked && <ModalDialog key={asked.round} asked={asked} onSettle={settle} />}
     </DialogContext.Provider>
   );
 }
@@ -91,6 +96,7 @@ function ModalDialog({ asked, onSettle }: { asked: Asked; onSettle: (value: stri
         event.preventDefault();
         onSettle(false);
       }}
+      onClose={() => onSettle(false)}
       className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
     >
       <form onSubmit={submit} className="space-y-4 p-5">

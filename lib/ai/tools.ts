@@ -29,7 +29,7 @@ export const tools = { lookup_price: lookupPrice };
 export type Tools = typeof tools;
 
 /**
- * What a failed tool call says, the same on every wire, in storage and to the model: a tool's
- * refusal (`ToolFailure`) in its own words; any other error, a bug, as a safe sentence.
+ * What a failed tool call shows, the same on every wire and in storage: a tool's refusal
+ * (`ToolFailure`) in its own words; any other error, a bug, as a safe sentence.
  */
 export const toolErrorText = (error: unknown): string => (error instanceof ToolFailure ? error.message : INTERNAL_FAILURE.detail);

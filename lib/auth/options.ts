@@ -1,5 +1,6 @@
 import { getServerSession, type NextAuthOptions } from 'next-auth';
 import { headers } from 'next/headers';
+import { cache } from 'react';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { z } from 'zod';
 import { endSession, startSession, userBySession, userByCredentials } from '../db/users';
@@ -63,7 +64,5 @@ export function authOptions(headers: Headers): NextAuthOptions {
   };
 }
 
-/** The signed-in session of the page being rendered, if its session still lives. */
-export async function pageSession() {
-  return getServerSession(authOptions(await headers()));
-}
+/** The signed-in session of the page being rendered, if its session still lives: looked up once per request. */
+export const pageSession = cache(async () => getServerSession(authOptions(await headers())));

@@ -39,7 +39,11 @@ export async function createUser(email: string, password: string, name?: string)
 
 let standIn: Promise<string> | undefined;
 /** A hash no password matches, checked for unknown emails so they cost what a wrong password costs. */
-const standInHash = () => (standIn ??= hashPassword(randomUUID()));
+const standInHash = () =>
+  (standIn ??= hashPassword(randomUUID()).catch((error: unknown) => {
+    standIn = undefined; // tried again next time, never a failure kept for good
+    throw error;
+  }));
 
 export async function userByCredentials(email: string, password: string): Promise<AuthUser | undefined> {
   const user = await db().user.findUnique({ where: { email: normaliseEmail(email) } });

@@ -7,7 +7,9 @@ import { route } from '@/lib/http/route';
 /**
  * Creates an account with email and password; sign in afterwards through next-auth. A taken
  * email gets the very same answer, so sign-up does not tell anyone which emails have accounts:
- * the sign-in that follows is what succeeds, or fails as any wrong password does.
+ * the sign-in that follows is what succeeds, or fails as any wrong password does. (Sign-up and
+ * sign-in together still tell whether an email was free: without email verification nothing can
+ * hide that, and the per-address limit bounds how fast anyone can ask; docs/security.md.)
  */
 async function post(request: Request) {
   const limited = await limitAuthAttempt(request);
