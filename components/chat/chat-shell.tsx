@@ -1,7 +1,7 @@
 'use client';
 
-import { usePathname } from 'next/navigation';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
+import { usePanel } from '../ui/use-panel';
 import { askForNewChat } from './session-events';
 import Link from 'next/link';
 
@@ -10,43 +10,30 @@ import Link from 'next/link';
  * opened from a one-row bar, so the conversation keeps the screen.
  */
 export function ChatShell({ sidebar, children }: { sidebar: ReactNode; children: ReactNode }) {
-  const pathname = usePathname();
-  const [openOn, setOpenOn] = useState<string>();
-  const open = openOn === pathname;
+  const [open, setOpen] = usePanel();
   const drawer = useRef<HTMLElement>(null);
   // Opened, the drawer takes the focus, so keyboard and screen-reader users land in it.
   useEffect(() => {
     if (open) drawer.current?.querySelector<HTMLElement>('a[href]')?.focus();
   }, [open]);
-  useEffect(() => {
-    if (!open) return;
-    // In the capture phase, marked as handled: this Escape closes the menu and nothing else.
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      event.preventDefault();
-      setOpenOn(undefined);
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [open]);
 
   return (
     <div className="flex h-full min-h-0 flex-col md:flex-row">
       <div className="flex items-center gap-2 border-b border-zinc-200 px-3 py-1 md:hidden dark:border-zinc-800">
-        <button type="button" aria-expanded={open} aria-controls="chat-drawer" onClick={() => setOpenOn(pathname)} className="min-h-11 rounded-md px-3 text-sm font-medium hover:bg-zinc-100 dark:hover:bg-zinc-800">
+        <button type="button" aria-expanded={open} aria-controls="chat-drawer" onClick={() => setOpen(true)} className="min-h-11 rounded-md px-3 text-sm font-medium hover:bg-zinc-100 dark:hover:bg-zinc-800">
           ☰ Chats
         </button>
         <Link href="/chat" onClick={askForNewChat} className="ml-auto flex min-h-11 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-zinc-100 dark:text-indigo-400 dark:hover:bg-zinc-800">
           New chat
         </Link>
       </div>
-      {open && <div aria-hidden onClick={() => setOpenOn(undefined)} className="fixed inset-0 z-30 bg-black/40 md:hidden" />}
+      {open && <div aria-hidden onClick={() => setOpen(false)} className="fixed inset-0 z-30 bg-black/40 md:hidden" />}
       <aside
         ref={drawer}
         id="chat-drawer"
         aria-label="Chat list"
         // Opening a chat (even the one already open) closes the drawer.
-        onClick={(event) => (event.target as Element).closest('a') && setOpenOn(undefined)}
+        onClick={(event) => (event.target as Element).closest('a') && setOpen(false)}
         className={`${open ? 'fixed inset-y-0 left-0 z-40 flex w-[min(20rem,85vw)] bg-white shadow-xl dark:bg-zinc-950' : 'hidden'} flex-col md:static md:z-auto md:flex md:w-64 md:shrink-0 md:border-r md:border-zinc-200 md:shadow-none dark:border-zinc-800`}
       >
         {sidebar}

@@ -1,11 +1,10 @@
 'use client';
 
 import Link from 'next/link';
-import { usePathname } from 'next/navigation';
-import { useEffect, useState } from 'react';
 import { SignOutButton } from '../auth/sign-out-button';
 import { ModelBadge } from './model-badge';
 import { NavLink } from './nav-link';
+import { usePanel } from './use-panel';
 
 const SECTIONS = [
   { href: '/chat', label: 'Chat' },
@@ -19,22 +18,7 @@ const SECTIONS = [
  * is one row, the rest behind a menu button.
  */
 export function AppHeader({ email, model }: { email: string; model: string }) {
-  // The menu stays open on the page it was opened on: following one of its links closes it.
-  const pathname = usePathname();
-  const [openOn, setOpenOn] = useState<string>();
-  const open = openOn === pathname;
-  const setOpen = (value: boolean) => setOpenOn(value ? pathname : undefined);
-  useEffect(() => {
-    if (!open) return;
-    // In the capture phase, marked as handled: this Escape closes the menu and nothing else.
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      event.preventDefault();
-      setOpenOn(undefined);
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [open]);
+  const [open, setOpen] = usePanel();
 
   return (
     <header className="relative flex items-center gap-4 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
