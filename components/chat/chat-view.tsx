@@ -22,8 +22,9 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
       new DefaultChatTransport<ChatMessage>({
         api: '/api/ui/chat',
         // The server keeps the history: send only the new message (or ask for the last answer again).
-        prepareSendMessagesRequest: ({ id, messages, trigger }) => ({
-          body: trigger === 'regenerate-message' ? { id, trigger } : { id, trigger, message: messages.at(-1) },
+        // An edited message names the one it replaces (`messageId`).
+        prepareSendMessagesRequest: ({ id, messages, trigger, messageId }) => ({
+          body: trigger === 'regenerate-message' ? { id, trigger } : { id, trigger, message: messages.at(-1), messageId },
         }),
       }),
     [],
@@ -88,13 +89,16 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
     if (send(draft.trim())) setDraft('');
   }
 
-  /** Sends a message; false when there is nothing to send or a reply is still coming. */
-  function send(text: string): boolean {
+  /**
+   * Sends a message, or an edited one in place of `replaces` and the turns after it; false when
+   * there is nothing to send or a reply is still coming.
+   */
+  function send(text: string, replaces?: string): boolean {
     if (!text || busy) return false;
     setStopped(undefined);
     clearError();
     pinned.current = true;
-    void sendMessage({ text });
+    void sendMessage(replaces ? { text, messageId: replaces } : { text });
     if (isNew && window.location.pathname !== `/chat/${sessionId}`) {
       window.history.replaceState(null, '', `/chat/${sessionId}`);
       setTimeout(notifySessionsChanged, 300);
@@ -140,6 +144,7 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
             message={message}
             stopped={isStopped(message, index)}
             onRegenerate={!busy && !error && message === lastReply ? again : undefined}
+            onEdit={!busy && message.role === 'user' ? (text) => send(text, message.id) : undefined}
           />
         ))}
         {status === 'submitted' && (

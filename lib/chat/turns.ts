@@ -22,8 +22,11 @@ import { awaitsReply, newMessageId } from './ui-messages';
 // stored as stopped; a failure stores what arrived as failed, with its kind.
 
 export type TurnInput =
-  /** The user's new message. */
-  | { kind: 'message'; text: string }
+  /**
+   * The user's new message, stored under the client's `id` when it is free. With `replaces`, it
+   * takes the place of that stored user message, and the turns after it are deleted.
+   */
+  | { kind: 'message'; text: string; id?: string; replaces?: string }
   /** Answer the last user message again, in place of the reply it had. */
   | { kind: 'regenerate' }
   /**
@@ -106,7 +109,12 @@ async function open(request: TurnRequest): Promise<OpenedTurn> {
 
   try {
     if (input.kind === 'regenerate') await owner.messages.dropLastReply(sessionId);
-    const history = toUiMessages(await owner.messages.list(sessionId));
+    const stored = await owner.messages.list(sessionId);
+    // An edited message cuts the history where it stood: it and everything after it go.
+    const replaces = input.kind === 'message' && input.replaces !== undefined ? input.replaces : undefined;
+    const cut = replaces === undefined ? stored.length : stored.findIndex((message) => message.id === replaces && message.role === 'user');
+    if (cut < 0) return await refuse(errorResponse('invalid_parameter', 'No message of yours with this id in this chat', 'messageId'));
+    const history = toUiMessages(stored.slice(0, cut));
     const change = newMessages(input, history);
     if (!change.ok) return await refuse(change.response);
     const changed = new Map(change.updated.map((message) => [message.id, message]));
@@ -117,7 +125,13 @@ async function open(request: TurnRequest): Promise<OpenedTurn> {
 
     const replyId = newMessageId();
     const { label } = currentModel();
-    await owner.messages.startTurn(sessionId, { added: change.added, updated: change.updated, replyId, model: label });
+    await owner.messages.startTurn(sessionId, {
+      from: stored[cut]?.id,
+      added: change.added,
+      updated: change.updated,
+      replyId,
+      model: label,
+    });
 
     const { controller } = admitted;
     activeTurns.set(sessionId, controller);
@@ -142,7 +156,7 @@ async function open(request: TurnRequest): Promise<OpenedTurn> {
 function newMessages(input: TurnInput, history: UIMessage[]): Merge {
   switch (input.kind) {
     case 'message':
-      return { ok: true, added: [{ id: newMessageId(), role: 'user', parts: [{ type: 'text', text: input.text }] }], updated: [] };
+      return { ok: true, added: [{ id: input.id ?? newMessageId(), role: 'user', parts: [{ type: 'text', text: input.text }] }], updated: [] };
     case 'regenerate':
       return { ok: true, added: [], updated: [] };
     case 'merge':

@@ -1,4 +1,5 @@
 import { newApiKey } from '../auth/api-keys';
+import { newMessageId } from '../chat/ui-messages';
 import { db } from './client';
 import { unwrittenUsage, type TokenCounts } from './usage';
 import { forgetApiKey, isUniqueViolation } from './users';
@@ -17,6 +18,29 @@ export interface StoredMessage {
   status: MessageStatus;
   errorKind: string | null;
   createdAt: Date;
+}
+
+/**
+ * Text as search compares it: in lower case, so a query matches whatever the case, and with
+ * LIKE's special characters (`%`, `_`, and PostgreSQL's escape, a backslash) moved to private-use
+ * characters, so a query holding them matches them and nothing else. One character for one, so
+ * places in the folded text are places in the text.
+ */
+export const fold = (text: string) => text.toLowerCase().replace(/[%_\\]/g, (c) => FOLDED_SPECIALS[c as '%' | '_' | '\\']);
+const FOLDED_SPECIALS = { '%': '\uE000', _: '\uE001', '\\': '\uE002' };
+
+/** A message's text parts, joined: what search reads and shows. */
+export function plainText(parts: unknown[]): string {
+  return parts.flatMap((part) => ((part as { type?: string }).type === 'text' ? [String((part as { text?: unknown }).text ?? '')] : [])).join('\n');
+}
+
+/** A chat title no other chat of the owner has: the first message's, numbered when it repeats. */
+function distinctTitle(title: string, taken: string[]): string {
+  const used = new Set(taken);
+  if (!used.has(title)) return title;
+  let n = 2;
+  while (used.has(`${title} (${n})`)) n++;
+  return `${title} (${n})`;
 }
 
 /** A chat turn may hold its session this long; older claims are taken as left by a crash. */
@@ -39,6 +63,32 @@ export function forOwner(userId: string) {
         return { items: rows.slice(0, limit), nextCursor: rows.length > limit ? rows[limit - 1]?.id : undefined };
       },
 
+      /**
+       * The owner's sessions whose title or messages hold `query` (any case), newest first, a
+       * page at a time; each with the first message that matches, as a snippet around the match.
+       */
+      async search({ query, limit, cursor }: { query: string; limit: number; cursor?: string }) {
+        const folded = fold(query);
+        const rows = await client.chatSession.findMany({
+          where: { userId, OR: [{ titleFolded: { contains: folded } }, { messages: { some: { textFolded: { contains: folded } } } }] },
+          orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+          take: limit + 1,
+          ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+          select: {
+            id: true,
+            title: true,
+            createdAt: true,
+            updatedAt: true,
+            messages: { where: { textFolded: { contains: folded } }, orderBy: { position: 'asc' }, take: 1, select: { parts: true } },
+          },
+        });
+        const items = rows.slice(0, limit).map(({ messages, ...session }) => ({
+          ...session,
+          match: messages[0] ? snippet(plainText(messages[0].parts as unknown[]), folded) : undefined,
+        }));
+        return { items, nextCursor: rows.length > limit ? rows[limit - 1]?.id : undefined };
+      },
+
       async find(id: string) {
         return (
           (await client.chatSession.findFirst({
@@ -52,8 +102,13 @@ export function forOwner(userId: string) {
       async ensure(id: string, title: string): Promise<boolean> {
         const existing = await client.chatSession.findUnique({ where: { id }, select: { userId: true } });
         if (existing) return existing.userId === userId;
+        const namesake = await client.chatSession.findMany({
+          where: { userId, title: { startsWith: title } },
+          select: { title: true },
+        });
+        const distinct = distinctTitle(title, namesake.map((session) => session.title));
         try {
-          await client.chatSession.create({ data: { id, userId, title } });
+          await client.chatSession.create({ data: { id, userId, title: distinct, titleFolded: fold(distinct) } });
           return true;
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
@@ -62,7 +117,7 @@ export function forOwner(userId: string) {
       },
 
       async rename(id: string, title: string) {
-        const { count } = await client.chatSession.updateMany({ where: ownSession(id), data: { title } });
+        const { count } = await client.chatSession.updateMany({ where: ownSession(id), data: { title, titleFolded: fold(title) } });
         return count === 1 ? this.find(id) : undefined;
       },
 
@@ -117,15 +172,26 @@ export function forOwner(userId: string) {
       },
 
       /**
-       * Stores a turn's start in one transaction: the messages it adds (the user's message, or
-       * what a client brought with it), the stored messages it changes (a client tool's result
-       * filled in), and an empty reply marked streaming, last.
+       * Stores a turn's start in one transaction: the stored messages it deletes (`from` a message
+       * on, when one is edited), the messages it adds (the user's message, or what a client
+       * brought with it), the stored messages it changes (a client tool's result filled in), and
+       * an empty reply marked streaming, last. An added message whose id is taken gets a new one.
        */
       async startTurn(
         sessionId: string,
-        turn: { added: { id: string; role: string; parts: unknown[] }[]; updated: { id: string; parts: unknown[] }[]; replyId: string; model: string },
+        turn: {
+          from?: string;
+          added: { id: string; role: string; parts: unknown[] }[];
+          updated: { id: string; parts: unknown[] }[];
+          replyId: string;
+          model: string;
+        },
       ) {
         await client.$transaction(async (tx) => {
+          if (turn.from !== undefined) {
+            const from = await tx.message.findFirst({ where: { id: turn.from, sessionId, session: { userId } }, select: { position: true } });
+            if (from) await tx.message.deleteMany({ where: { sessionId, session: { userId }, position: { gte: from.position } } });
+          }
           const last = await tx.message.findFirst({
             where: { sessionId, session: { userId } },
             orderBy: { position: 'desc' },
@@ -133,11 +199,23 @@ export function forOwner(userId: string) {
           });
           let position = (last?.position ?? -1) + 1;
           for (const message of turn.updated) {
-            await tx.message.updateMany({ where: { id: message.id, sessionId, session: { userId } }, data: { parts: message.parts as object[] } });
+            await tx.message.updateMany({
+              where: { id: message.id, sessionId, session: { userId } },
+              data: { parts: message.parts as object[], textFolded: fold(plainText(message.parts)) },
+            });
           }
           for (const message of turn.added) {
+            const taken = (await tx.message.count({ where: { id: message.id } })) > 0;
             await tx.message.create({
-              data: { id: message.id, sessionId, position: position++, role: message.role, parts: message.parts as object[], status: 'complete' },
+              data: {
+                id: taken ? newMessageId() : message.id,
+                sessionId,
+                position: position++,
+                role: message.role,
+                parts: message.parts as object[],
+                textFolded: fold(plainText(message.parts)),
+                status: 'complete',
+              },
             });
           }
           await tx.message.create({
@@ -166,6 +244,7 @@ export function forOwner(userId: string) {
           where: { id: replyId, sessionId, session: { userId } },
           data: {
             parts: reply.parts as object[],
+            textFolded: fold(plainText(reply.parts)),
             status: reply.status,
             usage: reply.usage ? { ...reply.usage } : undefined,
             errorKind: reply.errorKind ?? null,
@@ -239,6 +318,32 @@ export function forOwner(userId: string) {
         });
       },
 
+      /**
+       * The owner's sessions whose title or messages hold `query` (any case), newest first, a
+       * page at a time; each with the first message that matches, as a snippet around the match.
+       */
+      async search({ query, limit, cursor }: { query: string; limit: number; cursor?: string }) {
+        const folded = fold(query);
+        const rows = await client.chatSession.findMany({
+          where: { userId, OR: [{ titleFolded: { contains: folded } }, { messages: { some: { textFolded: { contains: folded } } } }] },
+          orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+          take: limit + 1,
+          ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+          select: {
+            id: true,
+            title: true,
+            createdAt: true,
+            updatedAt: true,
+            messages: { where: { textFolded: { contains: folded } }, orderBy: { position: 'asc' }, take: 1, select: { parts: true } },
+          },
+        });
+        const items = rows.slice(0, limit).map(({ messages, ...session }) => ({
+          ...session,
+          match: messages[0] ? snippet(plainText(messages[0].parts as unknown[]), folded) : undefined,
+        }));
+        return { items, nextCursor: rows.length > limit ? rows[limit - 1]?.id : undefined };
+      },
+
       async find(id: string) {
         return (await client.report.findFirst({ where: { id, userId } })) ?? undefined;
       },
@@ -280,3 +385,12 @@ export function forOwner(userId: string) {
 }
 
 export type Owned = ReturnType<typeof forOwner>;
+
+/** Up to about 120 characters of `text` around the first place it holds `folded`. */
+function snippet(text: string, folded: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const at = Math.max(0, fold(flat).indexOf(folded));
+  const start = Math.max(0, at - 40);
+  const end = Math.min(flat.length, start + 120);
+  return `${start > 0 ? '…' : ''}${flat.slice(start, end)}${end < flat.length ? '…' : ''}`;
+}

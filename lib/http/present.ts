@@ -2,12 +2,14 @@ import type { StoredMessage } from '../db/owned';
 
 // The JSON the API answers with: snake_case fields, ISO times.
 
-export function presentSession(session: { id: string; title: string; createdAt: Date; updatedAt: Date }) {
+/** A session; a search result also carries `match`, the text around the first message that matched. */
+export function presentSession(session: { id: string; title: string; createdAt: Date; updatedAt: Date; match?: string }) {
   return {
     id: session.id,
     title: session.title,
     created_at: session.createdAt.toISOString(),
     updated_at: session.updatedAt.toISOString(),
+    ...(session.match !== undefined ? { match: session.match } : {}),
   };
 }
 

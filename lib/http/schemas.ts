@@ -47,6 +47,8 @@ const budget = StreamInput.shape.max_tokens;
 export const ChatInput = z.object({ session_id: SessionId, message, max_tokens: budget });
 
 const UserUiMessage = z.object({
+  /** The client's id for it, kept as the stored id when no other message has it. */
+  id: SessionId.optional(),
   role: z.literal('user', { error: 'must be a user message' }),
   parts: z.array(z.object({ type: z.string(), text: z.string().optional() })),
 });
@@ -54,7 +56,8 @@ const UserUiMessage = z.object({
 /**
  * `useChat`'s request: the chat id and the new message (the server owns the history), or
  * `trigger: "regenerate-message"` to answer the last question again. A client
- * that sends the whole `messages` list has its last message taken.
+ * that sends the whole `messages` list has its last message taken. With `messageId`, the new
+ * message replaces that stored user message and every turn after it (edit and resend).
  */
 export const UiChatInput = z
   .object({
@@ -62,6 +65,7 @@ export const UiChatInput = z
     trigger: z.enum(['submit-message', 'regenerate-message']).default('submit-message'),
     message: UserUiMessage.optional(),
     messages: z.array(z.unknown()).optional(),
+    messageId: SessionId.optional(),
     max_tokens: budget,
   })
   .transform((body, ctx) => {
@@ -76,12 +80,14 @@ export const UiChatInput = z
       ctx.addIssue({ code: 'custom', path: ['message'], message: checked.error.issues[0]?.message ?? 'invalid' });
       return z.NEVER;
     }
-    return { id: body.id, text: checked.data, max_tokens: body.max_tokens };
+    return { id: body.id, text: checked.data, messageId: parsed.data?.id, replaces: body.messageId, max_tokens: body.max_tokens };
   });
 
 export const SessionsPage = z.object({
   limit: integer(z.number({ error: 'must be a whole number from 1 to 100' }).int().min(1, 'must be at least 1').max(100, 'must be at most 100')).default(20),
   cursor: SessionId.optional(),
+  /** Only sessions whose title or messages hold this text, in any case. */
+  q: z.string({ error: 'must be 1 to 200 characters' }).trim().min(1, 'must be 1 to 200 characters').max(200, 'must be 1 to 200 characters').optional(),
 });
 
 export const SessionPatch = z.object({

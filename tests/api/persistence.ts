@@ -133,6 +133,53 @@ export function describePersistence(database: Database) {
       assert.match(JSON.stringify(upstream('Second turn')[0]?.body), /Echo: Hello from the browser/);
     });
 
+    test('edit and resend through /api/ui/chat: the edited message and every turn after it are replaced, in storage too', async () => {
+      const id = newSessionId();
+      const send = async (body: object, auth = alice.bearer) =>
+        fetch(`${app.url}/api/ui/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ id, ...body }) });
+      const say = (clientId: string, text: string) => ({ id: clientId, role: 'user', parts: [{ type: 'text', text }] });
+      for (const [clientId, text] of [[`${id}-a`, 'First question'], [`${id}-b`, 'Second question'], [`${id}-c`, 'Third question']] as const) {
+        await (await send({ message: say(clientId, text) })).text();
+      }
+      const before = await readSession(alice, id);
+      assert.deepEqual(before.messages.filter((m) => m.role === 'user').map((m) => m.id), [`${id}-a`, `${id}-b`, `${id}-c`], 'stored under the client ids');
+
+      // Neither a reply, nor a message of another chat, nor an unknown id can be replaced.
+      const bobs = newSessionId();
+      await (await uiChat(bob.bearer, bobs, 'Bob asks')).text();
+      const bobMessage = (await readSession(bob, bobs)).messages[0]!.id;
+      for (const target of [before.messages[1]!.id, bobMessage, 'no-such-message']) {
+        const refused = await send({ message: say(`${id}-x`, 'Edited'), messageId: target });
+        assert.equal(refused.status, 400, target);
+        assert.deepEqual(await refused.json(), { error: 'invalid_parameter', detail: 'No message of yours with this id in this chat', field: 'messageId' });
+      }
+      assert.deepEqual((await readSession(alice, id)).messages.map((m) => m.id), before.messages.map((m) => m.id), 'a refused edit changes nothing');
+
+      const edited = parseUiStream(await (await send({ message: say(`${id}-b`, 'Second question, edited'), messageId: `${id}-b` })).text());
+      assert.equal(edited.at(-1)?.type, 'finish');
+      const after = await readSession(alice, id);
+      assert.deepEqual(
+        after.messages.map((m) => [m.role, textOf(m)]),
+        [
+          ['user', 'First question'],
+          ['assistant', 'Echo: First question'],
+          ['user', 'Second question, edited'],
+          ['assistant', 'Echo: Second question, edited'],
+        ],
+      );
+      assert.equal(after.messages[2]?.id, `${id}-b`);
+      // The model saw the history up to the edit, not the turns it replaced.
+      const prompt = JSON.stringify(upstream('Second question, edited').at(-1)?.body);
+      assert.match(prompt, /First question/);
+      assert.doesNotMatch(prompt, /Third question|"Second question"/);
+
+      // A client id another user's message has is not taken over: the message gets an id of its own.
+      await (await send({ message: say(bobMessage, 'Fourth question') })).text();
+      const fourth = (await readSession(alice, id)).messages.at(-2)!;
+      assert.deepEqual([textOf(fourth), fourth.id === bobMessage], ['Fourth question', false]);
+      assert.equal(textOf((await readSession(bob, bobs)).messages[0]), 'Bob asks', "Bob's message untouched");
+    });
+
     test('stop mid-stream: the model call ends at once and the partial reply is stored as stopped', async () => {
       const id = newSessionId();
       const response = await chat(alice, id, 'Go on and on [[slow 20]]');
@@ -207,10 +254,64 @@ export function describePersistence(database: Database) {
       ]);
     });
 
+    test('search finds sessions by title or message text, in any case, a page at a time, and only the owner’s', async () => {
+      const dave = await newUser(app);
+      const ids = [newSessionId(), newSessionId(), newSessionId(), newSessionId()];
+      await (await chat(dave, ids[0]!, 'Tides and the MOON')).text();
+      await (await chat(dave, ids[1]!, 'Something else')).text();
+      await (await chat(dave, ids[1]!, 'What pulls the moon round?')).text();
+      await (await chat(dave, ids[2]!, 'Nothing to find here')).text();
+      await (await chat(dave, ids[3]!, '100% sure_thing')).text();
+      await (await chat(bob, newSessionId(), 'Bob also asks about the moon')).text();
+      await fetch(`${app.url}/api/sessions/${ids[2]}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', ...dave.bearer },
+        body: JSON.stringify({ title: 'Moonlight, renamed' }),
+      });
+      type Found = { sessions: Array<{ id: string; title: string; match?: string }>; next_cursor: string | null };
+      const search = async (query: string) => {
+        const response = await fetch(`${app.url}/api/sessions?${query}`, { headers: dave.bearer });
+        assert.equal(response.status, 200, query);
+        return (await response.json()) as Found;
+      };
+
+      const first = await search('q=Moon&limit=2');
+      assert.deepEqual(first.sessions.map((s) => s.id), [ids[2], ids[1]], 'newest first: the renamed title, then a message');
+      assert.equal(first.sessions[0]!.match, undefined, 'matched by its title alone');
+      assert.equal(first.sessions[1]!.match, 'What pulls the moon round?');
+      const second = await search(`q=Moon&limit=2&cursor=${first.next_cursor}`);
+      assert.deepEqual([second.sessions.map((s) => s.id), second.next_cursor], [[ids[0]], null]);
+      assert.equal(second.sessions[0]!.match, 'Tides and the MOON');
+
+      // A reply's text is searched too; LIKE's wildcards are plain characters.
+      assert.deepEqual((await search('q=echo%3A+something')).sessions.map((s) => s.id), [ids[1]]);
+      assert.deepEqual((await search('q=0%25+sure_')).sessions.map((s) => s.id), [ids[3]]);
+      assert.deepEqual((await search('q=%25')).sessions.map((s) => s.id), [ids[3]]);
+      assert.deepEqual((await search('q=_')).sessions.map((s) => s.id), [ids[3]]);
+      assert.deepEqual((await search('q=nowhere+at+all')).sessions, []);
+
+      const blank = await fetch(`${app.url}/api/sessions?q=+++`, { headers: dave.bearer });
+      assert.equal(blank.status, 400);
+      assert.equal(((await blank.json()) as { field: string }).field, 'q');
+    });
+
+    test('automatic titles are distinct: a repeated first message gets a number', async () => {
+      const erin = await newUser(app);
+      const ids = [newSessionId(), newSessionId(), newSessionId()];
+      for (const id of ids) await (await chat(erin, id, 'Plan my week')).text();
+      const titles = await Promise.all(ids.map(async (id) => (await readSession(erin, id)).title));
+      assert.deepEqual(titles, ['Plan my week', 'Plan my week (2)', 'Plan my week (3)']);
+      // Another user's titles are theirs alone.
+      const other = newSessionId();
+      await (await chat(bob, other, 'Plan my week')).text();
+      assert.equal((await readSession(bob, other)).title, 'Plan my week');
+    });
+
     for (const credential of ['session cookie', 'API key'] as const) {
       test(`another user gets 404 on everything of the first's, by ${credential}`, async () => {
         const id = newSessionId();
         await (await chat(alice, id, 'Private question')).text();
+        const { title } = await readSession(alice, id);
         const auth = credential === 'API key' ? bob.bearer : { cookie: bob.cookie };
         const json = { 'content-type': 'application/json', ...auth };
         const attempts: Array<[string, Promise<Response>]> = [
@@ -230,7 +331,7 @@ export function describePersistence(database: Database) {
         assert.ok(!listed.sessions.some((s) => s.id === id));
 
         const session = await readSession(alice, id);
-        assert.deepEqual([session.title, session.messages.length], ['Private question', 2], 'untouched');
+        assert.deepEqual([session.title, session.messages.length], [title, 2], 'untouched');
         assert.equal(upstream('"Hi"').length, 0, 'no model call was made for the intruder');
       });
     }

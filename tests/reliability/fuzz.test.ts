@@ -116,7 +116,7 @@ const TARGETS: Record<string, Target> = {
   reports: { methods: ['GET'], path: '/api/reports', fields: {} },
   'sessions/[id]/stop': { methods: ['POST'], path: '/api/sessions/{id}/stop', fields: {} },
   'sessions/[id]': { methods: ['GET', 'PATCH', 'DELETE'], path: '/api/sessions/{id}', fields: { title: fc.oneof(text, anything) } },
-  sessions: { methods: ['GET'], path: '/api/sessions', fields: { limit: count, cursor: sessionId } },
+  sessions: { methods: ['GET'], path: '/api/sessions', fields: { limit: count, cursor: sessionId, q: fc.oneof(text, anything) } },
   'stream/events': { methods: ['GET', 'POST'], path: '/api/stream/events', fields: stream },
   stream: { methods: ['GET', 'POST'], path: '/api/stream', fields: stream },
   'stream/structured': { methods: ['GET', 'POST'], path: '/api/stream/structured', fields: { ...stream, debounce_ms: count } },

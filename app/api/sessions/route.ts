@@ -5,13 +5,18 @@ import { presentSession } from '@/lib/http/present';
 import { SessionsPage } from '@/lib/http/schemas';
 import { route } from '@/lib/http/route';
 
-/** The user's chat sessions, newest first, a page at a time (`?limit=&cursor=`). */
+/**
+ * The user's chat sessions, newest first, a page at a time (`?limit=&cursor=`); with `q`, only
+ * those whose title or messages hold it, each with the text that matched.
+ */
 async function get(request: Request) {
   const auth = await requireUser(request);
   if (!auth.ok) return auth.response;
   const input = await readInput(request, SessionsPage);
   if (!input.ok) return input.response;
-  const page = await forOwner(auth.user.id).sessions.list(input.data);
+  const { q, ...paging } = input.data;
+  const sessions = forOwner(auth.user.id).sessions;
+  const page = q === undefined ? await sessions.list(paging) : await sessions.search({ query: q, ...paging });
   return Response.json({ sessions: page.items.map(presentSession), next_cursor: page.nextCursor ?? null });
 }
 

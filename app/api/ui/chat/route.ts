@@ -15,12 +15,15 @@ async function post(request: Request) {
   if (!input.ok) return input.response;
   const admitted = await admitStream(request, auth.user.id);
   if (!admitted.ok) return admitted.response;
-  const { id, text, max_tokens } = input.data;
+  const { id, max_tokens } = input.data;
   const opened = await openTurn({
     userId: auth.user.id,
     admitted,
     sessionId: id,
-    input: text === undefined ? { kind: 'regenerate' } : { kind: 'message', text },
+    input:
+      input.data.text === undefined
+        ? { kind: 'regenerate' }
+        : { kind: 'message', text: input.data.text, id: input.data.messageId, replaces: input.data.replaces },
     endpoint: 'ui/chat',
     maxOutputTokens: max_tokens,
   });
