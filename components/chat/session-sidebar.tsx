@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
-import { useEffect } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { refusal } from '../auth/sign-in';
 import { useDialogs } from '../ui/dialogs';
 import { useJson } from '../ui/use-json';
@@ -12,16 +12,38 @@ interface SessionSummary {
   id: string;
   title: string;
   updated_at: string;
+  /** In search results: the text around the first message that matched. */
+  match?: string;
 }
 
-/** The user's chat sessions, newest first: open, rename, delete, start a new one. */
+/** How long a deleted chat can be brought back before it is deleted on the server. */
+const UNDO_MS = 6000;
+
+/** The user's chat sessions, newest first: search, open, rename, delete (with undo), start a new one. */
 export function SessionSidebar() {
   const { data, reload } = useJson<{ sessions: SessionSummary[] }>('/api/sessions?limit=100');
-  const sessions = data?.sessions ?? [];
   const pathname = usePathname();
   const router = useRouter();
   const dialogs = useDialogs();
-  useEffect(() => onSessionsChanged(reload), [reload]);
+  const [query, setQuery] = useState('');
+  const search = useSearch(query);
+  const deletion = useUndoableDelete(async (session) => {
+    const response = await fetch(`/api/sessions/${encodeURIComponent(session.id)}`, { method: 'DELETE' }).catch(() => undefined);
+    notifySessionsChanged();
+    if (!response?.ok && response?.status !== 404) {
+      await dialogs.confirm({ title: 'The chat could not be deleted', body: response ? await refusal(response) : 'The server could not be reached.', confirmLabel: 'OK' });
+    }
+  });
+  const reloadSearch = search.reload;
+  useEffect(
+    () =>
+      onSessionsChanged(() => {
+        reload();
+        reloadSearch();
+      }),
+    [reload, reloadSearch],
+  );
+  const shown = (sessions: SessionSummary[]) => sessions.filter((session) => session.id !== deletion.pending?.session.id);
 
   async function rename(session: SessionSummary) {
     const title = await dialogs.ask({ title: 'Rename the chat', confirmLabel: 'Rename', field: { label: 'Title', value: session.title, maxLength: 200 } });
@@ -34,56 +56,188 @@ export function SessionSidebar() {
     notifySessionsChanged();
   }
 
-  async function remove(session: SessionSummary) {
-    const sure = await dialogs.confirm({ title: `Delete “${session.title}”?`, body: 'The chat and its messages are removed for good.', confirmLabel: 'Delete', danger: true });
-    if (!sure) return;
-    const response = await fetch(`/api/sessions/${encodeURIComponent(session.id)}`, { method: 'DELETE' }).catch(() => undefined);
-    notifySessionsChanged();
-    if (!response?.ok && response?.status !== 404) {
-      await dialogs.confirm({ title: 'The chat could not be deleted', body: response ? await refusal(response) : 'The server could not be reached.', confirmLabel: 'OK' });
-      return;
-    }
-    if (pathname === `/chat/${session.id}`) {
+  function remove(session: SessionSummary) {
+    const wasOpen = pathname === `/chat/${session.id}`;
+    deletion.start(session, wasOpen);
+    if (wasOpen) {
       askForNewChat();
       router.push('/chat');
     }
   }
+
+  function undo() {
+    const undone = deletion.undo();
+    if (undone?.wasOpen) router.push(`/chat/${undone.session.id}`);
+  }
+
+  const row = (session: SessionSummary) => (
+    <SessionRow key={session.id} session={session} current={pathname === `/chat/${session.id}`} onRename={() => void rename(session)} onDelete={() => remove(session)} />
+  );
 
   return (
     <nav aria-label="Chats" className="flex h-full flex-col gap-2 p-3">
       <Link href="/chat" onClick={askForNewChat} className="rounded-md bg-indigo-600 px-3 py-2 text-center text-sm font-semibold text-white hover:bg-indigo-500">
         New chat
       </Link>
+      <label htmlFor="chat-search" className="sr-only">
+        Search chats
+      </label>
+      <input
+        id="chat-search"
+        type="search"
+        value={query}
+        onChange={(event) => setQuery(event.target.value)}
+        placeholder="Search chats"
+        autoComplete="off"
+        className="min-h-11 rounded-md border border-zinc-300 bg-transparent px-3 text-sm outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 md:min-h-9 dark:border-zinc-700"
+      />
       <div data-testid="session-list" className="min-h-0 flex-1 space-y-3 overflow-y-auto text-sm">
-        {groupByDay(sessions).map(({ label, items }) => (
-          <section key={label} aria-label={label}>
-            <h2 className="px-2 pb-1 text-xs font-semibold text-zinc-500 dark:text-zinc-400">{label}</h2>
-            <ul className="space-y-1">
-              {items.map((session) => {
-                const current = pathname === `/chat/${session.id}`;
-                return (
-                  <li key={session.id} className={`group flex items-center gap-1 rounded-md ${current ? 'bg-zinc-100 dark:bg-zinc-800' : 'hover:bg-zinc-50 dark:hover:bg-zinc-900'}`}>
-                    <Link href={`/chat/${session.id}`} aria-current={current ? 'page' : undefined} title={session.title} className="flex min-h-11 min-w-0 flex-1 items-center px-2 md:min-h-8">
-                      <span className="truncate">{session.title}</span>
-                    </Link>
-                    <time dateTime={session.updated_at} className="shrink-0 text-xs text-zinc-600 dark:text-zinc-400">
-                      {whenShort(session.updated_at)}
-                    </time>
-                    <button type="button" onClick={() => void rename(session)} aria-label={`Rename ${session.title}`} className="min-h-11 min-w-11 rounded text-zinc-600 hover:text-zinc-900 md:min-h-8 md:min-w-8 dark:text-zinc-400 dark:hover:text-zinc-100">
-                      ✎
-                    </button>
-                    <button type="button" onClick={() => void remove(session)} aria-label={`Delete ${session.title}`} className="min-h-11 min-w-11 rounded text-zinc-600 hover:text-red-700 md:min-h-8 md:min-w-8 dark:text-zinc-400">
-                      ✕
-                    </button>
-                  </li>
-                );
-              })}
-            </ul>
+        {search.active ? (
+          <section aria-label="Search results" data-testid="search-results">
+            <h2 className="px-2 pb-1 text-xs font-semibold text-zinc-500 dark:text-zinc-400" aria-live="polite">
+              {search.results === undefined ? 'Searching…' : search.results.length === 0 ? 'No chat matches' : 'Matching chats'}
+            </h2>
+            <ul className="space-y-1">{shown(search.results ?? []).map(row)}</ul>
+            {search.more && (
+              <button type="button" onClick={search.loadMore} className="mt-1 min-h-11 w-full rounded-md text-sm text-indigo-700 hover:bg-zinc-100 md:min-h-8 dark:text-indigo-400 dark:hover:bg-zinc-800">
+                More results
+              </button>
+            )}
           </section>
-        ))}
+        ) : (
+          groupByDay(shown(data?.sessions ?? [])).map(({ label, items }) => (
+            <section key={label} aria-label={label}>
+              <h2 className="px-2 pb-1 text-xs font-semibold text-zinc-500 dark:text-zinc-400">{label}</h2>
+              <ul className="space-y-1">{items.map(row)}</ul>
+            </section>
+          ))
+        )}
       </div>
+      {deletion.pending && (
+        <div role="status" data-testid="undo-delete" className="flex items-center gap-2 rounded-md bg-zinc-900 px-3 py-2 text-sm text-white dark:bg-zinc-100 dark:text-zinc-900">
+          <span className="min-w-0 flex-1 truncate">Deleted “{deletion.pending.session.title}”</span>
+          <button type="button" onClick={undo} className="min-h-11 rounded px-2 font-semibold text-indigo-300 hover:underline md:min-h-8 dark:text-indigo-700">
+            Undo
+          </button>
+        </div>
+      )}
     </nav>
   );
+}
+
+function SessionRow({ session, current, onRename, onDelete }: { session: SessionSummary; current: boolean; onRename: () => void; onDelete: () => void }) {
+  return (
+    <li className={`group flex items-center gap-1 rounded-md ${current ? 'bg-zinc-100 dark:bg-zinc-800' : 'hover:bg-zinc-50 dark:hover:bg-zinc-900'}`}>
+      <Link href={`/chat/${session.id}`} aria-current={current ? 'page' : undefined} title={session.title} className="flex min-h-11 min-w-0 flex-1 flex-col justify-center px-2 md:min-h-8">
+        <span className="truncate">{session.title}</span>
+        {session.match && (
+          <span data-testid="search-match" className="line-clamp-2 text-xs text-zinc-600 dark:text-zinc-400">
+            {session.match}
+          </span>
+        )}
+      </Link>
+      <time dateTime={session.updated_at} className="shrink-0 text-xs text-zinc-600 dark:text-zinc-400">
+        {whenShort(session.updated_at)}
+      </time>
+      <button type="button" onClick={onRename} aria-label={`Rename ${session.title}`} className="min-h-11 min-w-11 rounded text-zinc-600 hover:text-zinc-900 md:min-h-8 md:min-w-8 dark:text-zinc-400 dark:hover:text-zinc-100">
+        ✎
+      </button>
+      <button type="button" onClick={onDelete} aria-label={`Delete ${session.title}`} className="min-h-11 min-w-11 rounded text-zinc-600 hover:text-red-700 md:min-h-8 md:min-w-8 dark:text-zinc-400">
+        ✕
+      </button>
+    </li>
+  );
+}
+
+/** Chats matching `query` on the server (title or message text), a page at a time, asked for once typing pauses. */
+function useSearch(query: string) {
+  // The results are kept with the query they answer, so a changed query shows none until its own arrive.
+  const [found, setFound] = useState<{ term: string; sessions: SessionSummary[]; cursor: string | null }>();
+  const [version, setVersion] = useState(0);
+  const term = query.trim();
+  const page = useCallback(
+    (after?: string) =>
+      fetch(`/api/sessions?${new URLSearchParams({ q: term, limit: '20', ...(after ? { cursor: after } : {}) })}`).then((response) =>
+        response.ok ? (response.json() as Promise<{ sessions: SessionSummary[]; next_cursor: string | null }>) : undefined,
+      ),
+    [term],
+  );
+  useEffect(() => {
+    if (!term) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      page()
+        .then((body) => {
+          if (live && body) setFound({ term, sessions: body.sessions, cursor: body.next_cursor });
+        })
+        .catch(() => {});
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [term, page, version]);
+  const current = found?.term === term ? found : undefined;
+  return {
+    active: term !== '',
+    results: current?.sessions,
+    more: current?.cursor != null,
+    loadMore: () =>
+      void page(current?.cursor ?? undefined).then((body) => {
+        if (body) setFound({ term, sessions: [...(current?.sessions ?? []), ...body.sessions], cursor: body.next_cursor });
+      }),
+    reload: useCallback(() => setVersion((v) => v + 1), []),
+  };
+}
+
+/**
+ * A delete that waits UNDO_MS before it reaches the server, so it can be undone. A second delete,
+ * or leaving the page, sends the waiting one at once.
+ */
+function useUndoableDelete(commit: (session: SessionSummary) => Promise<void>) {
+  const [pending, setPending] = useState<{ session: SessionSummary; wasOpen: boolean }>();
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  // The entry waiting, read by timers and the pagehide listener (state lags behind them).
+  const waiting = useRef<{ session: SessionSummary; wasOpen: boolean }>(undefined);
+
+  const flush = () => {
+    clearTimeout(timer.current);
+    const due = waiting.current;
+    waiting.current = undefined;
+    setPending(undefined);
+    if (due) void commit(due.session);
+  };
+  useEffect(() => {
+    // A page closed or reloaded still deletes what it said it would.
+    const onLeave = () => {
+      const due = waiting.current;
+      if (due) void fetch(`/api/sessions/${encodeURIComponent(due.session.id)}`, { method: 'DELETE', keepalive: true });
+      waiting.current = undefined;
+    };
+    window.addEventListener('pagehide', onLeave);
+    return () => {
+      window.removeEventListener('pagehide', onLeave);
+      onLeave();
+    };
+  }, []);
+
+  return {
+    pending,
+    start(session: SessionSummary, wasOpen: boolean) {
+      flush();
+      const entry = { session, wasOpen };
+      waiting.current = entry;
+      setPending(entry);
+      timer.current = setTimeout(flush, UNDO_MS);
+    },
+    undo() {
+      clearTimeout(timer.current);
+      const undone = waiting.current;
+      waiting.current = undefined;
+      setPending(undefined);
+      return undone;
+    },
+  };
 }
 
 const dayStart = (date: Date) => new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();

@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { startApp, type RunningApp } from '../support/app';
-import { answerDialog, ChatPage, copied, recordClipboard, signedIn } from './support';
+import { ChatPage, copied, recordClipboard, signedIn } from './support';
 
-// Chat in the browser against the built-in offline model, paced like a real one.
+// Chat in the browser against the built-in offline model, paced like a real one. What changes
+// stored history (edit, regenerate, rename, delete, search) is in history.spec.ts, on both databases.
 
 let app: RunningApp;
 test.beforeAll(async () => {
@@ -100,72 +101,6 @@ test('Shift+Enter breaks the line instead of sending', async ({ page, context })
   await chat.composer().pressSequentially('second line');
   await expect(chat.composer()).toHaveValue('first line\nsecond line');
   await expect(chat.userMessages()).toHaveCount(0);
-});
-
-test('regenerate answers the last question again in place of the old reply', async ({ page, context }) => {
-  await signedIn(app, context);
-  await page.goto(`${app.url}/chat`);
-  const chat = new ChatPage(page);
-  await chat.send('What is the price of a notebook?');
-  const first = await chat.settledReply();
-  await page.getByRole('button', { name: 'Regenerate the last reply' }).click();
-  await expect(chat.stopButton()).toBeVisible();
-  expect(await chat.settledReply()).toBe(first);
-  await page.reload();
-  await expect(chat.userMessages()).toHaveCount(1);
-  await expect(chat.replies()).toHaveCount(1);
-});
-
-test('the sidebar lists chats newest first, and renames and deletes them', async ({ page, context }) => {
-  await signedIn(app, context);
-  const chat = new ChatPage(page);
-  for (const question of ['First topic', 'Second topic']) {
-    await page.goto(`${app.url}/chat`);
-    await chat.send(question);
-    await chat.settledReply();
-  }
-  const list = page.getByTestId('session-list').getByRole('link');
-  await expect(list).toHaveText(['Second topic', 'First topic']);
-
-  await page.getByRole('button', { name: 'Rename First topic' }).click();
-  await answerDialog(page, 'Rename', 'Renamed topic');
-  await expect(list).toHaveText(['Renamed topic', 'Second topic']);
-
-  // Escape closes the dialog and changes nothing; focus goes back to the button.
-  await page.getByRole('button', { name: 'Delete Second topic' }).click();
-  await expect(page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
-  await page.keyboard.press('Escape');
-  await expect(page.getByRole('dialog')).toHaveCount(0);
-  await expect(page.getByRole('button', { name: 'Delete Second topic' })).toBeFocused();
-  await expect(list).toHaveText(['Renamed topic', 'Second topic']);
-  await page.getByRole('button', { name: 'Delete Second topic' }).click();
-  await answerDialog(page, 'Delete');
-  await expect(list).toHaveText(['Renamed topic']);
-  await expect(page).toHaveURL(/\/chat$/);
-});
-
-test('deleting the chat that is open clears it, and the next message starts a new chat', async ({ page, context }) => {
-  await signedIn(app, context);
-  await page.goto(`${app.url}/chat`);
-  const chat = new ChatPage(page);
-  await chat.send('Doomed topic');
-  await chat.settledReply();
-  await expect(page).toHaveURL(/\/chat\/[\w-]+$/);
-  const deletedId = new URL(page.url()).pathname.split('/').pop()!;
-
-  await page.getByRole('button', { name: 'Delete Doomed topic' }).click();
-  await answerDialog(page, 'Delete');
-  await expect(page).toHaveURL(/\/chat$/);
-  await expect(chat.userMessages()).toHaveCount(0);
-  await expect(chat.replies()).toHaveCount(0);
-
-  await chat.send('A fresh start');
-  await chat.settledReply();
-  await expect(chat.userMessages()).toHaveText(['A fresh start']);
-  await expect(page).toHaveURL(/\/chat\/[\w-]+$/);
-  expect(new URL(page.url()).pathname).not.toContain(deletedId);
-  expect((await page.request.get(`${app.url}/api/sessions/${deletedId}`)).status()).toBe(404);
-  await expect(page.getByTestId('session-list').getByRole('link')).toHaveText(['A fresh start']);
 });
 
 test("a tool's error reads the same while the reply streams and after a reload", async ({ page, context }) => {
