@@ -170,6 +170,10 @@ for (const database of ['sqlite', 'postgresql'] as const) {
         await page.goto(`${app.url}/chat`);
         await chat.send(question);
         await chat.settledReply();
+        if (question === 'Gardening tips') {
+          await chat.send('How deep do roots grow?');
+          await chat.settledReply();
+        }
       }
       await page.getByRole('button', { name: 'Rename Gardening tips' }).click();
       await answerDialog(page, 'Rename', 'Volcano garden');
@@ -179,6 +183,12 @@ for (const database of ['sqlite', 'postgresql'] as const) {
       await search.fill('volcano');
       await expect(results.getByRole('link')).toHaveCount(3);
       await expect(results.getByTestId('search-match')).toHaveText(['Why do VOLCANOES erupt?', 'Tell me about volcanoes']);
+
+      // Found by a later message's text: the match shows it under the chat's own title.
+      await search.fill('ROOTS');
+      await expect(results.getByRole('link')).toHaveCount(1);
+      await expect(results.getByRole('link')).toContainText('Volcano garden');
+      await expect(results.getByTestId('search-match')).toHaveText('How deep do roots grow?');
 
       await search.fill('erupt');
       await expect(results.getByRole('link')).toHaveText(['Why do VOLCANOES erupt?Why do VOLCANOES erupt?']);
