@@ -125,7 +125,7 @@ const TARGETS: Record<string, Target> = {
   'ui/chat': {
     methods: ['POST'],
     path: '/api/ui/chat',
-    fields: { id: sessionId, message: uiMessage, messages: fc.array(uiMessage, { maxLength: 2 }), trigger: fc.constantFrom('submit-message', 'regenerate-message', 'x'), max_tokens: count },
+    fields: { id: sessionId, message: uiMessage, messages: fc.array(uiMessage, { maxLength: 2 }), trigger: fc.constantFrom('submit-message', 'regenerate-message', 'x'), messageId: fc.oneof(sessionId, anything), max_tokens: count },
   },
   'ui/report': { methods: ['POST'], path: '/api/ui/report', fields: { topic: text, max_tokens: count, debounce_ms: count } },
 };
