@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { refusal } from '../auth/sign-in';
 import { useDialogs } from '../ui/dialogs';
 import { useJson } from '../ui/use-json';
@@ -113,36 +114,48 @@ export function SessionSidebar() {
           ))
         )}
       </div>
-      {deletion.pending && (
-        <div role="status" data-testid="undo-delete" className="flex items-center gap-2 rounded-md bg-zinc-900 px-3 py-2 text-sm text-white dark:bg-zinc-100 dark:text-zinc-900">
-          <span className="min-w-0 flex-1 truncate">Deleted “{deletion.pending.session.title}”</span>
-          <button type="button" onClick={undo} className="min-h-11 rounded px-2 font-semibold text-indigo-300 hover:underline md:min-h-8 dark:text-indigo-700">
-            Undo
-          </button>
-        </div>
-      )}
+      {/* On the page itself, not in the list: on a phone the drawer closes when the open chat is deleted. */}
+      {deletion.pending &&
+        createPortal(
+          <div
+            role="status"
+            data-testid="undo-delete"
+            className="fixed bottom-24 left-1/2 z-50 flex w-[min(22rem,calc(100vw-2rem))] -translate-x-1/2 items-center gap-2 rounded-md bg-zinc-900 px-3 py-2 text-sm text-white shadow-lg md:bottom-4 md:left-4 md:w-56 md:translate-x-0 dark:bg-zinc-100 dark:text-zinc-900"
+          >
+            <span className="min-w-0 flex-1 truncate">Deleted “{deletion.pending.session.title}”</span>
+            <button type="button" onClick={undo} className="min-h-11 rounded px-2 font-semibold text-indigo-300 hover:underline md:min-h-8 dark:text-indigo-700">
+              Undo
+            </button>
+          </div>,
+          document.body,
+        )}
     </nav>
   );
 }
 
 function SessionRow({ session, current, onRename, onDelete }: { session: SessionSummary; current: boolean; onRename: () => void; onDelete: () => void }) {
+  // A repeated title's number stays in view when the rest is cut short.
+  const [, base, number] = /^(.*?)( \(\d+\))?$/s.exec(session.title) ?? [];
   return (
     <li className={`group flex items-center gap-1 rounded-md ${current ? 'bg-zinc-100 dark:bg-zinc-800' : 'hover:bg-zinc-50 dark:hover:bg-zinc-900'}`}>
-      <Link href={`/chat/${session.id}`} aria-current={current ? 'page' : undefined} title={session.title} className="flex min-h-11 min-w-0 flex-1 flex-col justify-center px-2 md:min-h-8">
-        <span className="truncate">{session.title}</span>
+      <Link href={`/chat/${session.id}`} aria-current={current ? 'page' : undefined} title={session.title} className="flex min-h-11 min-w-0 flex-1 flex-col justify-center px-2 py-1">
+        <span data-testid="session-title" className="flex min-w-0">
+          <span className="truncate">{base}</span>
+          {number && <span className="shrink-0 whitespace-pre">{number}</span>}
+        </span>
         {session.match && (
           <span data-testid="search-match" className="line-clamp-2 text-xs text-zinc-600 dark:text-zinc-400">
             {session.match}
           </span>
         )}
+        <time dateTime={session.updated_at} className="text-xs text-zinc-600 dark:text-zinc-400">
+          {whenShort(session.updated_at)}
+        </time>
       </Link>
-      <time dateTime={session.updated_at} className="shrink-0 text-xs text-zinc-600 dark:text-zinc-400">
-        {whenShort(session.updated_at)}
-      </time>
-      <button type="button" onClick={onRename} aria-label={`Rename ${session.title}`} className="min-h-11 min-w-11 rounded text-zinc-600 hover:text-zinc-900 md:min-h-8 md:min-w-8 dark:text-zinc-400 dark:hover:text-zinc-100">
+      <button type="button" onClick={onRename} aria-label={`Rename ${session.title}`} className="min-h-11 min-w-11 shrink-0 rounded text-zinc-600 hover:text-zinc-900 md:min-h-8 md:min-w-8 dark:text-zinc-400 dark:hover:text-zinc-100">
         ✎
       </button>
-      <button type="button" onClick={onDelete} aria-label={`Delete ${session.title}`} className="min-h-11 min-w-11 rounded text-zinc-600 hover:text-red-700 md:min-h-8 md:min-w-8 dark:text-zinc-400">
+      <button type="button" onClick={onDelete} aria-label={`Delete ${session.title}`} className="min-h-11 min-w-11 shrink-0 rounded text-zinc-600 hover:text-red-700 md:min-h-8 md:min-w-8 dark:text-zinc-400">
         ✕
       </button>
     </li>

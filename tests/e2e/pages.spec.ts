@@ -169,22 +169,59 @@ async function withContent(page: Page, path: string) {
   }
 }
 
-test('no page has serious accessibility violations', async ({ page, context }) => {
+const SIZES = [
+  ['desktop', { width: 1280, height: 800 }],
+  ['phone', { width: 390, height: 844 }],
+] as const;
+
+test('no page has serious accessibility violations, in either theme or size', async ({ page, context }) => {
+  test.setTimeout(180_000);
   await signedIn(app, context);
-  for (const path of PAGES) {
+  for (const [device, size] of SIZES) {
+    await page.setViewportSize(size);
+    for (const path of PAGES) {
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await withContent(page, path);
+        const { violations } = await new AxeBuilder({ page }).analyze();
+        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${path} (${device}, ${scheme})`).toEqual([]);
+      }
+    }
+  }
+});
+
+test("the chat's passing states are accessible too, and pictured: a search, an edit, an undo offer, the phone drawer", async ({ page, context }) => {
+  await signedIn(app, context);
+  for (const [device, size] of SIZES) {
+    await page.setViewportSize(size);
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      await withContent(page, path);
-      const { violations } = await new AxeBuilder({ page }).analyze();
-      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${path} (${scheme})`).toEqual([]);
+      await withContent(page, '/chat');
+      const scan = async (state: string) => {
+        await page.screenshot({ path: `test-results/screenshots/chat-${state.replaceAll(' ', '-')}-${device}-${scheme}.png` });
+        const { violations } = await new AxeBuilder({ page }).analyze();
+        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${state} (${device}, ${scheme})`).toEqual([]);
+      };
+      await page.getByTestId('message-actions').first().getByRole('button', { name: 'Edit and resend' }).click();
+      await scan('editing a message');
+      await page.getByRole('textbox', { name: 'Edited message' }).press('Escape');
+      if (device === 'phone') await page.getByRole('button', { name: '☰ Chats' }).click();
+      await page.getByRole('searchbox', { name: 'Search chats' }).fill('coffee');
+      await expect(page.getByTestId('search-match').first()).toBeVisible();
+      await scan('search results');
+      await page.getByRole('button', { name: /^Delete / }).first().click();
+      await expect(page.getByTestId('undo-delete')).toBeVisible();
+      await scan('the undo offer');
+      await page.getByTestId('undo-delete').getByRole('button', { name: 'Undo' }).click();
     }
   }
 });
 
 test('screenshots of every page, light and dark, desktop and phone', async ({ page, context }) => {
   await signedIn(app, context);
-  for (const [device, size] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]] as const) {
+  for (const [device, size] of SIZES) {
     await page.setViewportSize(size);
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });

@@ -48,7 +48,9 @@ test('on a phone the header is one row, the chat keeps the screen, and the chat 
   await chats.click();
   const list = page.getByTestId('session-list');
   await expect(list).toBeVisible();
-  await expect(list.getByRole('link')).toHaveText(['Phone topic']);
+  await expect(list.getByTestId('session-title')).toHaveText(['Phone topic']);
+  await assertTappable(list.getByRole('link', { name: 'Phone topic' }));
+  await assertTappable(page.getByRole('searchbox', { name: 'Search chats' }));
   await assertTappable(list.getByRole('button', { name: 'Rename Phone topic' }));
   await assertTappable(list.getByRole('button', { name: 'Delete Phone topic' }));
   await page.keyboard.press('Escape');
