@@ -44,6 +44,11 @@ export function SessionSidebar() {
       }),
     [reload, reloadSearch],
   );
+  // The deleted row took the focus with it: a keyboard user lands on Undo instead of the page's start.
+  const undoButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (deletion.pending && (document.activeElement === null || document.activeElement === document.body)) undoButton.current?.focus();
+  }, [deletion.pending]);
   const shown = (sessions: SessionSummary[]) => sessions.filter((session) => session.id !== deletion.pending?.session.id);
 
   async function rename(session: SessionSummary) {
@@ -123,7 +128,7 @@ export function SessionSidebar() {
             className="fixed bottom-24 left-1/2 z-50 flex w-[min(22rem,calc(100vw-2rem))] -translate-x-1/2 items-center gap-2 rounded-md bg-zinc-900 px-3 py-2 text-sm text-white shadow-lg md:bottom-4 md:left-4 md:w-56 md:translate-x-0 dark:bg-zinc-100 dark:text-zinc-900"
           >
             <span className="min-w-0 flex-1 truncate">Deleted “{deletion.pending.session.title}”</span>
-            <button type="button" onClick={undo} className="min-h-11 rounded px-2 font-semibold text-indigo-300 hover:underline md:min-h-8 dark:text-indigo-700">
+            <button ref={undoButton} type="button" onClick={undo} className="min-h-11 rounded px-2 font-semibold text-indigo-300 hover:underline md:min-h-8 dark:text-indigo-700">
               Undo
             </button>
           </div>,

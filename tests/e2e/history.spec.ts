@@ -129,6 +129,14 @@ for (const database of ['sqlite', 'postgresql'] as const) {
       await expect(chat.userMessages()).toHaveText(['Undo me']);
       expect((await page.request.get(`${app.url}/api/sessions/${undoId}`)).status()).toBe(200);
 
+      // By keyboard: a chat that is not open, deleted with Enter; the focus lands on Undo.
+      await page.getByRole('button', { name: 'Delete Keep me' }).focus();
+      await page.keyboard.press('Enter');
+      await expect(list).toHaveText(['Undo me']);
+      await expect(page.getByTestId('undo-delete').getByRole('button', { name: 'Undo' })).toBeFocused();
+      await page.keyboard.press('Enter');
+      await expect(list).toHaveText(['Undo me', 'Keep me']);
+
       // Not undone: gone from the server once the offer ends, and after a reload.
       await page.getByRole('button', { name: 'Delete Undo me' }).click();
       await expect(page.getByTestId('undo-delete')).toBeVisible();
