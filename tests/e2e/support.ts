@@ -19,7 +19,7 @@ export class ChatPage {
   replies = () => this.page.getByTestId('assistant-message');
   userMessages = () => this.page.getByTestId('user-message');
   lastReply = () => this.replies().last();
-  sendButton = () => this.page.getByRole('button', { name: 'Send' });
+  sendButton = () => this.page.getByRole('button', { name: 'Send', exact: true });
   stopButton = () => this.page.getByRole('button', { name: 'Stop' });
 
   async send(text: string) {
