@@ -8,7 +8,9 @@ import { signInWithPassword } from './sign-in';
 
 export function SignInForm() {
   const router = useRouter();
-  const callbackUrl = safeCallback(useSearchParams().get('callbackUrl'));
+  const searchParams = useSearchParams();
+  const callbackUrl = safeCallback(searchParams.get('callbackUrl'));
+  const accountDeleted = searchParams.get('account') === 'deleted';
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
 
@@ -31,6 +33,11 @@ export function SignInForm() {
   return (
     <form onSubmit={submit} className="space-y-4" aria-label="Sign in">
       <h1 className="text-2xl font-bold">Sign in</h1>
+      {accountDeleted && (
+        <p role="status" data-testid="account-deleted" className="rounded-md bg-zinc-100 px-3 py-2 text-sm dark:bg-zinc-800">
+          Your account has been deleted, with everything in it.
+        </p>
+      )}
       <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required />
       <FormFooter error={error} pending={pending} label="Sign in" pendingLabel="Signing in…" />

@@ -1,10 +1,6 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { signOut } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
-import { Field } from '../auth/field';
-import { refusal } from '../auth/sign-in';
 import { useDialogs } from '../ui/dialogs';
 import { useJson } from '../ui/use-json';
 
@@ -17,11 +13,7 @@ interface ApiKey {
   revoked_at?: string;
 }
 
-/**
- * API keys for programs: create (the key is shown once, with a copy button), list, revoke; and
- * the account's sessions: sign out every browser at once, or change the password (which signs
- * out every other browser).
- */
+/** API keys for programs: create (the key is shown once, with a copy button), list, revoke. */
 export function KeysView() {
   const { data, reload: load } = useJson<{ keys: ApiKey[]; revoked: ApiKey[] }>('/api/keys');
   const keys = data?.keys ?? [];
@@ -50,17 +42,6 @@ export function KeysView() {
     await fetch(`/api/keys/${key.id}`, { method: 'DELETE' });
     if (created?.id === key.id) setCreated(undefined);
     load();
-  }
-
-  const router = useRouter();
-  async function signOutEverywhere() {
-    const sure = await dialogs.confirm({ title: 'Sign out everywhere?', body: 'Every browser you are signed in on is signed out, this one too. API keys keep working.', confirmLabel: 'Sign out everywhere', danger: true });
-    if (!sure) return;
-    const response = await fetch('/api/me/sign-out-everywhere', { method: 'POST' });
-    if (!response.ok) return;
-    await signOut({ redirect: false });
-    router.replace('/sign-in');
-    router.refresh();
   }
 
   return (
@@ -127,70 +108,7 @@ export function KeysView() {
           </ul>
         </details>
       )}
-
-      <section aria-labelledby="browsers-heading" className="space-y-2 border-t border-zinc-200 pt-4 dark:border-zinc-800">
-        <h2 id="browsers-heading" className="text-lg font-semibold">
-          Signed-in browsers
-        </h2>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">Ends the session of every browser you are signed in on, this one too. API keys keep working.</p>
-        <button type="button" onClick={() => void signOutEverywhere()} className="rounded-md border border-red-300 px-3 py-1 text-sm text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-400 dark:hover:bg-red-950">
-          Sign out everywhere
-        </button>
-      </section>
-
-      <PasswordForm />
     </div>
-  );
-}
-
-/** The current password and a new one; on success every other browser is signed out. */
-function PasswordForm() {
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
-  const [pending, setPending] = useState(false);
-
-  async function change(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const fields = new FormData(form);
-    setPending(true);
-    setOutcome(undefined);
-    const response = await fetch('/api/me/password', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ current_password: fields.get('current_password'), new_password: fields.get('new_password') }),
-    }).catch(() => undefined);
-    setPending(false);
-    if (response?.ok) {
-      form.reset();
-      setOutcome({ ok: true, text: 'Password changed. Every other browser is signed out.' });
-      return;
-    }
-    const text = !response
-      ? 'The server could not be reached. Check the connection and try again.'
-      : (await response.clone().json().catch(() => ({}))).field === 'current_password'
-        ? 'The current password is not right.'
-        : await refusal(response);
-    setOutcome({ ok: false, text });
-  }
-
-  return (
-    <section aria-labelledby="password-heading" className="space-y-3 border-t border-zinc-200 pt-4 dark:border-zinc-800">
-      <h2 id="password-heading" className="text-lg font-semibold">
-        Password
-      </h2>
-      <form onSubmit={change} className="max-w-sm space-y-3" aria-label="Change password">
-        <Field label="Current password" name="current_password" type="password" autoComplete="current-password" required />
-        <Field label="New password" name="new_password" type="password" autoComplete="new-password" maxLength={200} required hint="At least 12 characters." />
-        {outcome && (
-          <p role={outcome.ok ? 'status' : 'alert'} data-testid="password-outcome" className={outcome.ok ? 'text-sm text-emerald-700 dark:text-emerald-400' : 'text-sm text-red-600 dark:text-red-400'}>
-            {outcome.text}
-          </p>
-        )}
-        <button type="submit" disabled={pending} className="rounded-md border border-zinc-300 px-3 py-1 text-sm hover:border-indigo-400 disabled:opacity-60 dark:border-zinc-700">
-          {pending ? 'Changing…' : 'Change password'}
-        </button>
-      </form>
-    </section>
   );
 }
 

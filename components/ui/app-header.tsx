@@ -11,6 +11,7 @@ const SECTIONS = [
   { href: '/report', label: 'Report' },
   { href: '/inspector', label: 'Inspector' },
   { href: '/keys', label: 'API keys' },
+  { href: '/account', label: 'Account' },
 ];
 
 /**

@@ -19,7 +19,7 @@ interface Asked {
 interface Dialogs {
   /** Resolves true when confirmed, false when cancelled. */
   confirm(options: Omit<Asked, 'field'>): Promise<boolean>;
-  /** Resolves the text entered (trimmed, not empty), or undefined when cancelled. */
+  /** Resolves the text entered (not empty; trimmed, but a password as typed), or undefined when cancelled. */
   ask(options: Asked & { field: NonNullable<Asked['field']> }): Promise<string | undefined>;
 }
 
@@ -50,7 +50,8 @@ export function DialogProvider({ children }: { children: ReactNode }) {
     confirm: async (options) => (await open(options)) !== false,
     ask: async (options) => {
       const value = await open(options);
-      return value === false || value.trim() === '' ? undefined : value.trim();
+      if (value === false || value.trim() === '') return undefined;
+      return options.field.type === 'password' ? value : value.trim();
     },
   };
 
@@ -116,6 +117,7 @@ function ModalDialog({ asked, onSettle }: { asked: Asked; onSettle: (value: stri
               type={asked.field.type ?? 'text'}
               defaultValue={asked.field.value}
               maxLength={asked.field.maxLength}
+              autoComplete={asked.field.type === 'password' ? 'current-password' : undefined}
               required
               data-autofocus
               className="mt-1 block w-full rounded-md border border-zinc-300 bg-transparent px-3 py-2 text-base outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 dark:border-zinc-700"

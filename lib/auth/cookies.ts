@@ -13,3 +13,9 @@ export function servedOverHttps(headers: Headers): boolean {
 
 /** The session cookie's name, as next-auth names it with and without secure cookies. */
 export const sessionCookieName = (secure: boolean) => (secure ? '__Secure-next-auth.session-token' : 'next-auth.session-token');
+
+/** A Set-Cookie line that removes the session cookie from the browser (its account is gone). */
+export function clearedSessionCookie(headers: Headers): string {
+  const secure = servedOverHttps(headers);
+  return `${sessionCookieName(secure)}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+}

@@ -174,6 +174,12 @@ export async function stopTurn(userId: string, sessionId: string): Promise<boole
   return broadcast(STOP_CHANNEL, sessionId);
 }
 
+/** Stops every turn streaming into the user's sessions (their account is being deleted). */
+export async function stopUserTurns(userId: string): Promise<void> {
+  const sessions = await forOwner(userId).sessions.streaming();
+  await Promise.all(sessions.map((sessionId) => stopTurn(userId, sessionId)));
+}
+
 function abortHere(sessionId: string): boolean {
   const controller = activeTurns.get(sessionId);
   controller?.abort(new DOMException('Stopped by the user', 'AbortError'));

@@ -2,7 +2,7 @@ import { newApiKey } from '../auth/api-keys';
 import { newMessageId } from '../chat/ui-messages';
 import { db } from './client';
 import { unwrittenUsage, type TokenCounts } from './usage';
-import { forgetApiKey, isUniqueViolation } from './users';
+import { forgetApiKeys, isUniqueViolation } from './users';
 
 // Every query on a user's own data, in one place: each one is scoped to the owner given to
 // `forOwner`, so a record of another user reads as not found.
@@ -143,6 +143,13 @@ export function forOwner(userId: string) {
       async isStreaming(id: string): Promise<boolean> {
         const since = new Date(Date.now() - TURN_LEASE_MS);
         return (await client.chatSession.count({ where: { ...ownSession(id), activeTurnId: { not: null }, activeTurnSince: { gte: since } } })) > 0;
+      },
+
+      /** The ids of the owner's sessions a turn holds now (on any replica). */
+      async streaming(): Promise<string[]> {
+        const since = new Date(Date.now() - TURN_LEASE_MS);
+        const rows = await client.chatSession.findMany({ where: { userId, activeTurnId: { not: null }, activeTurnSince: { gte: since } }, select: { id: true } });
+        return rows.map((row) => row.id);
       },
 
       async releaseTurn(id: string, turnId: string) {
@@ -287,7 +294,7 @@ export function forOwner(userId: string) {
           where: { id, userId, revokedAt: null },
           data: { revokedAt: new Date() },
         });
-        await forgetApiKey(id);
+        await forgetApiKeys([id]);
         return count === 1;
       },
     },

@@ -70,7 +70,7 @@ export function flushUsage(): Promise<void> {
     writing = waiting;
     waiting = [];
     try {
-      await db().tokenUsage.createMany({ data: writing });
+      await insertUsage(writing);
     } catch (error) {
       if (unavailableStore(error) === 'database') {
         // The database is away for a moment: the rows wait for the next try.
@@ -90,6 +90,32 @@ export function flushUsage(): Promise<void> {
 }
 
 onShutdown(flushUsage);
+
+/**
+ * One insert for the batch. A row of a user deleted meanwhile (a run that ended after its account
+ * was deleted, here or on another replica) fails the whole insert on its foreign key: the rows
+ * of the users that still exist are then written, the others dropped with their account.
+ */
+async function insertUsage(rows: UsageRow[]): Promise<void> {
+  try {
+    await db().tokenUsage.createMany({ data: rows });
+  } catch (error) {
+    if (!isForeignKeyViolation(error)) throw error;
+    const users = [...new Set(rows.map((row) => row.userId))];
+    const existing = new Set((await db().user.findMany({ where: { id: { in: users } }, select: { id: true } })).map((user) => user.id));
+    const kept = rows.filter((row) => existing.has(row.userId));
+    if (kept.length === rows.length) throw error;
+    log.info('usage_of_deleted_users_dropped', { rows: rows.length - kept.length });
+    if (kept.length > 0) await db().tokenUsage.createMany({ data: kept });
+  }
+}
+
+const isForeignKeyViolation = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2003';
+
+/** Drops a user's rows that wait to be written (their account has just been deleted). */
+export function forgetUsage(userId: string): void {
+  waiting = waiting.filter((row) => row.userId !== userId);
+}
 
 /** A user's rows that are not in the database yet, created at or after `since`. */
 export function unwrittenUsage(userId: string, since?: Date): UsageRow[] {

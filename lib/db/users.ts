@@ -4,6 +4,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords';
 import { log } from '../log';
 import { broadcast, listen } from '../ops/broadcast';
 import { db } from './client';
+import { forgetUsage } from './usage';
 
 // The queries that run before a user is known: sign-up, sign-in and API-key lookup. Everything
 // after that goes through `forOwner` (owned.ts).
@@ -83,8 +84,7 @@ export async function endAllSessions(userId: string): Promise<void> {
  * open. Returns whether `current` matched.
  */
 export async function changePassword(userId: string, current: string, next: string, keep?: string): Promise<boolean> {
-  const user = await db().user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
-  if (!user || !(await verifyPassword(user.passwordHash, current))) return false;
+  if (!(await isPasswordOf(userId, current))) return false;
   const passwordHash = await hashPassword(next);
   await db().$transaction([
     db().user.update({ where: { id: userId }, data: { passwordHash } }),
@@ -94,6 +94,28 @@ export async function changePassword(userId: string, current: string, next: stri
     }),
   ]);
   return true;
+}
+
+/** Whether `password` is the user's password (false for a user that does not exist). */
+export async function isPasswordOf(userId: string, password: string): Promise<boolean> {
+  const user = await db().user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  return user !== null && (await verifyPassword(user.passwordHash, password));
+}
+
+/**
+ * Deletes the user and, by the schema's cascades, everything of theirs: chat sessions and their
+ * messages, signed-in sessions (so every cookie of theirs is refused from the next request), API
+ * keys, usage and reports. Their keys stop working at once, from the key cache of every replica
+ * too, and their usage still waiting to be written is dropped, so no insert fails on them.
+ */
+export async function deleteUser(userId: string): Promise<void> {
+  const keys = await db().$transaction(async (tx) => {
+    const owned = await tx.apiKey.findMany({ where: { userId }, select: { id: true } });
+    await tx.user.deleteMany({ where: { id: userId } });
+    return owned.map((key) => key.id);
+  });
+  forgetUsage(userId);
+  await forgetApiKeys(keys);
 }
 
 /** Ends one session (signing out). */
@@ -122,7 +144,7 @@ export async function userByApiKey(key: string): Promise<AuthUser | undefined> {
   if (known && known.until > Date.now()) return known.user;
   liveKeys.delete(hash);
 
-  listen(REVOKED_KEYS, dropCachedKey);
+  listen(REVOKED_KEYS, (message) => dropCachedKeys(message.split(',')));
   const revokedBefore = revocations;
   const found = await db().apiKey.findUnique({
     where: { hash },
@@ -141,15 +163,18 @@ export async function userByApiKey(key: string): Promise<AuthUser | undefined> {
 
 const REVOKED_KEYS = 'sw:revoked-key';
 
-/** Stops honouring a key at once on every replica (it has just been revoked). */
-export async function forgetApiKey(keyId: string): Promise<void> {
-  dropCachedKey(keyId);
-  await broadcast(REVOKED_KEYS, keyId).catch((error: unknown) => log.warn('key_revocation_unshared', { error }));
+/** Stops honouring keys at once on every replica (they have just been revoked or deleted). */
+export async function forgetApiKeys(keyIds: string[]): Promise<void> {
+  if (keyIds.length === 0) return;
+  dropCachedKeys(keyIds);
+  // Key ids are cuids, so a comma never occurs in one.
+  await broadcast(REVOKED_KEYS, keyIds.join(',')).catch((error: unknown) => log.warn('key_revocation_unshared', { error }));
 }
 
-function dropCachedKey(keyId: string): void {
+function dropCachedKeys(keyIds: string[]): void {
   revocations++;
-  for (const [hash, entry] of liveKeys) if (entry.keyId === keyId) liveKeys.delete(hash);
+  const gone = new Set(keyIds);
+  for (const [hash, entry] of liveKeys) if (gone.has(entry.keyId)) liveKeys.delete(hash);
 }
 
 export function isUniqueViolation(error: unknown): boolean {

@@ -115,6 +115,11 @@ export const PasswordChange = z.object({
   new_password: newPassword,
 });
 
+/** `DELETE /api/me`: the account's password, asked again before it is deleted. */
+export const AccountDeletion = z.object({
+  password: z.string({ error: 'required' }).max(200, 'must be at most 200 characters'),
+});
+
 /** The report page's request: a topic, with the structured endpoint's budget and debounce. */
 export const ReportInput = z.object({
   topic: prompt,

@@ -1,11 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { startApp, type RunningApp } from '../support/app';
-import { signIn } from '../support/users';
 import { answerDialog, ChatPage, signedIn } from './support';
 
 // The report, inspector and API keys pages against the offline model; an accessibility scan and
-// screenshots of every page.
+// screenshots of every page (the account page's own tests are in account.spec.ts).
 
 let app: RunningApp;
 test.beforeAll(async () => {
@@ -115,42 +114,7 @@ test('a key revoked while shown disappears from view, stays on record as revoked
   await expect(revoked).toContainText(/revoked .*\d{1,2}:\d{2}/);
 });
 
-test('sign out everywhere ends this browser and every other session; API keys go on', async ({ page, context }) => {
-  const user = await signedIn(app, context);
-  await page.goto(`${app.url}/keys`);
-  await page.getByRole('button', { name: 'Sign out everywhere' }).click();
-  await answerDialog(page, 'Sign out everywhere');
-  await expect(page).toHaveURL(/\/sign-in/);
-  expect((await fetch(`${app.url}/api/me`, { headers: { cookie: user.cookie } })).status).toBe(401);
-  expect((await fetch(`${app.url}/api/me`, { headers: user.bearer })).status).toBe(200);
-  await page.goto(`${app.url}/keys`);
-  await expect(page).toHaveURL(/\/sign-in/);
-});
-
-test('changing the password on the keys page keeps this browser signed in and signs out the others', async ({ page, context }) => {
-  const user = await signedIn(app, context);
-  const elsewhere = await signIn(app, user.email, user.password);
-  expect(elsewhere).toBeTruthy();
-  await page.goto(`${app.url}/keys`);
-  const form = page.getByRole('form', { name: 'Change password' });
-  await form.getByLabel('Current password').fill('not my password');
-  await form.getByLabel('New password').fill('a brand new password');
-  await form.getByRole('button', { name: 'Change password' }).click();
-  await expect(page.getByTestId('password-outcome')).toHaveText('The current password is not right.');
-  expect((await fetch(`${app.url}/api/me`, { headers: { cookie: elsewhere! } })).status).toBe(200);
-
-  await form.getByLabel('Current password').fill(user.password);
-  await form.getByLabel('New password').fill('a brand new password');
-  await form.getByRole('button', { name: 'Change password' }).click();
-  await expect(page.getByTestId('password-outcome')).toHaveText('Password changed. Every other browser is signed out.');
-  await expect(form.getByLabel('Current password')).toHaveValue('');
-  expect((await fetch(`${app.url}/api/me`, { headers: { cookie: elsewhere! } })).status).toBe(401);
-  expect(await signIn(app, user.email, 'a brand new password')).toBeTruthy();
-  await page.reload();
-  await expect(page).toHaveURL(/\/keys$/);
-});
-
-const PAGES = ['/sign-in', '/sign-up', '/chat', '/report', '/inspector', '/keys'];
+const PAGES = ['/sign-in', '/sign-up', '/chat', '/report', '/inspector', '/keys', '/account'];
 
 async function withContent(page: Page, path: string) {
   await page.goto(`${app.url}${path}`);

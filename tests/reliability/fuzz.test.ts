@@ -107,7 +107,7 @@ const TARGETS: Record<string, Target> = {
   health: { methods: ['GET'], path: '/api/health', fields: {} },
   'keys/[id]': { methods: ['DELETE'], path: '/api/keys/{id}', fields: {} },
   keys: { methods: ['GET', 'POST'], path: '/api/keys', fields: { name: fc.oneof(text, anything) } },
-  me: { methods: ['GET'], path: '/api/me', fields: {} },
+  me: { methods: ['GET', 'DELETE'], path: '/api/me', fields: { password: text } },
   'me/password': { methods: ['POST'], path: '/api/me/password', fields: { current_password: text, new_password: text } },
   'me/sign-out-everywhere': { methods: ['POST'], path: '/api/me/sign-out-everywhere', fields: {} },
   metrics: { methods: ['GET'], path: '/api/metrics', fields: {} },

@@ -1,0 +1,3 @@
+import { describeAccountDeletion } from './account';
+
+describeAccountDeletion('sqlite');
