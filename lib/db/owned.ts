@@ -325,32 +325,6 @@ export function forOwner(userId: string) {
         });
       },
 
-      /**
-       * The owner's sessions whose title or messages hold `query` (any case), newest first, a
-       * page at a time; each with the first message that matches, as a snippet around the match.
-       */
-      async search({ query, limit, cursor }: { query: string; limit: number; cursor?: string }) {
-        const folded = fold(query);
-        const rows = await client.chatSession.findMany({
-          where: { userId, OR: [{ titleFolded: { contains: folded } }, { messages: { some: { textFolded: { contains: folded } } } }] },
-          orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
-          take: limit + 1,
-          ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-          select: {
-            id: true,
-            title: true,
-            createdAt: true,
-            updatedAt: true,
-            messages: { where: { textFolded: { contains: folded } }, orderBy: { position: 'asc' }, take: 1, select: { parts: true } },
-          },
-        });
-        const items = rows.slice(0, limit).map(({ messages, ...session }) => ({
-          ...session,
-          match: messages[0] ? snippet(plainText(messages[0].parts as unknown[]), folded) : undefined,
-        }));
-        return { items, nextCursor: rows.length > limit ? rows[limit - 1]?.id : undefined };
-      },
-
       async find(id: string) {
         return (await client.report.findFirst({ where: { id, userId } })) ?? undefined;
       },
