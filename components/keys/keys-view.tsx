@@ -45,8 +45,13 @@ export function KeysView() {
   }
 
   return (
-    <div className="mx-auto max-w-3xl space-y-6 p-4">
-      <h1 className="text-2xl font-bold">API keys</h1>
+    <div data-testid="keys" className="mx-auto max-w-3xl space-y-6 p-4">
+      <div>
+        <h1 className="text-2xl font-bold">API keys</h1>
+        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+          Programs call the API with a key: <code>Authorization: Bearer sk_…</code>. Each key works until it is revoked.
+        </p>
+      </div>
       <form onSubmit={create} className="flex gap-2" aria-label="Create an API key">
         <label htmlFor="key-name" className="sr-only">
           Key name
@@ -85,7 +90,7 @@ export function KeysView() {
               <td className="py-2 font-mono">{key.prefix}…</td>
               <td className="py-2">{key.last_used_at ? new Date(key.last_used_at).toLocaleString() : 'never'}</td>
               <td className="py-2 text-right">
-                <button type="button" onClick={() => void revoke(key)} aria-label={`Revoke ${key.name}`} className="rounded-md border border-zinc-300 px-2 py-0.5 hover:border-red-400 hover:text-red-700 dark:border-zinc-700">
+                <button type="button" onClick={() => void revoke(key)} aria-label={`Revoke ${key.name}`} className="min-h-11 rounded-md border border-zinc-300 px-3 hover:border-red-400 hover:text-red-700 md:min-h-8 md:px-2 dark:border-zinc-700">
                   Revoke
                 </button>
               </td>
@@ -96,7 +101,7 @@ export function KeysView() {
 
       {revoked.length > 0 && (
         <details data-testid="revoked-keys" className="text-sm">
-          <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">Revoked keys ({revoked.length})</summary>
+          <summary className="flex min-h-11 cursor-pointer items-center text-zinc-600 md:min-h-0 dark:text-zinc-400">Revoked keys ({revoked.length})</summary>
           <ul className="mt-2 space-y-1">
             {revoked.map((key) => (
               <li key={key.id} className="flex flex-wrap gap-x-3 text-zinc-600 dark:text-zinc-400">

@@ -1,6 +1,6 @@
 import { expect, test, type Locator } from '@playwright/test';
 import { startApp, type RunningApp } from '../support/app';
-import { ChatPage, signedIn } from './support';
+import { answerDialog, ChatPage, signedIn } from './support';
 
 // The app at a phone's size (390×844), measured: a one-row header, the chat list in a drawer,
 // and tap targets a finger can hit.
@@ -78,4 +78,24 @@ test('signing up on a phone lands on a new chat ready to use, and so does a visi
   await page.goto(`${app.url}/`);
   await expect(page).toHaveURL(/\/chat$/);
   await expect(page.getByTestId('first-run')).toBeVisible();
+});
+
+test('on a phone every control of the API keys page is at least 44 px', async ({ page, context }) => {
+  await signedIn(app, context);
+  await page.goto(`${app.url}/keys`);
+  for (const name of ['phone key', 'old key']) {
+    await page.getByLabel('Key name').fill(name);
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await expect(page.getByTestId('new-key')).toBeVisible();
+  }
+  await page.getByRole('button', { name: 'Revoke old key' }).click();
+  await answerDialog(page, 'Revoke');
+  await page.getByLabel('Key name').fill('shown key');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  await expect(page.getByRole('button', { name: 'Revoke shown key' })).toBeVisible();
+  await expect(page.getByTestId('new-key')).toBeVisible();
+  const keys = page.getByTestId('keys');
+  const targets = [...(await keys.getByRole('button').all()), ...(await keys.locator('summary').all()), page.getByLabel('Key name')];
+  expect(targets.length).toBeGreaterThanOrEqual(7);
+  for (const target of targets) await assertTappable(target);
 });
