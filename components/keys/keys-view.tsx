@@ -96,6 +96,13 @@ export function KeysView() {
               </td>
             </tr>
           ))}
+          {data && keys.length === 0 && (
+            <tr className="border-t border-zinc-200 dark:border-zinc-800">
+              <td colSpan={4} className="py-3 text-zinc-600 dark:text-zinc-400">
+                No keys yet: name one above to create it.
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
 

@@ -130,6 +130,8 @@ async function withContent(page: Page, path: string) {
     await page.getByLabel('Prompt').fill('What is the price of a desk lamp?');
     await page.getByRole('button', { name: 'Run' }).click();
     await expect(page.getByTestId('event-label').last()).toHaveText('done');
+  } else if (path === '/keys') {
+    await expect(page.getByTestId('key-list').locator('tr').first()).toBeVisible();
   }
 }
 
