@@ -43,6 +43,14 @@ function distinctTitle(title: string, taken: string[]): string {
   return `${title} (${n})`;
 }
 
+/** What a session is read as, alone or in a list. */
+const SESSION_FIELDS = { id: true, title: true, createdAt: true, updatedAt: true } as const;
+
+/** A page of rows fetched one past `limit`: the extra row only says there is a next page, from the last one kept. */
+function pageOf<Row extends { id: string }>(rows: Row[], limit: number): { items: Row[]; nextCursor: string | undefined } {
+  return { items: rows.slice(0, limit), nextCursor: rows.length > limit ? rows[limit - 1]?.id : undefined };
+}
+
 /** A chat turn may hold its session this long; older claims are taken as left by a crash. */
 const TURN_LEASE_MS = 15 * 60_000;
 
@@ -58,9 +66,9 @@ export function forOwner(userId: string) {
           orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
           take: limit + 1,
           ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-          select: { id: true, title: true, createdAt: true, updatedAt: true },
+          select: SESSION_FIELDS,
         });
-        return { items: rows.slice(0, limit), nextCursor: rows.length > limit ? rows[limit - 1]?.id : undefined };
+        return pageOf(rows, limit);
       },
 
       /**
@@ -75,25 +83,23 @@ export function forOwner(userId: string) {
           take: limit + 1,
           ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
           select: {
-            id: true,
-            title: true,
-            createdAt: true,
-            updatedAt: true,
+            ...SESSION_FIELDS,
             messages: { where: { textFolded: { contains: folded } }, orderBy: { position: 'asc' }, take: 1, select: { parts: true } },
           },
         });
-        const items = rows.slice(0, limit).map(({ messages, ...session }) => ({
+        const page = pageOf(rows, limit);
+        const items = page.items.map(({ messages, ...session }) => ({
           ...session,
           match: messages[0] ? snippet(plainText(messages[0].parts as unknown[]), folded) : undefined,
         }));
-        return { items, nextCursor: rows.length > limit ? rows[limit - 1]?.id : undefined };
+        return { items, nextCursor: page.nextCursor };
       },
 
       async find(id: string) {
         return (
           (await client.chatSession.findFirst({
             where: ownSession(id),
-            select: { id: true, title: true, createdAt: true, updatedAt: true },
+            select: SESSION_FIELDS,
           })) ?? undefined
         );
       },
@@ -211,11 +217,13 @@ export function forOwner(userId: string) {
               data: { parts: message.parts as object[], textFolded: fold(plainText(message.parts)) },
             });
           }
+          // Ids a client chose may already be taken (by any user): one query finds them all.
+          const clash = turn.added.length === 0 ? [] : await tx.message.findMany({ where: { id: { in: turn.added.map((message) => message.id) } }, select: { id: true } });
+          const taken = new Set(clash.map((row) => row.id));
           for (const message of turn.added) {
-            const taken = (await tx.message.count({ where: { id: message.id } })) > 0;
             await tx.message.create({
               data: {
-                id: taken ? newMessageId() : message.id,
+                id: taken.has(message.id) ? newMessageId() : message.id,
                 sessionId,
                 position: position++,
                 role: message.role,
