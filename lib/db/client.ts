@@ -36,3 +36,11 @@ export function db(): Db {
   cache.streamwrightDb ??= createDb(env.DATABASE_URL);
   return cache.streamwrightDb;
 }
+
+/** Prisma's code for a write that broke a unique constraint (a row with that key exists). */
+export const isUniqueViolation = (error: unknown) => prismaCode(error) === 'P2002';
+
+/** Prisma's code for a write that broke a foreign key (the row it points at is gone). */
+export const isForeignKeyViolation = (error: unknown) => prismaCode(error) === 'P2003';
+
+const prismaCode = (error: unknown) => (typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined);

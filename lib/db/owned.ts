@@ -1,8 +1,8 @@
 import { newApiKey } from '../auth/api-keys';
 import { newMessageId } from '../chat/ui-messages';
-import { db } from './client';
+import { db, isUniqueViolation } from './client';
 import { unwrittenUsage, type TokenCounts } from './usage';
-import { forgetApiKeys, isUniqueViolation } from './users';
+import { forgetApiKeys } from './users';
 
 // Every query on a user's own data, in one place: each one is scoped to the owner given to
 // `forOwner`, so a record of another user reads as not found.

@@ -2,7 +2,7 @@ import type { LanguageModelUsage } from 'ai';
 import { log } from '../log';
 import { unavailableStore } from '../http/route';
 import { onShutdown } from '../ops/lifecycle';
-import { db } from './client';
+import { db, isForeignKeyViolation } from './client';
 
 // What each run spent, written in batches: a run's usage joins a queue that reaches the database
 // in one insert every FLUSH_MS (sooner once BATCH_SIZE rows wait), rather than one insert per run
@@ -109,8 +109,6 @@ async function insertUsage(rows: UsageRow[]): Promise<void> {
     if (kept.length > 0) await db().tokenUsage.createMany({ data: kept });
   }
 }
-
-const isForeignKeyViolation = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2003';
 
 /** Drops a user's rows that wait to be written (their account has just been deleted). */
 export function forgetUsage(userId: string): void {

@@ -3,7 +3,7 @@ import { hashApiKey } from '../auth/api-keys';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import { log } from '../log';
 import { broadcast, listen } from '../ops/broadcast';
-import { db } from './client';
+import { db, isUniqueViolation } from './client';
 import { forgetUsage } from './usage';
 
 // The queries that run before a user is known: sign-up, sign-in and API-key lookup. Everything
@@ -175,8 +175,4 @@ function dropCachedKeys(keyIds: string[]): void {
   revocations++;
   const gone = new Set(keyIds);
   for (const [hash, entry] of liveKeys) if (gone.has(entry.keyId)) liveKeys.delete(hash);
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
 }
