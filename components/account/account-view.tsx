@@ -8,7 +8,12 @@ import { Field } from '../auth/field';
 import { refusal } from '../auth/sign-in';
 import { useDialogs } from '../ui/dialogs';
 
-const UNREACHABLE = 'The server could not be reached. Check the connection and try again.';
+/** What to show for a refused request: `wrong` when the server refused the password in `field`, else what it said. */
+async function refusedSentence(response: Response | undefined, field: string, wrong: string): Promise<string> {
+  if (!response) return 'The server could not be reached. Check the connection and try again.';
+  const body = (await response.clone().json().catch(() => ({}))) as { field?: string };
+  return body.field === field ? wrong : refusal(response);
+}
 
 /** The account: the theme, the password, every signed-in browser, and deleting it all. */
 export function AccountView({ email, theme }: { email: string; theme: Theme }) {
@@ -106,12 +111,7 @@ function PasswordForm() {
       setOutcome({ ok: true, text: 'Password changed. Every other browser is signed out.' });
       return;
     }
-    const text = !response
-      ? UNREACHABLE
-      : (await response.clone().json().catch(() => ({}))).field === 'current_password'
-        ? 'The current password is not right.'
-        : await refusal(response);
-    setOutcome({ ok: false, text });
+    setOutcome({ ok: false, text: await refusedSentence(response, 'current_password', 'The current password is not right.') });
   }
 
   return (
@@ -184,13 +184,7 @@ function DeleteAccount() {
       router.refresh();
       return;
     }
-    setError(
-      !response
-        ? UNREACHABLE
-        : (await response.clone().json().catch(() => ({}))).field === 'password'
-          ? 'That is not your password. Nothing was deleted.'
-          : await refusal(response),
-    );
+    setError(await refusedSentence(response, 'password', 'That is not your password. Nothing was deleted.'));
   }
 
   return (
