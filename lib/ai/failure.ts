@@ -1,4 +1,5 @@
 import { APICallError, RetryError } from 'ai';
+import { causeChain } from '../errors';
 import { isOutOfQuota, retryAfterMs } from './provider-fetch';
 
 // Why a run failed, in words that are safe to send to the client. Raw provider messages can
@@ -24,7 +25,7 @@ export function budgetExceeded(budget: number): Failure {
 /** A failure reported by the model layer (provider, network, stream); anything else is internal. */
 export function describeModelFailure(error: unknown): Failure {
   const cause = RetryError.isInstance(error) ? error.lastError : error;
-  const silent = causes(cause).find((candidate) => candidate instanceof Error && candidate.name === 'ModelSilentError') as Error | undefined;
+  const silent = causeChain(cause).find((candidate) => candidate instanceof Error && candidate.name === 'ModelSilentError') as Error | undefined;
   if (silent) return { error: 'model_error', detail: `The model stopped responding (${silent.message})` };
   if (APICallError.isInstance(cause) && cause.statusCode === 429 && isOutOfQuota(cause.responseBody)) {
     return { error: 'model_error', detail: 'The model provider answered HTTP 429: the account is out of quota' };
@@ -57,16 +58,6 @@ function statusMeaning(status: number): string {
   if (status === 404) return 'the model was not found';
   if (status >= 500) return 'the provider failed';
   return 'the request was refused';
-}
-
-/** An error and its chain of causes. */
-function causes(error: unknown): unknown[] {
-  const chain: unknown[] = [];
-  for (let current = error; current !== undefined && current !== null && chain.length < 10; current = (current as { cause?: unknown }).cause) {
-    chain.push(current);
-    if (typeof current !== 'object') break;
-  }
-  return chain;
 }
 
 // undici reports a socket closed mid-body as a TypeError ("terminated") with a socket cause.

@@ -9,7 +9,7 @@ import { forOwner, type MessageStatus, type StoredMessage } from '../db/owned';
 import { countsOf, recordTokenUsage } from '../db/usage';
 import type { Admitted } from '../http/admission';
 import { errorResponse } from '../http/errors';
-import { unavailableStore } from '../http/route';
+import { messageOf, unavailableStore } from '../errors';
 import { log } from '../log';
 import { broadcast, listen } from '../ops/broadcast';
 import { ReplyRecorder } from './recorder';
@@ -272,7 +272,7 @@ async function untilStored(write: () => Promise<void>): Promise<void> {
       return await write();
     } catch (error) {
       if (unavailableStore(error) !== 'database') throw error;
-      log.warn('reply_store_retry', { wait_ms: wait, error: error instanceof Error ? error.message : String(error) });
+      log.warn('reply_store_retry', { wait_ms: wait, error: messageOf(error) });
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }

@@ -1,6 +1,6 @@
 import type { LanguageModelUsage } from 'ai';
 import { log } from '../log';
-import { unavailableStore } from '../http/route';
+import { unavailableStore } from '../errors';
 import { onShutdown } from '../ops/lifecycle';
 import { db, isForeignKeyViolation } from './client';
 

@@ -1,3 +1,4 @@
+import { messageOf } from '@/lib/errors';
 import { db } from '@/lib/db/client';
 import { log } from '@/lib/log';
 import { isDraining, isFull } from '@/lib/ops/lifecycle';
@@ -24,7 +25,7 @@ async function check(probe: Promise<unknown>): Promise<'ok' | 'unreachable'> {
     await Promise.race([probe, timeout]);
     return 'ok';
   } catch (error) {
-    log.warn('readiness_check_failed', { error: error instanceof Error ? error.message : String(error) });
+    log.warn('readiness_check_failed', { error: messageOf(error) });
     return 'unreachable';
   }
 }
