@@ -3,7 +3,8 @@ import { experimental_streamTextLowMemory as streamText, type LanguageModel } fr
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { partStream } from '../lib/ai/openai/lean-model';
 import { providerFetch } from '../lib/ai/provider-fetch';
-import { envelopeStream, textView } from '../lib/protocols/envelope';
+import { toResponse } from '../lib/protocols/envelope/response';
+import { textView } from '../lib/protocols/envelope/views';
 
 // What each stage between the model's bytes and the client's costs per token, in one process,
 // with no HTTP: `npx tsx bench/stages.ts`. Streams run side by side, and each gets one token per
@@ -59,9 +60,9 @@ const STAGES: Array<[string, () => ReadableStream<unknown>]> = [
   ['the body, read', () => body()],
   ['+ lean parse into parts', () => partStream(body(), 'chat', [], ANSWER_TO)],
   ['+ streamText (single consumer)', () => run(false).stream as ReadableStream<unknown>],
-  ['+ the SSE envelope (text frames)', () => envelopeStream({ parts: run(false).stream, model: 'bench', budget: 1e6 }, textView, () => {})],
-  ["+ the provider fetch's silence watch on the body", () => envelopeStream({ parts: run(true).stream, model: 'bench', budget: 1e6 }, textView, () => {})],
-  ['the same with the stock provider instead of the lean parse', () => envelopeStream({ parts: run(true, stock).stream, model: 'bench', budget: 1e6 }, textView, () => {})],
+  ['+ the SSE envelope (text frames)', () => toResponse({ parts: run(false).stream, model: 'bench', maxOutputTokens: 1e6 }, textView).body!],
+  ["+ the provider fetch's silence watch on the body", () => toResponse({ parts: run(true).stream, model: 'bench', maxOutputTokens: 1e6 }, textView).body!],
+  ['the same with the stock provider instead of the lean parse', () => toResponse({ parts: run(true, stock).stream, model: 'bench', maxOutputTokens: 1e6 }, textView).body!],
 ];
 
 async function cpuPerToken(make: () => ReadableStream<unknown>): Promise<number> {

@@ -4,7 +4,7 @@ import { useChat } from '@ai-sdk/react';
 import Link from 'next/link';
 import { DefaultChatTransport } from 'ai';
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { ChatMessage } from '@/lib/protocols/ui-stream';
+import type { ChatMessage } from '@/lib/protocols/ui-stream/messages';
 import { MessageView } from './message-view';
 import { notifySessionsChanged } from './session-events';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ChatMessage } from '@/lib/protocols/ui-stream';
+import type { ChatMessage } from '@/lib/protocols/ui-stream/messages';
 import { CopyButton } from '../ui/copy-button';
 import { ModelBadge } from '../ui/model-badge';
 import { Markdown } from './markdown';

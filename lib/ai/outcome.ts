@@ -1,6 +1,7 @@
 import type { LanguageModelUsage } from 'ai';
 import { budgetExceeded, describeModelFailure, type Failure } from './failure';
-import { sumUsage, type Run, type RunPart } from './run';
+import type { Run, RunPart } from './run';
+import { sumUsage } from './usage';
 
 // How a run ended, read from its stream parts. Every protocol adapter and the chat store decide
 // the ending the same way, from this one tracker.
@@ -18,12 +19,14 @@ export type Outcome =
  * while reading (the provider's connection dropped) or by `onPart` ends the run as failed.
  */
 export async function followRun(run: Run, onPart: (part: RunPart) => void | Promise<void>): Promise<Outcome> {
-  const tracker = new OutcomeTracker(run.budget);
+  const tracker = new OutcomeTracker(run.maxOutputTokens);
+  const { watch } = run;
   // One reader, and an await only where `onPart` returns a promise: this loop runs once per token.
   const reader = run.parts.getReader();
   try {
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
       tracker.observe(next.value);
+      watch?.part(next.value);
       const handled = onPart(next.value);
       if (handled) await handled;
     }
@@ -32,7 +35,9 @@ export async function followRun(run: Run, onPart: (part: RunPart) => void | Prom
   } finally {
     reader.releaseLock();
   }
-  return tracker.outcome();
+  const outcome = tracker.outcome();
+  watch?.end(outcome);
+  return outcome;
 }
 
 export class OutcomeTracker {
@@ -42,7 +47,7 @@ export class OutcomeTracker {
   private stepText = '';
   private completedSteps: LanguageModelUsage[] = [];
 
-  constructor(private readonly budget: number) {}
+  constructor(private readonly maxOutputTokens: number) {}
 
   observe(part: RunPart): void {
     switch (part.type) {
@@ -82,12 +87,12 @@ export class OutcomeTracker {
     }
     const { finishReason, totalUsage } = this.finish;
     const spent = totalUsage.outputTokens ?? 0;
-    const cut = finishReason === 'length' || (finishReason === 'tool-calls' && spent >= this.budget);
+    const cut = finishReason === 'length' || (finishReason === 'tool-calls' && spent >= this.maxOutputTokens);
     return {
       kind: 'finished',
       usage: totalUsage,
       finalText: this.stepText,
-      ...(cut ? { failure: budgetExceeded(this.budget) } : {}),
+      ...(cut ? { failure: budgetExceeded(this.maxOutputTokens) } : {}),
     };
   }
 

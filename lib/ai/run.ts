@@ -11,10 +11,12 @@ import {
 } from 'ai';
 import { env } from '../env';
 import { appDataMessage, type AppData } from './app-data';
+import type { Outcome } from './outcome';
 import { log } from '../log';
 import { currentModel } from './model';
 import { ResearchReport } from './report';
 import { tools } from './tools';
+import { sumUsage } from './usage';
 
 // The one place that starts a model run. Route handlers say what they want (a prose answer or a
 // report, the prompt, the budget, the signal); everything else about the run is decided here.
@@ -35,6 +37,13 @@ export interface RunRequest {
   clientTools?: ToolSet;
   /** What an embedding application shares with the model, given to it as data. */
   appData?: AppData;
+  /** Told of each part and of the outcome by whoever follows the run (followRun). */
+  watch?: RunWatch;
+}
+
+export interface RunWatch {
+  part(part: RunPart): void;
+  end(outcome: Outcome): void;
 }
 
 export type RunPart = TextStreamPart<ToolSet>;
@@ -44,8 +53,9 @@ export interface Run {
   parts: ReadableStream<RunPart>;
   /** Which model answers, as `prefix:model-id`. */
   model: string;
-  /** The output-token budget the run was given. */
-  budget: number;
+  /** The output-token budget the run was given, across every step. */
+  maxOutputTokens: number;
+  watch?: RunWatch;
 }
 
 const INSTRUCTIONS: Record<RunKind, string> = {
@@ -67,13 +77,13 @@ const reportSchema = zodSchema(ResearchReport);
  */
 export function startRun(request: RunRequest): Run {
   const { model, label } = currentModel();
-  const budget = request.maxOutputTokens;
+  const { maxOutputTokens } = request;
   const shared = request.appData && appDataMessage(request.appData);
   const common = {
     model,
     instructions: INSTRUCTIONS[request.kind],
     prompt: shared ? [shared, ...asMessages(request.prompt)] : request.prompt,
-    maxOutputTokens: budget,
+    maxOutputTokens,
     abortSignal: request.abortSignal,
     // The provider's fetch retries failed calls with its own policy and abandons a provider that
     // goes silent (lib/ai/provider-fetch.ts), below the SDK and without a timer per part.
@@ -90,29 +100,16 @@ export function startRun(request: RunRequest): Run {
           ...common,
           // A client tool has no `execute`: a call to one ends the run, and the client answers it.
           tools: { ...request.clientTools, ...tools },
-          stopWhen: [isStepCount(env.MAX_STEPS), budgetSpent(budget)],
+          stopWhen: [isStepCount(env.MAX_STEPS), budgetSpent(maxOutputTokens)],
           // The budget is for the whole run: each step may only spend what is left of it.
-          prepareStep: ({ steps }) => ({ maxOutputTokens: Math.max(1, budget - outputTokens(steps)) }),
+          prepareStep: ({ steps }) => ({ maxOutputTokens: Math.max(1, maxOutputTokens - outputTokens(steps)) }),
         });
 
-  return { parts: result.stream, model: label, budget };
+  return { parts: result.stream, model: label, maxOutputTokens, watch: request.watch };
 }
 
 function asMessages(prompt: string | ModelMessage[]): ModelMessage[] {
   return typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : prompt;
-}
-
-/** The usage of several steps added up; a count some step did not report stays unknown. */
-export function sumUsage(usages: ReadonlyArray<LanguageModelUsage>): LanguageModelUsage {
-  const sum = (pick: (usage: LanguageModelUsage) => number | undefined) => {
-    const counts = usages.map(pick);
-    return counts.some((count) => count === undefined) ? undefined : counts.reduce<number>((a, b) => a + (b ?? 0), 0);
-  };
-  return {
-    inputTokens: sum((u) => u.inputTokens),
-    outputTokens: sum((u) => u.outputTokens),
-    totalTokens: sum((u) => u.totalTokens),
-  } as LanguageModelUsage;
 }
 
 function outputTokens(steps: ReadonlyArray<StepResult<ToolSet>>): number {
@@ -120,6 +117,6 @@ function outputTokens(steps: ReadonlyArray<StepResult<ToolSet>>): number {
 }
 
 const budgetSpent =
-  (budget: number) =>
+  (maxOutputTokens: number) =>
   ({ steps }: { steps: ReadonlyArray<StepResult<ToolSet>> }) =>
-    outputTokens(steps) >= budget;
+    outputTokens(steps) >= maxOutputTokens;

@@ -2,16 +2,16 @@ import { getToken } from 'next-auth/jwt';
 import type { NextRequest } from 'next/server';
 import { userByApiKey, userBySession, type AuthUser } from '../db/users';
 import { env } from '../env';
-import { errorResponse } from '../http/errors';
+import { AppError } from '../errors';
 import { servedOverHttps } from './cookies';
 import { authSecret } from './secret';
 
 /** `sessionId`: the signed-in session, when the cookie (not an API key) authenticated the request. */
-export type Guarded = { ok: true; user: AuthUser; sessionId?: string } | { ok: false; response: Response };
+export type Guarded = AuthUser & { sessionId?: string };
 
 /**
  * The one check every protected route handler runs first: an API key (`Authorization: Bearer
- * sk_…`) or the session cookie names a user, else 401 JSON (never a redirect). A request that
+ * sk_…`) or the session cookie names a user, else `unauthorized` (a 401, never a redirect). A request that
  * sends a key is judged by the key alone. A request that the cookie authenticates must come from
  * the app's own pages or a listed origin (`403 cross_site_request`): a browser sends the cookie
  * with requests another site starts (a form, a link, a script on a sibling subdomain or another
@@ -22,16 +22,18 @@ export async function requireUser(request: Request): Promise<Guarded> {
   if (authorization !== null) {
     const key = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
     const user = key ? await userByApiKey(key) : undefined;
-    return user ? { ok: true, user } : denied('The API key is not valid or has been revoked');
+    if (!user) throw denied('The API key is not valid or has been revoked');
+    return user;
   }
   const token = await getToken({ req: request as NextRequest, secret: authSecret(), secureCookie: servedOverHttps(request.headers) });
   if (token?.sub && crossSite(request)) {
-    return { ok: false, response: errorResponse('cross_site_request', 'A signed-in request must come from this app or an origin listed in CORS_ORIGINS') };
+    throw new AppError('cross_site_request', 'A signed-in request must come from this app or an origin listed in CORS_ORIGINS');
   }
   // The cookie counts while the session it names lives (signed out, revoked or past its end: 401).
   const sessionId = typeof token?.sid === 'string' ? token.sid : undefined;
   const user = sessionId ? await userBySession(sessionId) : undefined;
-  return user ? { ok: true, user, sessionId } : denied('Sign in, or send Authorization: Bearer <API key>');
+  if (!user) throw denied('Sign in, or send Authorization: Bearer <API key>');
+  return { ...user, sessionId };
 }
 
 let listed: ReadonlySet<string> | undefined;
@@ -61,8 +63,4 @@ function hostOf(origin: string): string | undefined {
   }
 }
 
-function denied(detail: string): Guarded {
-  const response = errorResponse('unauthorized', detail);
-  response.headers.set('www-authenticate', 'Bearer');
-  return { ok: false, response };
-}
+const denied = (detail: string) => new AppError('unauthorized', detail, { headers: { 'www-authenticate': 'Bearer' } });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorResponse } from './errors';
+import { AppError, isPlainObject } from '../errors';
 
 // One way to read a request's fields: GET query parameters or a POST JSON body, checked by the
 // same zod schema, so long prompts can be POSTed without a second set of rules.
@@ -8,52 +8,40 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** Deepest nesting a JSON body may have; real ones nest a handful of levels (a tool's schema a few more). */
 export const MAX_JSON_DEPTH = 64;
 
-export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
-
-export async function readInput<T>(
-  request: Request,
-  schema: z.ZodType<T>,
-  { maxBytes = MAX_BODY_BYTES }: { maxBytes?: number } = {},
-): Promise<Parsed<T>> {
+/** The request's fields, checked by `schema`; anything else is refused with an AppError (a 4xx). */
+export async function readInput<T>(request: Request, schema: z.ZodType<T>, { maxBytes = MAX_BODY_BYTES }: { maxBytes?: number } = {}): Promise<T> {
   const raw = request.method === 'GET' ? queryFields(request) : await bodyFields(request, maxBytes);
-  if (!raw.ok) return raw;
-  const parsed = schema.safeParse(raw.data);
-  if (parsed.success) return { ok: true, data: parsed.data };
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue?.path.join('.') ?? '';
-  return { ok: false, response: errorResponse('invalid_parameter', describe(field, issue), field) };
+  throw new AppError('invalid_parameter', describe(field, issue), { field });
 }
 
-function queryFields(request: Request): Parsed<Record<string, string>> {
+function queryFields(request: Request): Record<string, string> {
   const fields: Record<string, string> = {};
   // The first of repeated parameters wins, as most frameworks do.
   for (const [key, value] of new URL(request.url).searchParams) fields[key] ??= value;
-  return { ok: true, data: fields };
+  return fields;
 }
 
-async function bodyFields(request: Request, maxBytes: number): Promise<Parsed<unknown>> {
+async function bodyFields(request: Request, maxBytes: number): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
-    return fail(errorResponse('unsupported_media_type', 'Send a JSON body with content-type: application/json'));
+    throw new AppError('unsupported_media_type', 'Send a JSON body with content-type: application/json');
   }
   const text = await readCapped(request, maxBytes);
-  if (text === undefined) {
-    return fail(errorResponse('payload_too_large', `The body is larger than ${maxBytes} bytes`));
-  }
+  if (text === undefined) throw new AppError('payload_too_large', `The body is larger than ${maxBytes} bytes`);
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    return fail(errorResponse('invalid_json', 'The body is not valid JSON'));
+    throw new AppError('invalid_json', 'The body is not valid JSON');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return fail(errorResponse('invalid_body', 'The body must be a JSON object'));
-  }
+  if (!isPlainObject(body)) throw new AppError('invalid_body', 'The body must be a JSON object');
   // Before any schema walks it: recursive checks of a deep enough value overflow the stack.
-  if (deeperThan(body, MAX_JSON_DEPTH)) {
-    return fail(errorResponse('nesting_too_deep', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`));
-  }
-  return { ok: true, data: body };
+  if (deeperThan(body, MAX_JSON_DEPTH)) throw new AppError('nesting_too_deep', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  return body;
 }
 
 /** Whether objects and arrays nest more than `max` levels, found without recursion. */
@@ -89,13 +77,7 @@ export async function readCapped(request: Request, limit: number): Promise<strin
   return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
-const fail = (response: Response): Parsed<never> => ({ ok: false, response });
-
 function describe(field: string, issue: z.core.$ZodIssue | undefined): string {
   if (!issue) return 'Invalid request';
   return field ? `${field}: ${issue.message}` : issue.message;
 }
-
-/** An integer field that arrives as a string in a query and as a number in a JSON body. */
-export const integer = (schema: z.ZodNumber) =>
-  z.preprocess((v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v), schema);

@@ -1,3 +1,4 @@
+import { usageJson } from '../ai/usage';
 import type { StoredMessage } from '../db/owned';
 
 // The JSON the API answers with: snake_case fields, ISO times.
@@ -19,11 +20,7 @@ export function presentMessage(message: StoredMessage) {
     role: message.role,
     parts: message.parts,
     model: message.model,
-    usage: message.usage && {
-      input_tokens: message.usage.inputTokens,
-      output_tokens: message.usage.outputTokens,
-      total_tokens: message.usage.totalTokens,
-    },
+    usage: message.usage && usageJson(message.usage),
     status: message.status,
     error: message.errorKind,
     created_at: message.createdAt.toISOString(),

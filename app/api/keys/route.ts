@@ -7,20 +7,17 @@ import { route } from '@/lib/http/route';
 
 /** The user's live API keys (name, prefix and last use only), and the ones revoked lately. */
 async function get(request: Request) {
-  const auth = await requireUser(request);
-  if (!auth.ok) return auth.response;
-  const owner = forOwner(auth.user.id);
+  const user = await requireUser(request);
+  const owner = forOwner(user.id);
   const [keys, revoked] = await Promise.all([owner.apiKeys.list(), owner.apiKeys.revoked()]);
   return Response.json({ keys: keys.map(presentApiKey), revoked: revoked.map(presentApiKey) });
 }
 
 /** Creates a key. The full key is in this response only; the server keeps its hash. */
 async function post(request: Request) {
-  const auth = await requireUser(request);
-  if (!auth.ok) return auth.response;
+  const user = await requireUser(request);
   const input = await readInput(request, NewApiKey);
-  if (!input.ok) return input.response;
-  const created = await forOwner(auth.user.id).apiKeys.create(input.data.name);
+  const created = await forOwner(user.id).apiKeys.create(input.name);
   return Response.json({ ...presentApiKey(created), key: created.key }, { status: 201 });
 }
 

@@ -1,9 +1,11 @@
+import { usageJson } from '@/lib/ai/usage';
 import { clearedSessionCookie } from '@/lib/auth/cookies';
 import { requireUser } from '@/lib/auth/guard';
-import { stopUserTurns } from '@/lib/chat/turns';
+import { stopUserTurns } from '@/lib/chat/stop';
 import { forOwner } from '@/lib/db/owned';
 import { deleteUser, isPasswordOf } from '@/lib/db/users';
-import { limitAuthAttempt } from '@/lib/http/admission';
+import { limitAuthAttempt } from '@/lib/admission/rate-limits';
+import { clientAddress } from '@/lib/http/client';
 import { errorResponse } from '@/lib/http/errors';
 import { readInput } from '@/lib/http/input';
 import { route } from '@/lib/http/route';
@@ -11,12 +13,11 @@ import { AccountDeletion } from '@/lib/http/schemas';
 
 /** Who the request is signed in as, and the tokens they have spent. */
 async function get(request: Request) {
-  const auth = await requireUser(request);
-  if (!auth.ok) return auth.response;
-  const totals = await forOwner(auth.user.id).tokenUsage.totals();
+  const user = await requireUser(request);
+  const totals = await forOwner(user.id).tokenUsage.totals();
   return Response.json({
-    ...auth.user,
-    usage: { runs: totals.runs, input_tokens: totals.inputTokens, output_tokens: totals.outputTokens, total_tokens: totals.totalTokens },
+    ...user,
+    usage: { runs: totals.runs, ...usageJson(totals) },
   });
 }
 
@@ -27,17 +28,14 @@ async function get(request: Request) {
  * writing into a deleted chat.
  */
 async function remove(request: Request) {
-  const auth = await requireUser(request);
-  if (!auth.ok) return auth.response;
-  const limited = await limitAuthAttempt(request);
-  if (limited) return limited;
+  const user = await requireUser(request);
+  await limitAuthAttempt(clientAddress(request));
   const input = await readInput(request, AccountDeletion);
-  if (!input.ok) return input.response;
-  if (!(await isPasswordOf(auth.user.id, input.data.password))) {
+  if (!(await isPasswordOf(user.id, input.password))) {
     return errorResponse('invalid_parameter', "password: is not the account's password", 'password');
   }
-  await stopUserTurns(auth.user.id);
-  await deleteUser(auth.user.id);
+  await stopUserTurns(user.id);
+  await deleteUser(user.id);
   return new Response(null, { status: 204, headers: { 'set-cookie': clearedSessionCookie(request.headers) } });
 }
 

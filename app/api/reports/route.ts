@@ -5,9 +5,8 @@ import { route } from '@/lib/http/route';
 
 /** The user's last 50 reports, newest first. */
 async function get(request: Request) {
-  const auth = await requireUser(request);
-  if (!auth.ok) return auth.response;
-  const reports = await forOwner(auth.user.id).reports.list(50);
+  const user = await requireUser(request);
+  const reports = await forOwner(user.id).reports.list(50);
   return Response.json({ reports: reports.map(presentReport) });
 }
 

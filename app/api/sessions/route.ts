@@ -10,12 +10,10 @@ import { route } from '@/lib/http/route';
  * those whose title or messages hold it, each with the text that matched.
  */
 async function get(request: Request) {
-  const auth = await requireUser(request);
-  if (!auth.ok) return auth.response;
+  const user = await requireUser(request);
   const input = await readInput(request, SessionsPage);
-  if (!input.ok) return input.response;
-  const { q, ...paging } = input.data;
-  const sessions = forOwner(auth.user.id).sessions;
+  const { q, ...paging } = input;
+  const sessions = forOwner(user.id).sessions;
   const page = q === undefined ? await sessions.list(paging) : await sessions.search({ query: q, ...paging });
   return Response.json({ sessions: page.items.map(presentSession), next_cursor: page.nextCursor ?? null });
 }

@@ -1,7 +1,7 @@
 import { notFound } from 'next/navigation';
 import { ChatView } from '@/components/chat/chat-view';
 import { pageSession } from '@/lib/auth/options';
-import { toChatMessages } from '@/lib/chat/ui-messages';
+import { toChatMessages } from '@/lib/protocols/ui-stream/messages';
 import { forOwner } from '@/lib/db/owned';
 
 export const metadata = { title: 'Chat · Streamwright' };

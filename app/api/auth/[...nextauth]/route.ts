@@ -1,6 +1,7 @@
 import NextAuth from 'next-auth';
 import { NextRequest } from 'next/server';
-import { limitAuthAttempt } from '@/lib/http/admission';
+import { limitAuthAttempt } from '@/lib/admission/rate-limits';
+import { clientAddress } from '@/lib/http/client';
 import { authOptions } from '@/lib/auth/options';
 import { errorResponse } from '@/lib/http/errors';
 import { readCapped } from '@/lib/http/input';
@@ -37,8 +38,7 @@ const AUTH_BODY_LIMIT = 64 * 1024;
 /** Password sign-ins count against the address's attempts, so passwords cannot be guessed at speed. */
 async function post(request: Request, context: Context) {
   if (isSignIn(await actionOf(context))) {
-    const limited = await limitAuthAttempt(request);
-    if (limited) return limited;
+    await limitAuthAttempt(clientAddress(request));
   }
   // Read once, within the limit; next-auth then reads this copy.
   const text = await readCapped(request, AUTH_BODY_LIMIT);

@@ -1,5 +1,6 @@
 import { createUser, normaliseEmail } from '@/lib/db/users';
-import { limitAuthAttempt } from '@/lib/http/admission';
+import { limitAuthAttempt } from '@/lib/admission/rate-limits';
+import { clientAddress } from '@/lib/http/client';
 import { readInput } from '@/lib/http/input';
 import { SignUp } from '@/lib/http/schemas';
 import { route } from '@/lib/http/route';
@@ -12,11 +13,9 @@ import { route } from '@/lib/http/route';
  * hide that, and the per-address limit bounds how fast anyone can ask; docs/security.md.)
  */
 async function post(request: Request) {
-  const limited = await limitAuthAttempt(request);
-  if (limited) return limited;
+  await limitAuthAttempt(clientAddress(request));
   const input = await readInput(request, SignUp);
-  if (!input.ok) return input.response;
-  const { email, password, name } = input.data;
+  const { email, password, name } = input;
   await createUser(email, password, name);
   return Response.json(
     { email: normaliseEmail(email), detail: 'Sign in with this email and password to continue' },

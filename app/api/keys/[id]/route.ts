@@ -5,9 +5,8 @@ import { route } from '@/lib/http/route';
 
 /** Revokes a key; requests using it get 401 from now on. */
 async function remove(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const auth = await requireUser(request);
-  if (!auth.ok) return auth.response;
-  const revoked = await forOwner(auth.user.id).apiKeys.revoke((await params).id);
+  const user = await requireUser(request);
+  const revoked = await forOwner(user.id).apiKeys.revoke((await params).id);
   return revoked ? new Response(null, { status: 204 }) : errorResponse('not_found', 'No such API key');
 }
 

@@ -1,6 +1,7 @@
 import { requireUser } from '@/lib/auth/guard';
 import { changePassword } from '@/lib/db/users';
-import { limitAuthAttempt } from '@/lib/http/admission';
+import { limitAuthAttempt } from '@/lib/admission/rate-limits';
+import { clientAddress } from '@/lib/http/client';
 import { errorResponse } from '@/lib/http/errors';
 import { readInput } from '@/lib/http/input';
 import { PasswordChange } from '@/lib/http/schemas';
@@ -12,14 +13,11 @@ import { route } from '@/lib/http/route';
  * so a stolen cookie cannot be used to guess the password.
  */
 async function post(request: Request) {
-  const auth = await requireUser(request);
-  if (!auth.ok) return auth.response;
-  const limited = await limitAuthAttempt(request);
-  if (limited) return limited;
+  const user = await requireUser(request);
+  await limitAuthAttempt(clientAddress(request));
   const input = await readInput(request, PasswordChange);
-  if (!input.ok) return input.response;
-  const { current_password, new_password } = input.data;
-  if (!(await changePassword(auth.user.id, current_password, new_password, auth.sessionId))) {
+  const { current_password, new_password } = input;
+  if (!(await changePassword(user.id, current_password, new_password, user.sessionId))) {
     return errorResponse('invalid_parameter', "current_password: is not the account's password", 'current_password');
   }
   return new Response(null, { status: 204 });

@@ -4,9 +4,8 @@ import { route } from '@/lib/http/route';
 
 /** Ends every signed-in session of the caller's, this browser's too; API keys go on working. */
 async function post(request: Request) {
-  const auth = await requireUser(request);
-  if (!auth.ok) return auth.response;
-  await endAllSessions(auth.user.id);
+  const user = await requireUser(request);
+  await endAllSessions(user.id);
   return new Response(null, { status: 204 });
 }
 

@@ -6,9 +6,8 @@ import { route } from '@/lib/http/route';
 
 /** One report as it ended: the validated object, or the partial one with its issues or error. */
 async function get(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const auth = await requireUser(request);
-  if (!auth.ok) return auth.response;
-  const report = await forOwner(auth.user.id).reports.find((await params).id);
+  const user = await requireUser(request);
+  const report = await forOwner(user.id).reports.find((await params).id);
   return report ? Response.json(presentReport(report)) : errorResponse('not_found', 'No such report');
 }
 

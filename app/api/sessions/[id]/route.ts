@@ -1,5 +1,5 @@
 import { requireUser } from '@/lib/auth/guard';
-import { stopTurn } from '@/lib/chat/turns';
+import { stopTurn } from '@/lib/chat/stop';
 import { forOwner } from '@/lib/db/owned';
 import { errorResponse } from '@/lib/http/errors';
 import { readInput } from '@/lib/http/input';
@@ -13,10 +13,9 @@ const notFound = () => errorResponse('not_found', 'No such chat session');
 
 /** A session with every message, in order, as stored. */
 async function get(request: Request, { params }: Context) {
-  const auth = await requireUser(request);
-  if (!auth.ok) return auth.response;
+  const user = await requireUser(request);
   const { id } = await params;
-  const owner = forOwner(auth.user.id);
+  const owner = forOwner(user.id);
   const session = await owner.sessions.find(id);
   if (!session) return notFound();
   const messages = await owner.messages.list(id);
@@ -25,22 +24,19 @@ async function get(request: Request, { params }: Context) {
 
 /** Renames a session. */
 async function patch(request: Request, { params }: Context) {
-  const auth = await requireUser(request);
-  if (!auth.ok) return auth.response;
+  const user = await requireUser(request);
   const input = await readInput(request, SessionPatch);
-  if (!input.ok) return input.response;
-  const session = await forOwner(auth.user.id).sessions.rename((await params).id, input.data.title);
+  const session = await forOwner(user.id).sessions.rename((await params).id, input.title);
   return session ? Response.json(presentSession(session)) : notFound();
 }
 
 /** Deletes a session and its messages; a reply still streaming into it is stopped. */
 async function remove(request: Request, { params }: Context) {
-  const auth = await requireUser(request);
-  if (!auth.ok) return auth.response;
+  const user = await requireUser(request);
   const { id } = await params;
-  const owner = forOwner(auth.user.id);
+  const owner = forOwner(user.id);
   if (!(await owner.sessions.find(id))) return notFound();
-  await stopTurn(auth.user.id, id);
+  await stopTurn(user.id, id);
   await owner.sessions.delete(id);
   return new Response(null, { status: 204 });
 }

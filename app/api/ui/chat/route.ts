@@ -1,39 +1,17 @@
-import { requireUser } from '@/lib/auth/guard';
 import { openJournal } from '@/lib/chat/journal';
-import { openTurn } from '@/lib/chat/turns';
-import { admitStream } from '@/lib/http/admission';
-import { readInput } from '@/lib/http/input';
-import { UiChatInput } from '@/lib/http/schemas';
-import { uiMessageStreamResponse } from '@/lib/protocols/ui-stream';
-import { route } from '@/lib/http/route';
+import { openTurn } from '@/lib/chat/open-turn';
+import { UiChatInput } from '@/lib/protocols/ui-stream/input';
+import { chatTurn } from '@/lib/protocols/ui-stream/messages';
+import { toResponse } from '@/lib/protocols/ui-stream/response';
+import { streamingRoute } from '@/lib/http/streaming-route';
 
 /** The same chat for `useChat`, in the AI SDK UI message stream protocol, on the same store. */
-async function post(request: Request) {
-  const auth = await requireUser(request);
-  if (!auth.ok) return auth.response;
-  const input = await readInput(request, UiChatInput);
-  if (!input.ok) return input.response;
-  const admitted = await admitStream(request, auth.user.id);
-  if (!admitted.ok) return admitted.response;
-  const { id, max_tokens } = input.data;
-  const opened = await openTurn({
-    userId: auth.user.id,
-    admitted,
-    sessionId: id,
-    input:
-      input.data.text === undefined
-        ? { kind: 'regenerate' }
-        : { kind: 'message', text: input.data.text, id: input.data.messageId, replaces: input.data.replaces },
-    endpoint: 'ui/chat',
-    maxOutputTokens: max_tokens,
-  });
-  if (!opened.ok) return opened.response;
-  return uiMessageStreamResponse(opened.turn.run, {
-    messageId: opened.turn.replyId,
-    headers: { 'x-session-id': id },
+export const POST = streamingRoute({ endpoint: 'ui/chat', input: UiChatInput }, async ({ user, input, admission }) => {
+  const { replyId, run } = await openTurn(user.id, admission, chatTurn(input));
+  return toResponse(run, {
+    messageId: replyId,
+    headers: { 'x-session-id': input.id },
     // Kept while it streams, so a page that lost its connection resumes it (GET …/[id]/stream).
-    copyTo: openJournal(id),
+    copyTo: openJournal(input.id),
   });
-}
-
-export const POST = route(post);
+});

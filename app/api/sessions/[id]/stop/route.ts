@@ -1,5 +1,5 @@
 import { requireUser } from '@/lib/auth/guard';
-import { stopTurn } from '@/lib/chat/turns';
+import { stopTurn } from '@/lib/chat/stop';
 import { forOwner } from '@/lib/db/owned';
 import { errorResponse } from '@/lib/http/errors';
 import { route } from '@/lib/http/route';
@@ -9,11 +9,10 @@ import { route } from '@/lib/http/route';
  * reply is stored as stopped. `stopped` is false when nothing was streaming.
  */
 async function post(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const auth = await requireUser(request);
-  if (!auth.ok) return auth.response;
+  const user = await requireUser(request);
   const { id } = await params;
-  if (!(await forOwner(auth.user.id).sessions.find(id))) return errorResponse('not_found', 'No such chat session');
-  return Response.json({ stopped: await stopTurn(auth.user.id, id) });
+  if (!(await forOwner(user.id).sessions.find(id))) return errorResponse('not_found', 'No such chat session');
+  return Response.json({ stopped: await stopTurn(user.id, id) });
 }
 
 export const POST = route(post);

@@ -2,7 +2,7 @@ import { requireUser } from '@/lib/auth/guard';
 import { readJournal } from '@/lib/chat/journal';
 import { forOwner } from '@/lib/db/owned';
 import { errorResponse } from '@/lib/http/errors';
-import { resumedResponse } from '@/lib/protocols/ui-stream';
+import { resumedResponse } from '@/lib/protocols/ui-stream/response';
 import { route } from '@/lib/http/route';
 
 /**
@@ -11,10 +11,9 @@ import { route } from '@/lib/http/route';
  * for an id that is not one of the caller's sessions, as every route answers another user's id.
  */
 async function get(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const auth = await requireUser(request);
-  if (!auth.ok) return auth.response;
+  const user = await requireUser(request);
   const { id } = await params;
-  if (!(await forOwner(auth.user.id).sessions.find(id))) return errorResponse('not_found', 'No such session');
+  if (!(await forOwner(user.id).sessions.find(id))) return errorResponse('not_found', 'No such session');
   const stream = await readJournal(id);
   return stream ? resumedResponse(stream) : new Response(null, { status: 204 });
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
-import type { Run, RunPart } from '../../lib/ai/run';
-import { envelopeStream } from '../../lib/protocols/envelope';
-import { structuredView } from '../../lib/protocols/structured-view';
-import { parseFrames } from '../support/sse';
-import { streamOf } from '../support/streams';
+import type { Run, RunPart } from '../../ai/run';
+import { toResponse } from './response';
+import { structuredView } from './structured-view';
+import { parseFrames } from '../../../tests/support/sse';
+import { streamOf } from '../../../tests/support/streams';
 
 const Schema = z.object({ title: z.string(), score: z.number().max(1) });
 const part = (p: Record<string, unknown>) => p as unknown as RunPart;
@@ -21,9 +21,9 @@ async function transcript(pieces: string[], debounceMs: number, gapMs = 0) {
     }
     yield part({ type: 'finish', finishReason: 'stop', totalUsage: usage });
   }
-  const run: Run = { parts: streamOf(parts()), model: 'test', budget: 100 };
+  const run: Run = { parts: streamOf(parts()), model: 'test', maxOutputTokens: 100 };
   const view = structuredView({ schema: Schema, debounceMs });
-  return parseFrames(await new Response(envelopeStream(run, view, () => {})).text());
+  return parseFrames(await toResponse(run, view).text());
 }
 
 const PIECES = ['{"ti', 'tle":"Ti', 'des"', ', "sco', 're": 0.', '5}'];
@@ -58,7 +58,7 @@ test('a held frame is sent when the debounce window ends, not only at the end', 
     yield part({ type: 'text-delta', id: 't', text: '", "score": 1}' });
     yield part({ type: 'finish', finishReason: 'stop', totalUsage: usage });
   }
-  const body = envelopeStream({ parts: streamOf(parts()), model: 'test', budget: 100 }, structuredView({ schema: Schema, debounceMs: 50 }), () => {});
+  const body = toResponse({ parts: streamOf(parts()), model: 'test', maxOutputTokens: 100 }, structuredView({ schema: Schema, debounceMs: 50 })).body!;
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const arrivals: Array<[number, string]> = [];

@@ -1,10 +1,9 @@
 import type { LanguageModelUsage } from 'ai';
-import type { FailureCode } from '../ai/failure';
-import { followRun, type Outcome } from '../ai/outcome';
-import type { Run, RunPart } from '../ai/run';
-import { toolErrorText } from '../ai/tools';
-import { log } from '../log';
-import { SSE_HEADERS, sseStream } from './sse';
+import type { FailureCode } from '../../ai/failure';
+import type { Outcome } from '../../ai/outcome';
+import type { RunPart } from '../../ai/run';
+import { statePatch, toolErrorText, type StatePatch } from '../../ai/tools';
+import { isPlainObject } from '../../errors';
 
 // AG-UI: the run's stream parts as AG-UI events. Every item opened (text message, reasoning,
 // tool call) is closed before the run's last event, whatever ends the run; optional fields are
@@ -36,23 +35,6 @@ const ERROR_CODES: Record<FailureCode, string> = {
   internal: 'internal',
 };
 
-/**
- * A run as AG-UI's SSE binding: one JSON event per `data:` line, frames ended by `\n\n` (the
- * reference client splits on that alone), first `RUN_STARTED`, last `RUN_FINISHED` or `RUN_ERROR`.
- */
-export function agUiResponse(run: Run, info: Omit<AgUiRun, 'model'>, headers: Record<string, string> = {}): Response {
-  const body = sseStream(async (write) => {
-    const events = new AgUiEvents({ ...info, model: run.model }, (event) => write({ data: event }));
-    events.start();
-    const outcome = await followRun(run, (part) => events.part(part));
-    if (outcome.kind === 'failed' && outcome.failure.error === 'internal') {
-      log.error('run_failed', { model: run.model, error: outcome.cause });
-    }
-    events.end(outcome);
-  });
-  return new Response(body, { headers: { ...SSE_HEADERS, 'x-streamwright-model': run.model, ...headers } });
-}
-
 export class AgUiEvents {
   private readonly texts = new Map<string, string>();
   private readonly reasonings = new Map<string, string>();
@@ -73,7 +55,7 @@ export class AgUiEvents {
   /** `RUN_STARTED`, then the state the run starts from when the client shares one. */
   start(): void {
     this.emit('RUN_STARTED', { threadId: this.run.threadId, runId: this.run.runId });
-    const empty = isRecord(this.state) && Object.keys(this.state).length === 0;
+    const empty = isPlainObject(this.state) && Object.keys(this.state).length === 0;
     if (this.state !== undefined && this.state !== null && !empty) this.emit('STATE_SNAPSHOT', { snapshot: this.state });
   }
 
@@ -224,29 +206,3 @@ export class AgUiEvents {
     return known.length === 0 ? {} : { usage: [{ model: this.run.model, ...Object.fromEntries(known) }] };
   }
 }
-
-interface StatePatch {
-  state: unknown;
-  delta: { op: 'add'; path: string; value: unknown }[];
-}
-
-/**
- * What a tool result changes in the client's shared state: each price looked up is kept under
- * `prices`, by product. A state that is not an object is the client's own and left alone.
- */
-function statePatch(state: unknown, toolName: string, output: unknown): StatePatch | undefined {
-  if (toolName !== 'lookup_price' || !isRecord(state) || !isRecord(output) || typeof output.product !== 'string') return undefined;
-  const entry = { price: output.price, currency: output.currency };
-  const prices = isRecord(state.prices) ? state.prices : undefined;
-  const next = { ...state, prices: { ...prices, [output.product]: entry } };
-  const delta = prices
-    ? [{ op: 'add' as const, path: `/prices/${pointerToken(output.product)}`, value: entry }]
-    : [{ op: 'add' as const, path: '/prices', value: { [output.product]: entry } }];
-  return { state: next, delta };
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** RFC 6901: `~` and `/` escaped in a JSON Pointer segment. */
-const pointerToken = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');

@@ -1,20 +1,34 @@
 import { createHash } from 'node:crypto';
 import type { UIMessage } from 'ai';
-import { tools as serverTools } from '../ai/tools';
 import type { z } from 'zod';
-import type { AgUiMessage, Content } from '../http/ag-ui-input';
-import { errorResponse } from '../http/errors';
-import { MAX_MESSAGE_CHARS } from '../http/schemas';
-import type { Merge } from './turns';
-import { awaitsReply, newMessageId } from './ui-messages';
+import { tools as serverTools } from '../../ai/tools';
+import type { ChatTurn, Merge } from '../../chat/open-turn';
+import { awaitsReply, newMessageId } from '../../chat/ui-messages';
+import { AppError } from '../../errors';
+import { MAX_MESSAGE_CHARS } from '../fields';
+import { clientToolSet, type AgUiMessage, type Content, type RunAgentInput } from './input';
 
 // An AG-UI client's thread joined to the stored one. The client sends its whole copy of the
 // thread each time; the server's stored thread stays the record, and only what the client added
 // since the last assistant message (a user message, the results of the client's own tools) joins
 // it. A thread the server has never seen starts from the client's history.
 
+/**
+ * An AG-UI run as a chat turn: the thread is the session, the client's messages are merged into
+ * the stored thread, and its tools and shared data go to the model with this run only.
+ */
+export function chatTurn({ threadId, messages, tools, context, state, maxOutputTokens }: RunAgentInput): ChatTurn {
+  return {
+    sessionId: threadId,
+    input: { kind: 'merge', title: threadTitle(messages), merge: (stored) => threadUpdate(threadId, stored, messages) },
+    maxOutputTokens,
+    clientTools: clientToolSet(tools),
+    appData: { context, state },
+  };
+}
+
 /** The first user message's text, to title a new thread. */
-export function threadTitle(messages: AgUiMessage[]): string {
+function threadTitle(messages: AgUiMessage[]): string {
   const first = messages.find((m) => m.role === 'user');
   return first?.role === 'user' ? textOf(first.content) : '';
 }
@@ -25,7 +39,7 @@ type ToolPart = { type: string; toolCallId?: string; state?: string; output?: un
  * What the client's messages add to the stored thread: user messages not stored yet (known by
  * an id derived from the thread and the client's id), results of client tool calls still waiting
  * for one, and, for a thread new to the server, the client's whole history. The conversation
- * must then await a reply.
+ * must then await a reply; anything else is refused (`invalid_parameter`).
  */
 export function threadUpdate(threadId: string, stored: UIMessage[], messages: AgUiMessage[]): Merge {
   const fresh = stored.length === 0;
@@ -72,7 +86,7 @@ export function threadUpdate(threadId: string, stored: UIMessage[], messages: Ag
   if (!awaitsReply(conversation.at(-1))) {
     return refuse('messages', 'nothing new to answer: end with a new user message or a client tool’s result');
   }
-  return { ok: true, added, updated: [...updated.values()] };
+  return { added, updated: [...updated.values()] };
 }
 
 /** The stored id of a client's user message: the same client id in the same thread is one message. */
@@ -80,10 +94,9 @@ function storedUserId(threadId: string, clientId: string): string {
   return `msg-${createHash('sha256').update(`${threadId}\0${clientId}`).digest('base64url').slice(0, 22)}`;
 }
 
-const refuse = (field: string, problem: string): Merge => ({
-  ok: false,
-  response: errorResponse('invalid_parameter', `${field}: ${problem}`, field),
-});
+const refuse = (field: string, problem: string): never => {
+  throw new AppError('invalid_parameter', `${field}: ${problem}`, { field });
+};
 
 /** The newest tool part with this call id; a stored one is copied into `updated`, to change. */
 function findCall(toolCallId: string, added: UIMessage[], stored: UIMessage[], updated: Map<string, UIMessage>): ToolPart | undefined {

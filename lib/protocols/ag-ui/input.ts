@@ -1,7 +1,8 @@
 import { jsonSchema, tool, type ToolSet } from 'ai';
 import { z } from 'zod';
-import { tools as serverTools } from '../ai/tools';
-import { SessionId, StreamInput } from './schemas';
+import { tools as serverTools } from '../../ai/tools';
+import { isPlainObject } from '../../errors';
+import { maxTokens, SessionId } from '../fields';
 
 // AG-UI's request, `RunAgentInput`: what the route checks before any event. Unknown members are
 // dropped, as the protocol asks; the client's tools become tools the model may call.
@@ -61,9 +62,6 @@ const ContextItem = z.object({
   value: z.string().max(10_000, 'must be at most 10000 characters'),
 });
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 export const RunAgentInput = z
   .object({
     threadId: SessionId,
@@ -81,9 +79,7 @@ export const RunAgentInput = z
   })
   .transform((input, ctx) => {
     // `forwardedProps` is the application's own channel; the budget is the one thing read from it.
-    const budget = StreamInput.shape.max_tokens.safeParse(
-      isObject(input.forwardedProps) ? input.forwardedProps.max_tokens : undefined,
-    );
+    const budget = maxTokens.safeParse(isPlainObject(input.forwardedProps) ? input.forwardedProps.max_tokens : undefined);
     if (!budget.success) {
       ctx.addIssue({ code: 'custom', path: ['forwardedProps', 'max_tokens'], message: budget.error.issues[0]?.message ?? 'invalid' });
       return z.NEVER;

@@ -1,21 +1,10 @@
-import { createUIMessageStreamResponse, toUIMessageStream, type LanguageModelUsage, type ToolSet, type UIMessage, type UIMessageChunk } from 'ai';
-import { describeModelFailure } from '../ai/failure';
-import type { Run } from '../ai/run';
-import { ToolFailure, toolErrorText } from '../ai/tools';
+import { createUIMessageStreamResponse, toUIMessageStream, type ToolSet, type UIMessageChunk } from 'ai';
+import { describeModelFailure } from '../../ai/failure';
+import type { Run } from '../../ai/run';
+import { ToolFailure, toolErrorText } from '../../ai/tools';
+import type { ChatMessage } from './messages';
 
 // The AI SDK UI message stream, for `useChat` in the browser: the same run parts, another wire.
-
-/** What each reply carries besides its parts: which model answered and what it spent. */
-export interface ReplyMetadata {
-  model?: string;
-  createdAt?: number;
-  usage?: Pick<LanguageModelUsage, 'inputTokens' | 'outputTokens' | 'totalTokens'>;
-  /** For stored replies: streaming, complete, stopped or failed, and why it failed. */
-  status?: string;
-  error?: string | null;
-}
-
-export type ChatMessage = UIMessage<ReplyMetadata>;
 
 /** Where a copy of the stream goes: kept for clients that reconnect (lib/chat/journal.ts). */
 export interface ChunkSink {
@@ -23,10 +12,8 @@ export interface ChunkSink {
   end(): void;
 }
 
-export function uiMessageStreamResponse(
-  run: Run,
-  options: { messageId: string; headers?: Record<string, string>; copyTo?: ChunkSink },
-): Response {
+/** A run as the UI message stream; its reply carries the stored reply's id. */
+export function toResponse(run: Run, options: { messageId: string; headers?: Record<string, string>; copyTo?: ChunkSink }): Response {
   const stream = toUIMessageStream<ToolSet, ChatMessage>({
     stream: run.parts,
     // An empty history puts the stream in persistence mode: the reply carries the stored id.

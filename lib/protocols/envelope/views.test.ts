@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { APICallError } from 'ai';
-import type { Run, RunPart } from '../../lib/ai/run';
-import { ToolFailure } from '../../lib/ai/tools';
-import { envelopeStream, eventsView, fullView, textView, type ViewFactory } from '../../lib/protocols/envelope';
-import { parseFrames } from '../support/sse';
-import { streamOf } from '../support/streams';
+import type { Run, RunPart } from '../../ai/run';
+import { ToolFailure } from '../../ai/tools';
+import { toResponse } from './response';
+import { eventsView, fullView, textView, type ViewFactory } from './views';
+import { parseFrames } from '../../../tests/support/sse';
+import { streamOf } from '../../../tests/support/streams';
 
 // The mapping from AI SDK stream parts to envelope frames, without a model or a server.
 
@@ -23,8 +24,8 @@ const finish = (finishReason = 'stop', totalUsage = usage) => [
 ];
 
 async function transcript(parts: RunPart[], view: ViewFactory, budget = 500) {
-  const run: Run = { parts: streamOf((async function* () { yield* parts; })()), model: 'test', budget };
-  return parseFrames(await new Response(envelopeStream(run, view, () => {})).text());
+  const run: Run = { parts: streamOf((async function* () { yield* parts; })()), model: 'test', maxOutputTokens: budget };
+  return parseFrames(await toResponse(run, view).text());
 }
 
 describe('text view', () => {
@@ -165,7 +166,7 @@ test('cancelling the body stops the run', async () => {
     yield part({ type: 'start' });
     await new Promise(() => {});
   })());
-  const body = envelopeStream({ parts: never, model: 'test', budget: 1 }, textView, () => (stopped = true));
+  const body = toResponse({ parts: never, model: 'test', maxOutputTokens: 1 }, textView, { stop: () => (stopped = true) }).body!;
   await body.cancel();
   assert.equal(stopped, true);
 });

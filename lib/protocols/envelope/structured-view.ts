@@ -1,7 +1,7 @@
 import { parsePartialJson } from 'ai';
 import type { z } from 'zod';
-import type { Failure } from '../ai/failure';
-import type { ViewFactory } from './envelope';
+import type { Failure } from '../../ai/failure';
+import type { ViewFactory } from './views';
 
 // The guide's pattern 2: `data:` frames of the partial object as its fields fill in, then
 // `event: result` with the validated object, or `event: error` of kind `validation`.
@@ -17,7 +17,7 @@ export interface StructuredViewOptions {
 export type Settled =
   | { status: 'complete'; object: unknown }
   | { status: 'invalid'; object: unknown; issues: Failure['issues'] }
-  | { status: 'failed' | 'stopped'; object: unknown; errorKind?: string };
+  | { status: 'failed' | 'stopped'; object: unknown; failureCode?: string };
 
 export function structuredView({ schema, debounceMs, onSettled }: StructuredViewOptions): ViewFactory {
   return (emit) => {
@@ -69,7 +69,7 @@ export function structuredView({ schema, debounceMs, onSettled }: StructuredView
         if (!onSettled) return;
         if (checked?.ok) onSettled({ status: 'complete', object: checked.value });
         else if (checked) onSettled({ status: 'invalid', object: latest, issues: checked.failure.issues });
-        else if (failure) onSettled({ status: 'failed', object: latest, errorKind: failure.error });
+        else if (failure) onSettled({ status: 'failed', object: latest, failureCode: failure.error });
         else onSettled({ status: 'stopped', object: latest });
       },
     };

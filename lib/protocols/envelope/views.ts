@@ -1,14 +1,12 @@
 import type { LanguageModelUsage } from 'ai';
-import { INTERNAL_FAILURE, type Failure } from '../ai/failure';
-import { followRun, type Outcome } from '../ai/outcome';
-import type { Run, RunPart } from '../ai/run';
-import { toolErrorText } from '../ai/tools';
-import { log } from '../log';
-import { sseStream, type Frame } from './sse';
+import type { Failure } from '../../ai/failure';
+import type { RunPart } from '../../ai/run';
+import { toolErrorText } from '../../ai/tools';
+import { usageJson } from '../../ai/usage';
+import type { Frame } from '../sse';
 
-// The guide's SSE envelope. One driver reads the run's stream parts and decides how the stream
-// ends; a view per endpoint decides which frames the parts become. Every stream ends with
-// `event: done`, after an `event: error` when the run failed.
+// The envelope's views: which frames a run's parts become, one view per endpoint. How the stream
+// ends is the same for all of them (response.ts).
 
 export type Emit = (frame: Frame) => void;
 
@@ -30,45 +28,6 @@ export interface View {
 
 export type ViewFactory = (emit: Emit) => View;
 
-/**
- * Streams a run as SSE bytes. `stop` is called when the client cancels the body, so the model
- * call ends even if the request's own signal never fires.
- */
-export function envelopeStream(run: Run, createView: ViewFactory, stop: () => void, onEnd?: (outcome?: Outcome) => void): ReadableStream<Uint8Array> {
-  return sseStream(async (emit) => {
-    let outcome: Outcome | undefined;
-    try {
-      outcome = await drive(run, createView(emit), emit);
-    } finally {
-      onEnd?.(outcome);
-    }
-  }, stop);
-}
-
-async function drive(run: Run, view: View, emit: Emit): Promise<Outcome | undefined> {
-  let failure: Failure | undefined;
-  let outcome: Outcome | undefined;
-  try {
-    outcome = await followRun(run, (part) => view.onPart(part));
-    if (outcome.kind === 'failed') {
-      failure = outcome.failure;
-      // Internal errors reach the client as a fixed sentence; the log keeps the real one.
-      if (failure.error === 'internal') log.error('run_failed', { model: run.model, error: outcome.cause });
-    } else if (outcome.kind === 'finished') {
-      view.onComplete({ text: outcome.finalText, usage: outcome.usage, budgetExceeded: outcome.failure !== undefined });
-      failure = outcome.failure;
-    }
-    // aborted: the client left (or stopped the run); nothing more to say.
-  } catch (error) {
-    log.error('envelope_failed', { model: run.model, error });
-    failure = INTERNAL_FAILURE;
-  }
-  view.onEnd?.(failure);
-  if (failure) emit({ event: 'error', data: failure });
-  emit({ event: 'done', data: {} });
-  return outcome;
-}
-
 /** Text frames only: `data: {"text": delta}`. */
 export const textView: ViewFactory = (emit) => ({
   onPart(part) {
@@ -77,14 +36,7 @@ export const textView: ViewFactory = (emit) => ({
   onComplete() {},
 });
 
-const usageFrame = (usage: LanguageModelUsage) => ({
-  event: 'usage',
-  data: {
-    input_tokens: usage.inputTokens ?? null,
-    output_tokens: usage.outputTokens ?? null,
-    total_tokens: usage.totalTokens ?? null,
-  },
-});
+const usageFrame = (usage: LanguageModelUsage) => ({ event: 'usage', data: usageJson(usage) });
 
 /** The guide's full application: text frames, then `event: usage`. */
 export const fullView: ViewFactory = (emit) => ({

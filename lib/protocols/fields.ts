@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { env } from '../env';
+
+// The request fields every wire protocol shares: a prompt, a chat message, a session id and the
+// output-token budget (`max_tokens` on the wire, `maxOutputTokens` in the code).
+
+const { MAX_PROMPT_CHARS, MAX_OUTPUT_TOKENS, DEFAULT_OUTPUT_TOKENS, MAX_MESSAGE_CHARS } = env;
+
+export { MAX_MESSAGE_CHARS };
+
+/** An integer field that arrives as a string in a query and as a number in a JSON body. */
+export const integer = (schema: z.ZodNumber) =>
+  z.preprocess((v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v), schema);
+
+export const prompt = z
+  .string({ error: `required, 1 to ${MAX_PROMPT_CHARS} characters` })
+  .min(1, `must be 1 to ${MAX_PROMPT_CHARS} characters`)
+  .max(MAX_PROMPT_CHARS, `must be 1 to ${MAX_PROMPT_CHARS} characters`)
+  .refine((q) => q.trim().length > 0, 'must not be blank');
+
+/** `max_tokens`: the output tokens a run may spend, across every step. */
+export const maxTokens = integer(
+  z
+    .number({ error: `must be a whole number from 1 to ${MAX_OUTPUT_TOKENS}` })
+    .int()
+    .min(1, 'must be at least 1')
+    .max(MAX_OUTPUT_TOKENS, `must be at most ${MAX_OUTPUT_TOKENS}`),
+).default(Math.min(DEFAULT_OUTPUT_TOKENS, MAX_OUTPUT_TOKENS));
+
+export const SessionId = z
+  .string({ error: 'required: a session id of letters, digits, _ and -' })
+  .regex(/^[\w-]{1,100}$/, 'must be 1 to 100 letters, digits, _ or -');
+
+/** A user's chat message. */
+export const message = z
+  .string({ error: `required, 1 to ${MAX_MESSAGE_CHARS} characters` })
+  .min(1, `must be 1 to ${MAX_MESSAGE_CHARS} characters`)
+  .max(MAX_MESSAGE_CHARS, `must be 1 to ${MAX_MESSAGE_CHARS} characters`)
+  .refine((text) => text.trim().length > 0, 'must not be blank');
