@@ -64,7 +64,7 @@ export function storeReply(run: Run, reply: StoredReply): ReadableStream<RunPart
           parts,
           status,
           usage: outcome.kind === 'finished' ? countsOf(outcome.usage) : null,
-          errorKind: failureCode,
+          failureCode,
         }),
       );
     } catch (error) {

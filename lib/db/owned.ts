@@ -16,7 +16,7 @@ export interface StoredMessage {
   model: string | null;
   usage: TokenCounts | null;
   status: MessageStatus;
-  errorKind: string | null;
+  failureCode: string | null;
   createdAt: Date;
 }
 
@@ -179,7 +179,7 @@ export function forOwner(userId: string) {
           model: row.model,
           usage: row.usage as TokenCounts | null,
           status: row.status as MessageStatus,
-          errorKind: row.errorKind,
+          failureCode: row.failureCode,
           createdAt: row.createdAt,
         }));
       },
@@ -253,7 +253,7 @@ export function forOwner(userId: string) {
       async finishReply(
         sessionId: string,
         replyId: string,
-        reply: { parts: unknown[]; status: MessageStatus; usage: TokenCounts | null; errorKind?: string },
+        reply: { parts: unknown[]; status: MessageStatus; usage: TokenCounts | null; failureCode?: string },
       ) {
         await client.message.updateMany({
           where: { id: replyId, sessionId, session: { userId } },
@@ -262,7 +262,7 @@ export function forOwner(userId: string) {
             textFolded: fold(plainText(reply.parts)),
             status: reply.status,
             usage: reply.usage ? { ...reply.usage } : undefined,
-            errorKind: reply.errorKind ?? null,
+            failureCode: reply.failureCode ?? null,
           },
         });
       },
@@ -312,14 +312,14 @@ export function forOwner(userId: string) {
         return client.report.create({ data: { userId, topic, status: 'streaming' }, select: { id: true } });
       },
 
-      async finish(id: string, end: { status: string; report: unknown; issues?: unknown; errorKind?: string }) {
+      async finish(id: string, end: { status: string; report: unknown; issues?: unknown; failureCode?: string }) {
         await client.report.updateMany({
           where: { id, userId },
           data: {
             status: end.status,
             report: (end.report ?? undefined) as object | undefined,
             issues: (end.issues ?? undefined) as object | undefined,
-            errorKind: end.errorKind ?? null,
+            failureCode: end.failureCode ?? null,
           },
         });
       },

@@ -18,11 +18,3 @@ export function appErrorResponse({ code, detail, options }: AppError): Response 
   return errorResponse(code, detail, options.field, { ...retryAfter, ...options.headers });
 }
 
-/** 429 or 503 with `Retry-After` in whole seconds, with its code for counting. */
-export function retryLater(
-  code: 'rate_limited' | 'too_many_streams' | 'daily_budget_exceeded' | 'shutting_down' | 'server_busy',
-  detail: string,
-  seconds: number,
-): { code: ErrorCode; response: Response } {
-  return { code, response: errorResponse(code, detail, undefined, { 'retry-after': String(Math.max(1, Math.ceil(seconds))) }) };
-}

@@ -22,7 +22,7 @@ export function presentMessage(message: StoredMessage) {
     model: message.model,
     usage: message.usage && usageJson(message.usage),
     status: message.status,
-    error: message.errorKind,
+    error: message.failureCode,
     created_at: message.createdAt.toISOString(),
   };
 }
@@ -45,13 +45,13 @@ export function presentReport(report: {
   createdAt: Date;
   report?: unknown;
   issues?: unknown;
-  errorKind?: string | null;
+  failureCode?: string | null;
 }) {
   return {
     id: report.id,
     topic: report.topic,
     status: report.status,
     created_at: report.createdAt.toISOString(),
-    ...('report' in report ? { report: report.report ?? null, issues: report.issues ?? null, error: report.errorKind ?? null } : {}),
+    ...('report' in report ? { report: report.report ?? null, issues: report.issues ?? null, error: report.failureCode ?? null } : {}),
   };
 }

@@ -34,7 +34,7 @@ interface StoredChatMessage {
   parts: unknown[];
   model?: string | null;
   status: string;
-  errorKind?: string | null;
+  failureCode?: string | null;
   usage?: { inputTokens: number | null; outputTokens: number | null; totalTokens: number | null } | null;
 }
 
@@ -49,7 +49,7 @@ export function toChatMessages(stored: StoredChatMessage[]): ChatMessage[] {
         ? {
             model: message.model ?? undefined,
             status: message.status,
-            error: message.errorKind,
+            error: message.failureCode,
             usage: message.usage
               ? {
                   inputTokens: message.usage.inputTokens ?? undefined,

@@ -22,7 +22,7 @@ export const POST = streamingRoute({ endpoint: 'ui/report', input: ReportInput }
           status: settled.status,
           report: settled.object,
           issues: settled.status === 'invalid' ? settled.issues : undefined,
-          errorKind: settled.status === 'failed' ? settled.failureCode : undefined,
+          failureCode: settled.status === 'failed' ? settled.failureCode : undefined,
         })
         .catch((error) => log.error('report_not_stored', { id, error })),
   });
