@@ -2,8 +2,39 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTypeScript from 'eslint-config-next/typescript';
 
+// The arrows of docs/architecture.md, checked: each folder of lib/ imports only the layers below it.
+const layers = {
+  'lib/protocols': ['http', 'db', 'admission', 'auth'],
+  'lib/chat': ['http', 'protocols', 'auth'],
+  'lib/admission': ['http', 'protocols', 'chat', 'auth'],
+  'lib/auth': ['http', 'protocols', 'chat', 'admission', 'ai'],
+  'lib/db': ['http', 'protocols', 'chat', 'admission', 'ai'],
+  'lib/ai': ['http', 'protocols', 'chat', 'admission', 'auth', 'db'],
+  'lib/ops': ['http', 'protocols', 'chat', 'admission', 'auth', 'db', 'ai'],
+};
+
+const below = (folder, forbidden) => ({
+  files: [`${folder}/**/*.ts`],
+  ignores: ['**/*.test.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          { group: ['**/app/*', '**/components/*', '@/app/*', '@/components/*'], message: 'lib/ imports neither app/ nor components/.' },
+          ...forbidden.map((layer) => ({
+            group: [`../${layer}/*`, `../../${layer}/*`, `@/lib/${layer}/*`],
+            message: `${folder} sits below lib/${layer} (docs/architecture.md, Arrows).`,
+          })),
+        ],
+      },
+    ],
+  },
+});
+
 export default defineConfig([
   ...nextVitals,
   ...nextTypeScript,
+  ...Object.entries(layers).map(([folder, forbidden]) => below(folder, forbidden)),
   globalIgnores(['.next/**', 'node_modules/**', '.ci/**', 'lib/generated/**', 'next-env.d.ts']),
 ]);

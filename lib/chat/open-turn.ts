@@ -11,7 +11,8 @@ import { AppError } from '../errors';
 import { storeReply } from './reply-store';
 import { registerTurn } from './stop';
 import { titleFrom } from './title';
-import { awaitsReply, newMessageId } from './ui-messages';
+import { newMessageId } from '../ids';
+import { awaitsReply } from './awaits-reply';
 
 // Opening a chat turn: the user's message and the model's reply, stored so nothing is lost. The
 // session is claimed (one turn at a time), what the turn adds is stored with an empty reply

@@ -1,5 +1,5 @@
 import { newApiKey } from '../auth/api-keys';
-import { newMessageId } from '../chat/ui-messages';
+import { newMessageId } from '../ids';
 import { db, isUniqueViolation } from './client';
 import { unwrittenUsage, type TokenCounts } from './usage';
 import { forgetApiKeys } from './users';

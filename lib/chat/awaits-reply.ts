@@ -1,10 +1,9 @@
-import { createIdGenerator, type UIMessage } from 'ai';
+import type { UIMessage } from 'ai';
 
-/** The id of a new stored message. */
-export const newMessageId = createIdGenerator({ prefix: 'msg', size: 16 });
-
-/** A conversation ending with this message is answered next: a user message, or a reply that
- * ended with a client tool's result. */
+/**
+ * A conversation ending with this message is answered next: a user message, or a reply that
+ * ended with a client tool's result.
+ */
 export function awaitsReply(last: UIMessage | undefined): boolean {
   if (last?.role === 'user') return true;
   const part = last?.parts.at(-1) as { type: string; state?: string } | undefined;
