@@ -1,5 +1,6 @@
 import { APICallError, TypeValidationError, type LanguageModelV4Usage } from '@ai-sdk/provider';
 import { createProviderStreamError } from '@ai-sdk/provider-utils';
+import { isPlainObject } from '../../errors';
 import type { AnswerTo } from './lean-model';
 
 // Reading the fields of a parsed event without a schema: each wire checks the fields it uses,
@@ -7,7 +8,7 @@ import type { AnswerTo } from './lean-model';
 
 export type Json = Record<string, unknown>;
 
-export const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isRecord: (value: unknown) => value is Json = isPlainObject;
 
 /** An event that is JSON but not of the shape its wire promises. */
 export function invalidEvent(value: unknown, problem: string): TypeValidationError {

@@ -1,6 +1,7 @@
 import { parsePartialJson } from 'ai';
 import type { z } from 'zod';
 import type { Failure } from '../../ai/failure';
+import { isPlainObject } from '../../errors';
 import type { ViewFactory } from './views';
 
 // The guide's pattern 2: `data:` frames of the partial object as its fields fill in, then
@@ -98,5 +99,5 @@ function invalid(issues: Failure['issues']): Checked {
 }
 
 function isFilledObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0;
+  return isPlainObject(value) && Object.keys(value).length > 0;
 }
