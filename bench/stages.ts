@@ -60,9 +60,9 @@ const STAGES: Array<[string, () => ReadableStream<unknown>]> = [
   ['the body, read', () => body()],
   ['+ lean parse into parts', () => partStream(body(), 'chat', [], ANSWER_TO)],
   ['+ streamText (single consumer)', () => run(false).stream as ReadableStream<unknown>],
-  ['+ the SSE envelope (text frames)', () => toResponse({ parts: run(false).stream, model: 'bench', maxOutputTokens: 1e6 }, textView).body!],
-  ["+ the provider fetch's silence watch on the body", () => toResponse({ parts: run(true).stream, model: 'bench', maxOutputTokens: 1e6 }, textView).body!],
-  ['the same with the stock provider instead of the lean parse', () => toResponse({ parts: run(true, stock).stream, model: 'bench', maxOutputTokens: 1e6 }, textView).body!],
+  ['+ the SSE envelope (text frames)', () => toResponse({ parts: run(false).stream, model: 'bench', maxOutputTokens: 1e6 }, { view: textView }).body!],
+  ["+ the provider fetch's silence watch on the body", () => toResponse({ parts: run(true).stream, model: 'bench', maxOutputTokens: 1e6 }, { view: textView }).body!],
+  ['the same with the stock provider instead of the lean parse', () => toResponse({ parts: run(true, stock).stream, model: 'bench', maxOutputTokens: 1e6 }, { view: textView }).body!],
 ];
 
 async function cpuPerToken(make: () => ReadableStream<unknown>): Promise<number> {

@@ -11,5 +11,5 @@ import { streamingRoute } from '@/lib/http/streaming-route';
 export const POST = streamingRoute({ endpoint: 'ag-ui', input: RunAgentInput, maxBytes: 1024 * 1024 }, async ({ user, input, admission }) => {
   const { replyId, run } = await openTurn(user.id, admission, chatTurn(input));
   const { threadId, runId, protocolVersion, state } = input;
-  return toResponse(run, { threadId, runId, protocolVersion, replyId, state }, { headers: { 'x-session-id': threadId } });
+  return toResponse(run, { threadId, runId, protocolVersion, replyId, state, headers: { 'x-session-id': threadId } });
 });

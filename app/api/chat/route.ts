@@ -11,5 +11,5 @@ import { streamingRoute } from '@/lib/http/streaming-route';
  */
 export const POST = streamingRoute({ endpoint: 'chat', input: ChatInput }, async ({ user, input, admission }) => {
   const { run } = await openTurn(user.id, admission, chatTurn(input));
-  return toResponse(run, textView, { headers: { 'x-session-id': input.session_id } });
+  return toResponse(run, { view: textView, headers: { 'x-session-id': input.session_id } });
 });

@@ -9,13 +9,18 @@ import type { Emit, View, ViewFactory } from './views';
 // the endpoint's view decides which frames the parts become. Every stream ends with
 // `event: done`, after an `event: error` when the run failed.
 
-/**
- * A run as the SSE envelope. `stop` is called when the client cancels the body: a stateless run
- * ends with its client, a chat turn goes on to be stored.
- */
-export function toResponse(run: Run, view: ViewFactory, options: { stop?: () => void; headers?: Record<string, string> } = {}): Response {
-  const body = sseStream((emit) => writeFrames(run, view(emit), emit), options.stop);
-  return new Response(body, { headers: { ...SSE_HEADERS, 'x-streamwright-model': run.model, ...options.headers } });
+export interface EnvelopeOptions {
+  /** The endpoint's view: which frames the parts become. */
+  view: ViewFactory;
+  /** Called when the client cancels the body: a stateless run ends with its client, a chat turn goes on to be stored. */
+  stop?: () => void;
+  headers?: Record<string, string>;
+}
+
+/** A run as the SSE envelope. */
+export function toResponse(run: Run, { view, stop, headers }: EnvelopeOptions): Response {
+  const body = sseStream((emit) => writeFrames(run, view(emit), emit), stop);
+  return new Response(body, { headers: { ...SSE_HEADERS, 'x-streamwright-model': run.model, ...headers } });
 }
 
 async function writeFrames(run: Run, view: View, emit: Emit): Promise<void> {

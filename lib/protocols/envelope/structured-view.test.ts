@@ -23,7 +23,7 @@ async function transcript(pieces: string[], debounceMs: number, gapMs = 0) {
   }
   const run: Run = { parts: streamOf(parts()), model: 'test', maxOutputTokens: 100 };
   const view = structuredView({ schema: Schema, debounceMs });
-  return parseFrames(await toResponse(run, view).text());
+  return parseFrames(await toResponse(run, { view }).text());
 }
 
 const PIECES = ['{"ti', 'tle":"Ti', 'des"', ', "sco', 're": 0.', '5}'];
@@ -58,7 +58,7 @@ test('a held frame is sent when the debounce window ends, not only at the end', 
     yield part({ type: 'text-delta', id: 't', text: '", "score": 1}' });
     yield part({ type: 'finish', finishReason: 'stop', totalUsage: usage });
   }
-  const body = toResponse({ parts: streamOf(parts()), model: 'test', maxOutputTokens: 100 }, structuredView({ schema: Schema, debounceMs: 50 })).body!;
+  const body = toResponse({ parts: streamOf(parts()), model: 'test', maxOutputTokens: 100 }, { view: structuredView({ schema: Schema, debounceMs: 50 }) }).body!;
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const arrivals: Array<[number, string]> = [];

@@ -25,7 +25,7 @@ const finish = (finishReason = 'stop', totalUsage = usage) => [
 
 async function transcript(parts: RunPart[], view: ViewFactory, budget = 500) {
   const run: Run = { parts: streamOf((async function* () { yield* parts; })()), model: 'test', maxOutputTokens: budget };
-  return parseFrames(await toResponse(run, view).text());
+  return parseFrames(await toResponse(run, { view }).text());
 }
 
 describe('text view', () => {
@@ -166,7 +166,7 @@ test('cancelling the body stops the run', async () => {
     yield part({ type: 'start' });
     await new Promise(() => {});
   })());
-  const body = toResponse({ parts: never, model: 'test', maxOutputTokens: 1 }, textView, { stop: () => (stopped = true) }).body!;
+  const body = toResponse({ parts: never, model: 'test', maxOutputTokens: 1 }, { view: textView, stop: () => (stopped = true) }).body!;
   await body.cancel();
   assert.equal(stopped, true);
 });
