@@ -2,33 +2,22 @@
 
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
 import { Field, FormFooter } from './field';
 import { signInWithPassword } from './sign-in';
+import { useFormAction } from './use-form-action';
 
 export function SignInForm() {
   const router = useRouter();
   const searchParams = useSearchParams();
   const callbackUrl = safeCallback(searchParams.get('callbackUrl'));
   const accountDeleted = searchParams.get('account') === 'deleted';
-  const [error, setError] = useState<string>();
-  const [pending, setPending] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setPending(true);
-    setError(undefined);
-    const form = new FormData(event.currentTarget);
+  const { error, pending, submit } = useFormAction(async (form) => {
     const outcome = await signInWithPassword(String(form.get('email')), String(form.get('password')));
-    if (!outcome.ok) {
-      setPending(false);
-      setError(outcome.message);
-      return;
-    }
+    if (!outcome.ok) return outcome.message;
     // One navigation into the signed-in pages (rendered afresh for the new session), not a
     // redirect from `/` raced by a refresh.
     router.replace(callbackUrl);
-  }
+  });
 
   return (
     <form onSubmit={submit} className="space-y-4" aria-label="Sign in">

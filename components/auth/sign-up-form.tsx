@@ -2,20 +2,13 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
 import { Field, FormFooter } from './field';
 import { refusal, signInWithPassword } from './sign-in';
+import { useFormAction } from './use-form-action';
 
 export function SignUpForm() {
   const router = useRouter();
-  const [error, setError] = useState<string>();
-  const [pending, setPending] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setPending(true);
-    setError(undefined);
-    const form = new FormData(event.currentTarget);
+  const { error, pending, submit } = useFormAction(async (form) => {
     const account = { name: String(form.get('name') || '') || undefined, email: String(form.get('email')), password: String(form.get('password')) };
     const response = await fetch('/api/auth/signup', {
       method: 'POST',
@@ -26,13 +19,11 @@ export function SignUpForm() {
     // Sign-up answers the same for a taken email, so signing in is what tells the outcome.
     const outcome = failure === undefined ? await signInWithPassword(account.email, account.password) : { ok: false as const, message: failure };
     if (!outcome.ok) {
-      setPending(false);
-      setError(outcome.message === 'That email and password do not match an account.' ? 'This email already has an account with another password. Sign in instead.' : outcome.message);
-      return;
+      return outcome.message === 'That email and password do not match an account.' ? 'This email already has an account with another password. Sign in instead.' : outcome.message;
     }
     // Straight to the chat: one navigation, not a redirect from `/` raced by a refresh.
     router.replace('/chat');
-  }
+  });
 
   return (
     <form onSubmit={submit} className="space-y-4" aria-label="Create an account">

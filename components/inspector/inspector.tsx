@@ -1,6 +1,7 @@
 'use client';
 
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { submittedField, useLatestRequest } from '../ui/use-latest-request';
 import { readSse, type ReceivedFrame } from '@/lib/protocols/read-sse';
 
 interface Row {
@@ -13,27 +14,24 @@ interface Row {
 export function Inspector() {
   const [rows, setRows] = useState<Row[]>([]);
   const [running, setRunning] = useState(false);
-  const abort = useRef<AbortController | null>(null);
+  const requests = useLatestRequest();
 
   async function run(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const prompt = String(new FormData(event.currentTarget).get('prompt') ?? '').trim();
+    const prompt = submittedField(event, 'prompt');
     if (!prompt) return;
-    abort.current?.abort();
-    const controller = new AbortController();
-    abort.current = controller;
+    const signal = requests.next();
     setRows([]);
     setRunning(true);
     const started = performance.now();
     const add = (label: string, detail: string) =>
       setRows((previous) => [...previous, { at: performance.now() - started, label, detail }]);
     try {
-      const response = await fetch(`/api/stream/events?${new URLSearchParams({ q: prompt })}`, { signal: controller.signal });
+      const response = await fetch(`/api/stream/events?${new URLSearchParams({ q: prompt })}`, { signal });
       add('response', `HTTP ${response.status}`);
       if (!response.ok) add('error', JSON.stringify(await response.json()));
       else for await (const frame of readSse(response)) add(...describe(frame));
     } catch (error) {
-      if (!controller.signal.aborted) add('error', (error as Error).message);
+      if (!signal.aborted) add('error', (error as Error).message);
     } finally {
       setRunning(false);
     }

@@ -1,6 +1,7 @@
 'use client';
 
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { submittedField, useLatestRequest } from '../ui/use-latest-request';
 import { readSse } from '@/lib/protocols/read-sse';
 import { useJson } from '../ui/use-json';
 
@@ -50,10 +51,10 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
   const [shownId, setShownId] = useState(initial?.id);
   const { data, reload: loadPast } = useJson<{ reports: PastReport[] }>('/api/reports');
   const past = data?.reports ?? [];
-  const abort = useRef<AbortController | null>(null);
+  const requests = useLatestRequest();
 
   async function open(id: string) {
-    abort.current?.abort();
+    requests.abort();
     const response = await fetch(`/api/reports/${encodeURIComponent(id)}`);
     if (!response.ok) return;
     const stored = (await response.json()) as StoredReport;
@@ -63,12 +64,9 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
   }
 
   async function start(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const topic = String(new FormData(event.currentTarget).get('topic') ?? '').trim();
+    const topic = submittedField(event, 'topic');
     if (!topic) return;
-    abort.current?.abort();
-    const controller = new AbortController();
-    abort.current = controller;
+    const signal = requests.next();
     setReport({});
     setShownId(undefined);
     setPhase({ kind: 'streaming' });
@@ -77,7 +75,7 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ topic, debounce_ms: 50 }),
-        signal: controller.signal,
+        signal,
       });
       if (!response.ok) {
         const body = (await response.json().catch(() => ({}))) as { detail?: string };
@@ -95,7 +93,7 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
         }
       }
     } catch (error) {
-      if (!controller.signal.aborted) setPhase({ kind: 'failed', detail: (error as Error).message });
+      if (!signal.aborted) setPhase({ kind: 'failed', detail: (error as Error).message });
     } finally {
       loadPast();
     }
