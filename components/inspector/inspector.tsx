@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { PromptForm } from '../ui/prompt-form';
 import { submittedField, useLatestRequest } from '../ui/use-latest-request';
 import { readSse, type ReceivedFrame } from '@/lib/protocols/read-sse';
 
@@ -45,15 +46,16 @@ export function Inspector() {
         <h1 className="text-2xl font-bold">Inspector</h1>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">Runs a prompt and shows every event of its stream as it arrives (text, tool calls and results, usage), with the time each came, as a program calling the API sees it.</p>
       </header>
-      <form onSubmit={run} className="flex gap-2" aria-label="Inspect a run">
-        <label htmlFor="prompt" className="sr-only">
-          Prompt
-        </label>
-        <input id="prompt" name="prompt" required maxLength={2000} placeholder="A prompt, e.g. What is the price of a desk lamp?" className="flex-1 rounded-md border border-zinc-300 bg-transparent px-3 py-2 outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 dark:border-zinc-700" />
-        <button type="submit" disabled={running} className="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500 disabled:opacity-50">
-          {running ? 'Running…' : 'Run'}
-        </button>
-      </form>
+      <PromptForm
+        title="Inspect a run"
+        name="prompt"
+        label="Prompt"
+        placeholder="A prompt, e.g. What is the price of a desk lamp?"
+        action="Run"
+        busyAction="Running…"
+        busy={running}
+        onSubmit={run}
+      />
       <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="inspector-summary">
         Time to first token: <strong>{firstToken ? `${firstToken.at.toFixed(0)} ms` : '—'}</strong> · Total:{' '}
         <strong>{done ? `${done.at.toFixed(0)} ms` : '—'}</strong> · Events: <strong>{rows.length}</strong>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { PromptForm } from '../ui/prompt-form';
 import { submittedField, useLatestRequest } from '../ui/use-latest-request';
 import { readSse } from '@/lib/protocols/read-sse';
 import { useJson } from '../ui/use-json';
@@ -107,15 +108,16 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
           <h1 className="text-2xl font-bold">Research report</h1>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">Give a topic: the model writes a structured brief, and each field fills in as it arrives, then the whole is checked against the report&apos;s schema.</p>
         </header>
-        <form onSubmit={start} className="flex gap-2" aria-label="New report">
-          <label htmlFor="topic" className="sr-only">
-            Topic
-          </label>
-          <input id="topic" name="topic" required maxLength={2000} placeholder="A topic, e.g. Tidal energy" className="flex-1 rounded-md border border-zinc-300 bg-transparent px-3 py-2 outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 dark:border-zinc-700" />
-          <button type="submit" disabled={phase.kind === 'streaming'} className="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500 disabled:opacity-50">
-            {phase.kind === 'streaming' ? 'Writing…' : 'Write report'}
-          </button>
-        </form>
+        <PromptForm
+          title="New report"
+          name="topic"
+          label="Topic"
+          placeholder="A topic, e.g. Tidal energy"
+          action="Write report"
+          busyAction="Writing…"
+          busy={phase.kind === 'streaming'}
+          onSubmit={start}
+        />
 
         <article data-testid="report" data-phase={phase.kind} aria-busy={phase.kind === 'streaming'} className="space-y-4 rounded-xl border border-zinc-200 p-5 dark:border-zinc-800">
           <div className="flex items-start justify-between gap-3">

@@ -22,6 +22,18 @@ async function app(env: Record<string, string>, ...rest: Parameters<typeof start
 const stream = (app: RunningApp, user: TestUser, headers: Record<string, string> = {}, q = 'Hello') =>
   fetch(`${app.url}/api/stream/text?q=${encodeURIComponent(q)}`, { headers: { ...user.bearer, ...headers } });
 
+/** Streams until one is refused (usage is recorded as each run ends, a moment after its last frame). */
+async function untilRefused(app: RunningApp, user: TestUser, what: string): Promise<Response> {
+  let refused: Response | undefined;
+  await eventually(async () => {
+    const next = await stream(app, user);
+    if (next.status === 200) await next.text();
+    else refused = next;
+    return next.status !== 200;
+  }, what);
+  return refused!;
+}
+
 async function assertRefused(response: Response, status: number, error: string) {
   assert.equal(response.status, status);
   const retryAfter = Number(response.headers.get('retry-after'));
@@ -206,14 +218,8 @@ describe('open streams and the daily budget', () => {
     const first = await (await stream(server, user)).text();
     assert.match(first, /data: /);
     // Usage is recorded as the run ends, a moment after its last frame.
-    let refused: Response | undefined;
-    await eventually(async () => {
-      const next = await stream(server, user);
-      if (next.status === 200) await next.text();
-      else refused = next;
-      return next.status !== 200;
-    }, 'the budget is spent');
-    const retryAfter = await assertRefused(refused!, 429, 'daily_budget_exceeded');
+    const refused = await untilRefused(server, user, 'the budget is spent');
+    const retryAfter = await assertRefused(refused, 429, 'daily_budget_exceeded');
     assert.ok(retryAfter <= 86_400);
     assert.equal((await stream(server, await newUser(server))).status, 200, 'the budget is per user');
   });
@@ -226,15 +232,9 @@ describe('open streams and the daily budget', () => {
     const first = await fetch(`${server.url}/api/stream?max_tokens=2&q=${encodeURIComponent(long)}`, { headers: user.bearer });
     assert.equal(first.status, 200);
     assert.match(await first.text(), /event: done\n/);
-    let refused: Response | undefined;
-    await eventually(async () => {
-      const next = await stream(server, user);
-      if (next.status === 200) await next.text();
-      else refused = next;
-      return next.status !== 200;
-    }, 'the input budget is spent');
-    assert.equal((await refused!.clone().json()).detail, "You have spent today's budget of 300 input tokens");
-    await assertRefused(refused!, 429, 'daily_budget_exceeded');
+    const refused = await untilRefused(server, user, 'the input budget is spent');
+    assert.equal((await refused.clone().json()).detail, "You have spent today's budget of 300 input tokens");
+    await assertRefused(refused, 429, 'daily_budget_exceeded');
   });
 });
 
