@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deeperThan } from '../../lib/http/input';
+import { deeperThan } from './input';
 
 // The nesting check runs before any schema, so it must not recurse itself.
 

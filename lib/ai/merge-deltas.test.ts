@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mergingEventStream } from '../../lib/ai/merge-deltas';
+import { mergingEventStream } from './merge-deltas';
 
 /** Feeds the reads through the merging stream; returns what came out of each read. */
 async function throughMerge(reads: string[]): Promise<string[]> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { dropBlankValues } from '../../lib/environment.mjs';
-import { parseEnv, SETTINGS } from '../../lib/env';
+import { describe, test } from 'node:test';
+import { dropBlankValues } from './environment.mjs';
+import { parseEnv, SETTINGS } from './env';
 
 // How settings are read: blank means the default; a wrong value is one line naming the setting
 // and its rule. (The server started with what the project ships: tests/api/shipped-settings.test.ts.)
@@ -53,4 +53,24 @@ test('several wrong settings: a line each; a secret value never appears', () => 
     'Invalid setting AUTH_SECRET: must be at least 32 characters',
   ]);
   assert.ok(!message.includes(secret));
+});
+
+// The CORS allow-list as configured (lib/http/cors.ts applies it). Over HTTP: tests/api/headers.test.ts.
+describe('CORS allow-list (CORS_ORIGINS)', () => {
+  test('entries become exact origins, as browsers send them', () => {
+    assert.deepEqual(parseEnv({ CORS_ORIGINS: 'https://App.example/, http://localhost:3000' }).CORS_ORIGINS, [
+      'https://app.example',
+      'http://localhost:3000',
+    ]);
+  });
+
+  test('a wildcard, a path or anything but an http(s) origin stops start-up', () => {
+    for (const entry of ['*', 'null', 'app.example', 'ftp://files.example', 'http://localhost:3000/path', 'https://a.example?x=1']) {
+      assert.throws(() => parseEnv({ CORS_ORIGINS: `https://ok.example, ${entry}` }), { message: /^Invalid setting CORS_ORIGINS: / }, entry);
+    }
+  });
+
+  test('an empty setting allows nobody', () => {
+    assert.deepEqual(parseEnv({ CORS_ORIGINS: ' ' }).CORS_ORIGINS, []);
+  });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { APICallError, type LanguageModelV4StreamPart } from '@ai-sdk/provider';
-import { partStream, type OpenAIWire } from '../../lib/ai/openai/lean-model';
+import { partStream, type OpenAIWire } from './lean-model';
 
 // The lean model's reading of an answer body, read by read: SSE framing cut anywhere, each
 // wire's events turned into the parts the stock provider gives, and the shape checks that stand

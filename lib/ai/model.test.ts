@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseEnv } from '../../lib/env';
-import { selectModel } from '../../lib/ai/model';
+import { parseEnv } from '../env';
+import { selectModel } from './model';
 
 const label = (vars: Record<string, string>) => selectModel(parseEnv(vars)).label;
 

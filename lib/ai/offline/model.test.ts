@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { Output, streamText } from 'ai';
-import { OfflineModel, tokenize } from '../../lib/ai/offline/model';
-import { ResearchReport } from '../../lib/ai/report';
-import { tools } from '../../lib/ai/tools';
+import { OfflineModel, tokenize } from './model';
+import { ResearchReport } from '../report';
+import { tools } from '../tools';
 
 const model = new OfflineModel({ tokenDelayMs: 0 });
 const user = (text: string): LanguageModelV4CallOptions['prompt'][number] => ({ role: 'user', content: [{ type: 'text', text }] });

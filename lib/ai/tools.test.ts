@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { catalogue, productMentionedIn } from '../../lib/ai/catalogue';
-import { lookupPrice } from '../../lib/ai/tools';
+import { catalogue, productMentionedIn } from './catalogue';
+import { lookupPrice } from './tools';
 
 const run = (product: string) => lookupPrice.execute!({ product }, { toolCallId: 't', messages: [] } as never);
 
