@@ -121,14 +121,10 @@ describe('the connection', () => {
     assert.deepEqual(describeModelFailure(apiError(undefined, { cause: reset })), lost);
   });
 
-  test(
-    'a refused connection (nothing listening) could not be reached; nothing was lost mid-stream',
-    { todo: 'failure.ts counts ECONNREFUSED as a lost connection: the SDK’s "Cannot connect to API" error says "lost mid-stream"' },
-    () => {
-      const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
-      assert.equal(describeModelFailure(apiError(undefined, { cause: refused })).detail, 'The model provider could not be reached');
-    },
-  );
+  test('a refused connection (nothing listening) could not be reached; nothing was lost mid-stream', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    assert.equal(describeModelFailure(apiError(undefined, { cause: refused })).detail, 'The model provider could not be reached');
+  });
 
   test('a ModelSilentError anywhere in the cause chain: the model stopped responding, with its own words', () => {
     const silent = new ModelSilentError('nothing received for 50 ms');

@@ -60,14 +60,14 @@ function statusMeaning(status: number): string {
   return 'the request was refused';
 }
 
-// undici reports a socket closed mid-body as a TypeError ("terminated") with a socket cause.
+// undici reports a socket closed mid-body as a TypeError ("terminated") with a socket cause. A
+// refused connection lost nothing: no answer had begun, so it is a provider that cannot be reached.
 function isLostConnection(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error.cause as { code?: string } | undefined)?.code ?? (error as { code?: string }).code;
   return (
     error.message === 'terminated' ||
     code === 'UND_ERR_SOCKET' ||
-    code === 'ECONNRESET' ||
-    code === 'ECONNREFUSED'
+    code === 'ECONNRESET'
   );
 }
