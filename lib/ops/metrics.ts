@@ -1,8 +1,9 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { LanguageModelUsage } from 'ai';
+import { processSingleton } from '../singleton';
 import { onRequestEnd } from './lifecycle';
 
-// Prometheus metrics, served at /api/metrics. One registry per process, kept on globalThis so the
+// Prometheus metrics, served at /api/metrics. One registry per process (lib/singleton.ts), so the
 // route bundles and the serving script (scripts/serve.mjs, through `recordRequest`) share it.
 
 function create() {
@@ -32,9 +33,7 @@ function create() {
   };
 }
 
-type Metrics = ReturnType<typeof create>;
-const holder = globalThis as unknown as { streamwrightMetrics?: Metrics };
-export const metrics: Metrics = (holder.streamwrightMetrics ??= create());
+export const metrics = processSingleton('metrics', create);
 
 /** Lets the serving script count every request, whatever answered it. */
 export function installRequestCounter(): void {
