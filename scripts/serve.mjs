@@ -37,8 +37,9 @@ if (!server) throw new Error('No server bundle: run `npm run build` first');
 process.env.DATA_DIR = resolve(process.env.DATA_DIR ?? '.data');
 process.env.NEXT_MANUAL_SIG_HANDLE = '1';
 
-// Shared with the app (lib/ops/lifecycle.ts, lib/ops/metrics.ts) through globalThis.
-const lifecycle = (globalThis.streamwright ??= { draining: false, open: new Set() });
+// Shared with the app (lib/ops/lifecycle.ts, lib/ops/metrics.ts): its processSingleton('lifecycle')
+// (lib/singleton.ts) keeps the object under this key.
+const lifecycle = (globalThis[Symbol.for('streamwright.lifecycle')] ??= { draining: false, open: new Set() });
 const quiet = ['silent', 'warn', 'error'].includes(process.env.LOG_LEVEL ?? '');
 const hops = Number(process.env.TRUST_PROXY_HOPS ?? 0) || 0;
 const emit = http.Server.prototype.emit;

@@ -1,6 +1,7 @@
 import type { UIMessageChunk } from 'ai';
 import { log } from '../log';
 import { connectedRedis, redis, redisSubscriber } from '../ops/redis';
+import { processSingleton } from '../singleton';
 
 // Resumable replies. While a reply streams into a chat session, its UI message stream is kept, so
 // a client whose connection dropped can read it again from its first chunk and follow it to its
@@ -33,8 +34,8 @@ interface Entry {
   wake: Set<() => void>;
 }
 
-const holder = globalThis as unknown as { streamwrightJournals?: Map<string, Entry> };
-const journals = (holder.streamwrightJournals ??= new Map());
+// One per process: the bundle that writes a reply and the one that resumes it are not the same.
+const journals = processSingleton('journals', () => new Map<string, Entry>());
 
 function memoryJournal(sessionId: string): Journal {
   const entry: Entry = { chunks: [], ended: false, wake: new Set() };

@@ -1,12 +1,12 @@
 import { forOwner } from '../db/owned';
 import { broadcast, listen } from '../ops/broadcast';
+import { processSingleton } from '../singleton';
 
 // Stopping a chat turn: the turns streaming in this process, by session, and word to the other
 // replicas (through Redis) for a turn one of them runs.
 
-// Kept on globalThis so every route bundle shares one registry.
-const registry = globalThis as unknown as { streamwrightTurns?: Map<string, AbortController> };
-const activeTurns = (registry.streamwrightTurns ??= new Map());
+// One registry per process, shared by every route bundle.
+const activeTurns = processSingleton('turns', () => new Map<string, AbortController>());
 
 /** Every replica that runs turns hears the stops asked of the others. */
 const STOP_CHANNEL = 'sw:stop';

@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { env } from '../env';
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client';
 import { PrismaClient as SqliteClient } from '../generated/sqlite/client';
+import { processSingleton } from '../singleton';
 import { isPostgres, sqliteFile } from './url.mjs';
 
 // One Prisma client per process, for whichever database DATABASE_URL names. Both generated
@@ -29,12 +30,9 @@ function createDb(url: string): Db {
   return client;
 }
 
-// Cached on globalThis so development hot reloads reuse one connection pool.
-const cache = globalThis as unknown as { streamwrightDb?: Db };
-
+// One per process, so every route bundle, and each development reload, uses one connection pool.
 export function db(): Db {
-  cache.streamwrightDb ??= createDb(env.DATABASE_URL);
-  return cache.streamwrightDb;
+  return processSingleton('db', () => createDb(env.DATABASE_URL));
 }
 
 /** Prisma's code for a write that broke a unique constraint (a row with that key exists). */

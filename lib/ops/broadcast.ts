@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { log } from '../log';
+import { processSingleton } from '../singleton';
 import { connectedRedis, redis, redisSubscriber, RedisUnavailableError } from './redis';
 
 // Word to every replica, over Redis pub/sub when REDIS_URL is set: "stop the turn in this session",
@@ -8,13 +9,12 @@ import { connectedRedis, redis, redisSubscriber, RedisUnavailableError } from '.
 
 type Handler = (message: string) => void;
 
-// On globalThis, so every route bundle shares one connection and one set of channels.
+// One per process, so every route bundle shares one connection and one set of channels.
 interface Shared {
   subscriber?: Redis;
   handlers: Map<string, Handler>;
 }
-const state = globalThis as unknown as { streamwrightBroadcast?: Shared };
-const shared: Shared = (state.streamwrightBroadcast ??= { handlers: new Map() });
+const shared = processSingleton<Shared>('broadcast', () => ({ handlers: new Map() }));
 
 /** Calls `handler` with each message any replica (this one too) sends on `channel`. Repeat calls do nothing. */
 export function listen(channel: string, handler: Handler): void {

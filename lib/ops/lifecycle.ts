@@ -1,8 +1,9 @@
 import { env } from '../env';
+import { processSingleton } from '../singleton';
 
 // The server's own life: whether it is shutting down, and the streams it has open, so SIGTERM
-// (scripts/serve.mjs) can refuse new streams, wait for open ones, then stop what is left. Kept on
-// globalThis because the serving script and every route bundle share it.
+// (scripts/serve.mjs) can refuse new streams, wait for open ones, then stop what is left. One per
+// process (lib/singleton.ts), because the serving script and every route bundle share it.
 
 interface Lifecycle {
   draining: boolean;
@@ -14,9 +15,9 @@ interface Lifecycle {
   finalWrites?: Set<() => Promise<void>>;
 }
 
-// scripts/serve.mjs makes the same object before the app loads; under `next dev` the app does.
-const holder = globalThis as unknown as { streamwright?: Lifecycle };
-const lifecycle: Lifecycle = (holder.streamwright ??= { draining: false, open: new Set() });
+// scripts/serve.mjs makes the same object, under the same key, before the app loads; under
+// `next dev` the app does.
+const lifecycle = processSingleton<Lifecycle>('lifecycle', () => ({ draining: false, open: new Set() }));
 
 export function onRequestEnd(record: (path: string, status: number) => void): void {
   lifecycle.recordRequest = record;

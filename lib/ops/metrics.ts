@@ -1,8 +1,10 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { LanguageModelUsage } from 'ai';
+import { processSingleton } from '../singleton';
+import { API_ROUTE_FOLDERS } from './api-routes';
 import { onRequestEnd } from './lifecycle';
 
-// Prometheus metrics, served at /api/metrics. One registry per process, kept on globalThis so the
+// Prometheus metrics, served at /api/metrics. One registry per process (lib/singleton.ts), so the
 // route bundles and the serving script (scripts/serve.mjs, through `recordRequest`) share it.
 
 function create() {
@@ -32,9 +34,7 @@ function create() {
   };
 }
 
-type Metrics = ReturnType<typeof create>;
-const holder = globalThis as unknown as { streamwrightMetrics?: Metrics };
-export const metrics: Metrics = (holder.streamwrightMetrics ??= create());
+export const metrics = processSingleton('metrics', create);
 
 /** Lets the serving script count every request, whatever answered it. */
 export function installRequestCounter(): void {
@@ -46,21 +46,55 @@ export function countTokens(usage: LanguageModelUsage | undefined): void {
   if (usage?.outputTokens) metrics.tokens.inc({ direction: 'output' }, usage.outputTokens);
 }
 
-// The API's routes, as labels: anything else is `other`, so callers cannot grow the registry.
-// Compiled once: this runs for every request.
-const ROUTES = [
-  '/api/stream', '/api/stream/text', '/api/stream/structured', '/api/stream/events', '/api/chat', '/api/ui/chat',
-  '/api/ui/chat/:id/stream', '/api/ui/report', '/api/ag-ui', '/api/reports', '/api/reports/:id', '/api/sessions',
-  '/api/sessions/:id', '/api/sessions/:id/stop', '/api/keys', '/api/keys/:id', '/api/me', '/api/health',
-  '/api/ready', '/api/metrics', '/api/auth/signup',
-].map((route) => ({ route, pattern: new RegExp(`^${route.replaceAll(':id', '[^/]+')}$`) }));
+/**
+ * A path as a low-cardinality label: its API route (`/api/sessions/:id/stop`), `page`, `asset` or
+ * `other`, so callers cannot grow the registry. The routes are the route files under app/api
+ * (lib/ops/api-routes.ts, written from the tree by scripts/api-routes.mjs).
+ */
+export const endpointOf = endpointLabeller(API_ROUTE_FOLDERS);
 
-/** A path as a low-cardinality label: an API route, `page`, `asset` or `other`. */
-export function endpointOf(path: string): string {
-  if (path.startsWith('/_next/')) return 'asset';
-  if (!path.startsWith('/api/')) return 'page';
-  const known = ROUTES.find(({ pattern }) => pattern.test(path));
-  if (known) return known.route;
-  // next-auth's own routes, one or two levels deep (/api/auth/csrf, /api/auth/callback/credentials).
-  return /^\/api\/auth\/[^/]+(\/[^/]+)?$/.test(path) ? '/api/auth/:action' : 'other';
+/**
+ * The labeller for a route tree, given by its route folders (`sessions/[id]/stop`). A dynamic
+ * segment `[id]` is `:id`; next-auth's catch-all is one label, `/api/auth/:action`, for its paths
+ * one or two levels deep (`csrf`, `callback/credentials`); another catch-all `[...rest]` is
+ * `:rest`, for any depth; an optional catch-all (`[[...path]]`, unknown paths) labels nothing.
+ * Where two routes match, Next.js's choice wins: a static segment over a dynamic one, a dynamic
+ * one over a catch-all.
+ */
+export function endpointLabeller(folders: readonly string[]): (path: string) => string {
+  // Compiled once: this runs for every request.
+  const routes = folders
+    // A route group's `(name)` is no part of the path.
+    .map((folder) => folder.split('/').filter((segment) => segment !== '' && !/^\(.*\)$/.test(segment)))
+    .filter((segments) => !segments.some((segment) => segment.startsWith('[[...')))
+    .sort(byPrecedence)
+    .map((segments) => {
+      const parts = segments.map(labelPart);
+      const route = ['/api', ...parts.map(({ label }) => label)].join('/');
+      return { route, pattern: new RegExp(`^/api${parts.map(({ pattern }) => `/${pattern}`).join('')}$`) };
+    });
+  return (path) => {
+    if (path.startsWith('/_next/')) return 'asset';
+    if (!path.startsWith('/api/')) return 'page';
+    return routes.find(({ pattern }) => pattern.test(path))?.route ?? 'other';
+  };
+}
+
+function labelPart(segment: string): { label: string; pattern: string } {
+  if (segment === '[...nextauth]') return { label: ':action', pattern: '[^/]+(?:/[^/]+)?' };
+  const catchAll = /^\[\.\.\.(.+)\]$/.exec(segment);
+  if (catchAll) return { label: `:${catchAll[1]}`, pattern: '[^/]+(?:/[^/]+)*' };
+  const dynamic = /^\[(.+)\]$/.exec(segment);
+  if (dynamic) return { label: `:${dynamic[1]}`, pattern: '[^/]+' };
+  return { label: segment, pattern: segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') };
+}
+
+/** Static segments before dynamic ones, dynamic before catch-alls, segment by segment. */
+function byPrecedence(a: string[], b: string[]): number {
+  const rank = (segment: string | undefined) => (segment === undefined ? -1 : segment.startsWith('[...') ? 2 : segment.startsWith('[') ? 1 : 0);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const order = rank(a[i]) - rank(b[i]);
+    if (order !== 0) return order;
+  }
+  return a.join('/').localeCompare(b.join('/'));
 }

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { env } from '../env';
 import { log } from '../log';
+import { processSingleton } from '../singleton';
 
 // The Redis connection every replica shares state through (rate limits, open streams, stops,
 // resumable streams), when REDIS_URL is set. A command waits for at most one reconnection while
@@ -9,16 +10,16 @@ import { log } from '../log';
 
 const COMMAND_TIMEOUT_MS = 2000;
 
-const holder = globalThis as unknown as { streamwrightRedis?: { client: Redis; lost: boolean } };
-
 export function redis(): Redis | undefined {
   return shared()?.client;
 }
 
-function shared() {
-  if (!env.REDIS_URL) return undefined;
-  if (!holder.streamwrightRedis) {
-    const client = new Redis(env.REDIS_URL, {
+/** The process's one connection, with whether it is lost (every route bundle sees the same). */
+function shared(): { client: Redis; lost: boolean } | undefined {
+  const url = env.REDIS_URL;
+  if (!url) return undefined;
+  return processSingleton('redis', () => {
+    const client = new Redis(url, {
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
       commandTimeout: COMMAND_TIMEOUT_MS,
@@ -29,9 +30,8 @@ function shared() {
     // Lost from the first closed connection until one is ready again, through every retry.
     client.on('close', () => (state.lost = true));
     client.on('ready', () => (state.lost = false));
-    holder.streamwrightRedis = state;
-  }
-  return holder.streamwrightRedis;
+    return state;
+  });
 }
 
 /**

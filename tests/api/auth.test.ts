@@ -102,6 +102,57 @@ describe('sign-in and the route guard', () => {
     }
   });
 
+  test("input next-auth would answer with a 500 is the client's error: 405, 413 or 400, each with its exact answer", async () => {
+    const answer = async (path: string, init: RequestInit = {}) => {
+      const response = await fetch(`${app.url}${path}`, { redirect: 'manual', ...init });
+      return { status: response.status, allow: response.headers.get('allow'), cache: response.headers.get('cache-control'), json: await response.json() };
+    };
+    const form = (body: string, cookie?: string): RequestInit => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+      body,
+    });
+    const badCallback = { error: 'invalid_parameter', detail: 'callbackUrl: must be a path or an http(s) URL', field: 'callbackUrl' };
+    const refused = (json: unknown, status = 400) => ({ status, allow: null, cache: 'no-store', json });
+
+    assert.deepEqual(await answer('/api/auth/callback/credentials'), {
+      status: 405,
+      allow: 'POST',
+      cache: 'no-store',
+      json: { error: 'method_not_allowed', detail: 'Sign in with POST' },
+    });
+    assert.deepEqual(
+      await answer('/api/auth/signout', form(`csrfToken=${'x'.repeat(65 * 1024)}`)),
+      refused({ error: 'payload_too_large', detail: 'The body is larger than 65536 bytes' }, 413),
+    );
+    assert.deepEqual(
+      await answer('/api/auth/signout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"csrfToken":' }),
+      refused({ error: 'invalid_json', detail: 'The body is not valid JSON' }),
+    );
+    for (const callbackUrl of ['javascript:alert(1)', 'not a url', 'ftp://files.example/']) {
+      assert.deepEqual(await answer('/api/auth/signout', form(new URLSearchParams({ callbackUrl }).toString())), refused(badCallback), `body ${callbackUrl}`);
+      const json = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ callbackUrl }) };
+      assert.deepEqual(await answer('/api/auth/signout', json), refused(badCallback), `JSON body ${callbackUrl}`);
+      assert.deepEqual(await answer(`/api/auth/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`), refused(badCallback), `query ${callbackUrl}`);
+    }
+    assert.deepEqual(
+      await answer('/api/auth/signout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"callbackUrl":7}' }),
+      refused(badCallback),
+    );
+    assert.deepEqual(await answer('/api/auth/signin?callbackUrl=%2Fa&callbackUrl=%2Fb'), refused(badCallback), 'two callbackUrl');
+    assert.deepEqual(
+      await answer('/api/auth/session', { headers: { cookie: 'next-auth.callback-url=javascript%3Aalert(1)' } }),
+      refused({ error: 'invalid_parameter', detail: 'The next-auth.callback-url cookie must be a path or an http(s) URL', field: 'cookie' }),
+    );
+
+    // What next-auth can read goes to it.
+    for (const path of ['/api/auth/signin?callbackUrl=%2Fchat', '/api/auth/signin?callbackUrl=', `/api/auth/signin?callbackUrl=${encodeURIComponent(app.url)}`]) {
+      assert.equal((await fetch(`${app.url}${path}`, { redirect: 'manual' })).status, 302, path);
+    }
+    const session = await fetch(`${app.url}/api/auth/session`, { headers: { cookie: 'next-auth.callback-url=%2Fchat' } });
+    assert.deepEqual([session.status, await session.json()], [200, {}]);
+  });
+
   /** Signs out through next-auth's form, as the sign-out button does. */
   async function signOut(cookie: string): Promise<Response> {
     const csrf = await fetch(`${app.url}/api/auth/csrf`, { headers: { cookie } });

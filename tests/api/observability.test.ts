@@ -94,6 +94,30 @@ describe('logs and metrics', () => {
     assert.equal(value(text, 'streamwright_stream_errors_total{kind="budget_exceeded"}'), 1);
   });
 
+  test("every request is counted under its route's label, whatever answered it (tests/unit/metrics-labels.test.ts has them all)", async () => {
+    const counted: Array<[string, string, number]> = [
+      ['/api/sessions/no-such-session', '/api/sessions/:id', 404],
+      ['/api/auth/csrf', '/api/auth/:action', 200],
+      ['/api/auth/callback/credentials', '/api/auth/:action', 405],
+      ['/api/no-such-route', 'other', 404],
+      ['/sign-in', 'page', 200],
+    ];
+    const series = (endpoint: string, status: number) => `streamwright_http_requests_total{endpoint="${endpoint}",status="${status}"}`;
+    const scrape = async () => (await fetch(`${app.url}/api/metrics`, { headers: { authorization: 'Bearer metrics-secret' } })).text();
+    const count = (text: string, name: string) => Number(text.split('\n').find((line) => line.startsWith(`${name} `))?.split(' ')[1] ?? 0);
+    const before = await scrape();
+    for (const [path, , status] of counted) {
+      const response = await fetch(`${app.url}${path}`, { headers: auth(), redirect: 'manual' });
+      await response.arrayBuffer();
+      assert.equal(response.status, status, path);
+    }
+    // Counted as each response closes.
+    await eventually(async () => {
+      const after = await scrape();
+      return counted.every(([, endpoint, status]) => count(after, series(endpoint, status)) >= count(before, series(endpoint, status)) + 1);
+    }, 'each request counted under its label');
+  });
+
   test('without METRICS_TOKEN the endpoint is not served', async () => {
     const plain = await startApp({});
     try {

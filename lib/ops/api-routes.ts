@@ -1,0 +1,30 @@
+// Written by scripts/api-routes.mjs from the route files under app/api: run `npm run api-routes`, do not edit.
+
+/** Every folder under app/api that holds a route.ts. */
+export const API_ROUTE_FOLDERS = [
+  '[[...path]]',
+  'ag-ui',
+  'auth/[...nextauth]',
+  'auth/signup',
+  'chat',
+  'health',
+  'keys',
+  'keys/[id]',
+  'me',
+  'me/password',
+  'me/sign-out-everywhere',
+  'metrics',
+  'ready',
+  'reports',
+  'reports/[id]',
+  'sessions',
+  'sessions/[id]',
+  'sessions/[id]/stop',
+  'stream',
+  'stream/events',
+  'stream/structured',
+  'stream/text',
+  'ui/chat',
+  'ui/chat/[id]/stream',
+  'ui/report',
+] as const;
