@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { env } from '../env';
 import { log } from '../log';
 import { connectedRedis, redis } from '../ops/redis';
+import { processSingleton } from '../singleton';
 
 // Each user's open streams. In Redis, a sorted set per user holds one member per stream, scored by
 // when its lease ends, so the streams of a replica that died drop out on their own; otherwise a
@@ -10,7 +11,8 @@ import { connectedRedis, redis } from '../ops/redis';
 export type HeldStream = { store: 'redis'; member: string } | { store: 'local' };
 
 const LEASE_MS = 15 * 60_000;
-const local = new Map<string, number>();
+// The count in this process, shared by every route bundle.
+const local = processSingleton('open-streams', () => new Map<string, number>());
 
 /** Where the stream was counted (and its member), or false when the user is at the cap. */
 export async function acquireStream(userId: string): Promise<HeldStream | false> {

@@ -3,14 +3,18 @@ import { env } from '../env';
 import { AppError } from '../errors';
 import { log } from '../log';
 import { connectedRedis, redis } from '../ops/redis';
+import { processSingleton } from '../singleton';
 
 // Requests per minute (streams, by user and by address) and sign-in attempts per 15 minutes (by
 // address). Counts live in Redis when REDIS_URL is set, shared by every replica, else in this
 // process; while Redis is down each replica counts in memory.
 
-const perUser = limiter('streams:user', env.RATE_LIMIT_PER_MINUTE, 60);
-const perAddress = limiter('streams:address', env.RATE_LIMIT_PER_ADDRESS_PER_MINUTE, 60);
-const authAttempts = limiter('auth:address', env.AUTH_ATTEMPTS_PER_15_MINUTES, 15 * 60);
+// One set of counters per process, shared by every route bundle.
+const { perUser, perAddress, authAttempts } = processSingleton('rate-limits', () => ({
+  perUser: limiter('streams:user', env.RATE_LIMIT_PER_MINUTE, 60),
+  perAddress: limiter('streams:address', env.RATE_LIMIT_PER_ADDRESS_PER_MINUTE, 60),
+  authAttempts: limiter('auth:address', env.AUTH_ATTEMPTS_PER_15_MINUTES, 15 * 60),
+}));
 
 /** Throws `rate_limited` when the user or the address is past its rate of streams. */
 export async function limitStreams(userId: string, address: string): Promise<void> {
