@@ -8,6 +8,7 @@ import type { UIMessageChunk } from 'ai';
 // lib/env.ts reads process.env as it loads: without Redis before the journal is imported.
 delete process.env.REDIS_URL;
 const { openJournal, readJournal } = await import('./journal');
+const { processSingleton } = await import('../singleton');
 
 const delta = (text: string): UIMessageChunk => ({ type: 'text-delta', id: 't', delta: text });
 const texts = (chunks: UIMessageChunk[]) => chunks.map((chunk) => (chunk.type === 'text-delta' ? chunk.delta : chunk.type));
@@ -147,8 +148,8 @@ describe('no reply streaming', { timeout: 5000 }, () => {
     journal.append(delta('done'));
     journal.end();
     assert.equal(await readJournal(id), undefined);
-    const kept = (globalThis as { streamwrightJournals?: Map<string, unknown> }).streamwrightJournals;
-    assert.equal(kept?.has(id), false, 'an ended reply is not kept in memory');
+    const kept = processSingleton('journals', () => new Map<string, unknown>());
+    assert.equal(kept.has(id), false, 'an ended reply is not kept in memory');
   });
 
   test('a new reply replaces the last: readers get only the new one, and the old one ending leaves it', async () => {
