@@ -373,8 +373,6 @@ export function forOwner(userId: string) {
   };
 }
 
-export type Owned = ReturnType<typeof forOwner>;
-
 /** Up to about 120 characters of `text` around the first place it holds `folded`. */
 function snippet(text: string, folded: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
