@@ -55,7 +55,7 @@ function readTextDelta(event: Json): { wire: TextDeltaWire; key: string; text: s
 }
 
 /** The events of one read with runs of text deltas merged, as SSE text. */
-export function mergeTextDeltas(events: string[]): string {
+function mergeTextDeltas(events: string[]): string {
   let out = '';
   let pending: { name: string | undefined; json: Json; wire: TextDeltaWire; key: string } | undefined;
   const flush = () => {

@@ -21,7 +21,7 @@ import { sumUsage } from './usage';
 // The one place that starts a model run. Route handlers say what they want (a prose answer or a
 // report, the prompt, the budget, the signal); everything else about the run is decided here.
 
-export type RunKind = 'answer' | 'report';
+type RunKind = 'answer' | 'report';
 
 export interface RunRequest {
   kind: RunKind;

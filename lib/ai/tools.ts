@@ -27,7 +27,6 @@ export const lookupPrice = tool({
 });
 
 export const tools = { lookup_price: lookupPrice };
-export type Tools = typeof tools;
 
 /**
  * What a failed tool call shows, the same on every wire and in storage: a tool's refusal

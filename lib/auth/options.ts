@@ -10,7 +10,7 @@ import { authSecret } from './secret';
 const Credentials = z.object({ email: z.email(), password: z.string().min(1).max(200) });
 
 /** How long a sign-in lasts, from the moment it happened: refreshing the cookie never extends it. */
-export const SESSION_SECONDS = 30 * 24 * 60 * 60;
+const SESSION_SECONDS = 30 * 24 * 60 * 60;
 
 /** The session a cookie's token names (`sid`), when the token has one. */
 const sessionOf = (token: Record<string, unknown>) => (typeof token.sid === 'string' ? token.sid : undefined);

@@ -20,7 +20,7 @@ import { awaitsReply } from './awaits-reply';
 // store (reply-store.ts) reads it to its end whatever the client does, and the stop endpoint
 // (stop.ts) aborts it.
 
-export type TurnInput =
+type TurnInput =
   /**
    * The user's new message, stored under the client's `id` when it is free. With `replaces`, it
    * takes the place of that stored user message, and the turns after it are deleted.

@@ -74,11 +74,6 @@ export class ReplyRecorder {
     return this.parts;
   }
 
-  /** The reply's text, all steps joined. */
-  text(): string {
-    return this.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
-  }
-
   private tool(toolCallId: string, toolName: string): ToolPart {
     let part = this.tools.get(toolCallId);
     if (!part) {

@@ -26,11 +26,11 @@ export interface StoredMessage {
  * characters, so a query holding them matches them and nothing else. One character for one, so
  * places in the folded text are places in the text.
  */
-export const fold = (text: string) => text.toLowerCase().replace(/[%_\\]/g, (c) => FOLDED_SPECIALS[c as '%' | '_' | '\\']);
+const fold = (text: string) => text.toLowerCase().replace(/[%_\\]/g, (c) => FOLDED_SPECIALS[c as '%' | '_' | '\\']);
 const FOLDED_SPECIALS = { '%': '\uE000', _: '\uE001', '\\': '\uE002' };
 
 /** A message's text parts, joined: what search reads and shows. */
-export function plainText(parts: unknown[]): string {
+function plainText(parts: unknown[]): string {
   return parts.flatMap((part) => ((part as { type?: string }).type === 'text' ? [String((part as { text?: unknown }).text ?? '')] : [])).join('\n');
 }
 
@@ -372,8 +372,6 @@ export function forOwner(userId: string) {
     },
   };
 }
-
-export type Owned = ReturnType<typeof forOwner>;
 
 /** Up to about 120 characters of `text` around the first place it holds `folded`. */
 function snippet(text: string, folded: string): string {

@@ -4,9 +4,9 @@ import { AppError, isPlainObject } from '../errors';
 // One way to read a request's fields: GET query parameters or a POST JSON body, checked by the
 // same zod schema, so long prompts can be POSTed without a second set of rules.
 
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 /** Deepest nesting a JSON body may have; real ones nest a handful of levels (a tool's schema a few more). */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 /** The request's fields, checked by `schema`; anything else is refused with an AppError (a 4xx). */
 export async function readInput<T>(request: Request, schema: z.ZodType<T>, { maxBytes = MAX_BODY_BYTES }: { maxBytes?: number } = {}): Promise<T> {

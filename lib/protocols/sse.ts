@@ -12,7 +12,7 @@ export function encodeFrame({ event, data }: Frame): string {
 }
 
 /** A comment line: ignored by every SSE parser, keeps idle proxies from closing the stream. */
-export const KEEP_ALIVE = ': keep-alive\n\n';
+const KEEP_ALIVE = ': keep-alive\n\n';
 
 const KEEP_ALIVE_MS = 15_000;
 

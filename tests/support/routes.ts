@@ -5,10 +5,10 @@ import { join, relative, sep } from 'node:path';
 // (`sessions/[id]/stop`), and the HTTP methods it exports. Tests that must cover every route
 // build their lists from here, so a new route is covered (or fails them) without being listed.
 
-export const API_DIR = 'app/api';
+const API_DIR = 'app/api';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
-export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
 /** Every route under app/api, by its folder relative to app/api (`''` would be app/api itself). */
 export function routeFiles(dir = API_DIR): string[] {

@@ -32,7 +32,7 @@ export function compose(options: LanguageModelV4CallOptions): Script {
   return { kind: 'text', text: composeAnswer(question, earlierQuestions(options.prompt), sharedContext(options.prompt)) };
 }
 
-export function composeReport(topic: string): ResearchReport {
+function composeReport(topic: string): ResearchReport {
   const subject = shorten(topic, 60);
   const seed = hash(topic);
   return {

@@ -15,7 +15,7 @@ export interface StructuredViewOptions {
   onSettled?: (settled: Settled) => void;
 }
 
-export type Settled =
+type Settled =
   | { status: 'complete'; object: unknown }
   | { status: 'invalid'; object: unknown; issues: Failure['issues'] }
   | { status: 'failed' | 'stopped'; object: unknown; failureCode?: string };
@@ -79,7 +79,7 @@ export function structuredView({ schema, debounceMs, onSettled }: StructuredView
 
 type Checked = { ok: true; value: unknown } | { ok: false; failure: Failure };
 
-export function validate(schema: z.ZodType, json: string): Checked {
+function validate(schema: z.ZodType, json: string): Checked {
   let value: unknown;
   try {
     value = JSON.parse(json);

@@ -10,7 +10,7 @@ import type { Frame } from '../sse';
 
 export type Emit = (frame: Frame) => void;
 
-export interface RunSummary {
+interface RunSummary {
   /** Text of the final step: the answer, or the report's JSON. */
   text: string;
   usage: LanguageModelUsage;

@@ -7,7 +7,7 @@ import type { UiChatInput } from './input';
 // holds them.
 
 /** What each reply carries besides its parts: which model answered and what it spent. */
-export interface ReplyMetadata {
+interface ReplyMetadata {
   model?: string;
   createdAt?: number;
   usage?: Pick<LanguageModelUsage, 'inputTokens' | 'outputTokens' | 'totalTokens'>;
