@@ -85,7 +85,7 @@ describe('admitStream', () => {
     assert.equal(admission.started, false);
     assert.equal(admission.controller.signal.aborted, false);
     assert.equal(lifecycle.open.size, 1);
-    assert.ok(lifecycle.open.has(admission.controller));
+    assert.ok(lifecycle.open.has(admission.controller), 'the process holds its controller');
     assert.equal(await openStreamsGauge(), gauge + 1);
     admission.release();
     assert.equal(lifecycle.open.size, 0);
