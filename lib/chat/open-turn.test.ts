@@ -12,6 +12,8 @@ import { scratchDatabase } from '../../tests/support/scratch-database';
 // Chat turns on an SQLite file, with the offline model: what is stored, when the session and the
 // stream's place are freed, and how a turn is refused, stopped or left by its client.
 // lib/env.ts reads the settings once as it loads, so they are set before any app module is.
+// Every assert.ok has a message: without one, Node words the failure by reading the test's source
+// again, which under tsx's loader hooks can take minutes (nodejs/node#52962).
 
 const database = scratchDatabase('open-turn');
 Object.assign(process.env, {
@@ -54,10 +56,14 @@ const bob = (await createUser('bob@example.com', 'correct horse battery'))!.id;
 /** How every offline answer ends: a reply stored with it was stored whole. */
 const SIGN_OFF = 'to stream answers from a real model.';
 
-/** An admission of the user's, and every call to its `release`: what it was given, and what was stored then. */
+/**
+ * An admission of the user's, and every call to its `release`: what it was given, whether the
+ * place was still held then, and what was stored then.
+ */
 async function admit(userId: string, sessionId: string) {
   const real = await admitStream({ userId, address: '127.0.0.1', endpoint: 'chat' });
   const releases: Array<Outcome | undefined> = [];
+  let heldAtRelease: boolean | undefined;
   let storedAtRelease: Promise<StoredMessage[]> | undefined;
   let released!: () => void;
   const whenReleased = new Promise<void>((resolve) => (released = resolve));
@@ -69,12 +75,13 @@ async function admit(userId: string, sessionId: string) {
     startRun: (request, options) => real.startRun(request, options),
     release(outcome) {
       releases.push(outcome);
+      heldAtRelease ??= lifecycle.open.has(real.controller);
       storedAtRelease ??= forOwner(userId).messages.list(sessionId);
       real.release(outcome);
       released();
     },
   };
-  return { admission, releases, whenReleased, storedAtRelease: () => storedAtRelease };
+  return { admission, releases, whenReleased, heldAtRelease: () => heldAtRelease, storedAtRelease: () => storedAtRelease };
 }
 
 const turnOf = (sessionId: string, input: TurnInput): ChatTurn => ({ sessionId, input, maxOutputTokens: 500 });
@@ -83,7 +90,11 @@ const ask = (text: string, more: { id?: string; replaces?: string } = {}): TurnI
 /** Opens a turn in its own admission. */
 async function open(userId: string, sessionId: string, input: TurnInput) {
   const watched = await admit(userId, sessionId);
-  const turn = await openTurn(userId, watched.admission, turnOf(sessionId, input));
+  // A refused turn's place is released as the route releases it (lib/http/streaming-route.ts).
+  const turn = await openTurn(userId, watched.admission, turnOf(sessionId, input)).catch((error: unknown) => {
+    watched.admission.release();
+    throw error;
+  });
   return { ...watched, ...turn };
 }
 
@@ -97,7 +108,9 @@ async function readAll(parts: ReadableStream<RunPart>, reader = parts.getReader(
 async function converse(userId: string, sessionId: string, input: TurnInput) {
   const turn = await open(userId, sessionId, input);
   const parts = await readAll(turn.run.parts);
-  return { ...turn, parts, stored: await forOwner(userId).messages.list(sessionId) };
+  // Taken as the client's copy ends, before anything else is read from the database.
+  const releasedAtEnd = turn.releases.length;
+  return { ...turn, parts, releasedAtEnd, stored: await forOwner(userId).messages.list(sessionId) };
 }
 
 const deltasOf = (parts: RunPart[]) => parts.flatMap((part) => (part.type === 'text-delta' ? [part.text] : [])).join('');
@@ -119,7 +132,12 @@ async function assertPlacesFree(userId: string) {
 async function refused(code: ErrorCode, userId: string, sessionId: string, input: TurnInput) {
   const watched = await admit(userId, sessionId);
   const error = await openTurn(userId, watched.admission, turnOf(sessionId, input)).then(
-    () => assert.fail(`opened; expected ${code}`),
+    async (turn) => {
+      // Opened after all: stopped and stored before the test fails, so the next test starts clean.
+      watched.admission.controller.abort();
+      await readAll(turn.run.parts);
+      assert.fail(`opened; expected ${code}`);
+    },
     (error: unknown) => error,
   );
   /** How often openTurn released the admission itself. */
@@ -155,13 +173,15 @@ describe('openTurn', () => {
     assert.equal(reply!.failureCode, null);
     assert.deepEqual(reply!.parts.map((part) => (part as { type: string }).type), ['step-start', 'text']);
     assert.equal(textOf(reply), deltasOf(turn.parts), 'the stored text is what the client was sent');
-    assert.ok(textOf(reply).endsWith(SIGN_OFF));
-    assert.ok(reply!.usage && reply!.usage.inputTokens! > 0 && reply!.usage.outputTokens! > 0);
+    assert.ok(textOf(reply).endsWith(SIGN_OFF), 'the whole reply is stored');
+    assert.ok(reply!.usage && reply!.usage.inputTokens! > 0 && reply!.usage.outputTokens! > 0, `usage ${JSON.stringify(reply!.usage)}`);
     assert.equal(reply!.usage.totalTokens, reply!.usage.inputTokens! + reply!.usage.outputTokens!);
     assert.equal((await forOwner(alice).sessions.find(sessionId))?.title, 'Tell me about tides');
 
     // The place was freed once, with how the run ended, after the reply was stored; the session too.
     assert.deepEqual(turn.releases.map((outcome) => outcome?.kind), ['finished']);
+    assert.equal(turn.releasedAtEnd, 1, 'stored and released before the client’s copy ended');
+    assert.equal(turn.heldAtRelease(), true, 'the place was held until then, not freed as the run ended');
     assert.equal((await turn.storedAtRelease())?.at(-1)?.status, 'complete', 'the reply was stored when the place was freed');
     assert.equal(await forOwner(alice).sessions.isStreaming(sessionId), false);
     await assertPlacesFree(alice);
@@ -192,7 +212,7 @@ describe('openTurn', () => {
     await refused('not_found', bob, sessionId, { kind: 'regenerate' });
     assert.equal(await forOwner(alice).sessions.isStreaming(sessionId), false, 'the refused turn claimed nothing');
     assert.deepEqual(await forOwner(alice).messages.list(sessionId), before);
-    assert.ok(await forOwner(alice).sessions.find(sessionId));
+    assert.ok(await forOwner(alice).sessions.find(sessionId), 'the owner still has the session');
     await assertPlacesFree(bob);
   });
 
@@ -201,7 +221,7 @@ describe('openTurn', () => {
     const { error, releasedByTurn, aborted } = await refused('invalid_parameter', alice, sessionId, { kind: 'regenerate' });
     assert.equal(error.options.field, 'trigger');
     assert.equal(releasedByTurn, 1, 'openTurn released the admission itself, once');
-    assert.ok(aborted);
+    assert.ok(aborted, 'the turn’s controller is aborted');
     assert.equal(await forOwner(alice).sessions.find(sessionId), undefined);
     assert.equal(await forOwner(alice).sessions.isStreaming(sessionId), false);
     await assertPlacesFree(alice);
@@ -227,7 +247,7 @@ describe('openTurn', () => {
       const { error, releasedByTurn, aborted } = await refused('invalid_parameter', alice, sessionId, ask('Edited', { replaces }));
       assert.equal(error.options.field, 'messageId');
       assert.equal(releasedByTurn, 1, 'openTurn released the admission itself, once');
-      assert.ok(aborted);
+      assert.ok(aborted, 'the turn’s controller is aborted');
       assert.equal(await forOwner(alice).sessions.isStreaming(sessionId), false, 'the session claim is let go');
     }
     assert.deepEqual(await forOwner(alice).messages.list(sessionId), before);
@@ -255,7 +275,7 @@ describe('openTurn', () => {
     assert.equal(await stopTurn(alice, sessionId), true);
     read.push(...(await readAll(turn.run.parts, reader)));
 
-    assert.ok(read.some((part) => part.type === 'abort'));
+    assert.ok(read.some((part) => part.type === 'abort'), 'the client is sent the abort');
     const reply = (await forOwner(alice).messages.list(sessionId))[1];
     assert.equal(reply?.status, 'stopped');
     assert.equal(reply.failureCode, null);
@@ -279,7 +299,7 @@ describe('openTurn', () => {
     const reply = (await forOwner(alice).messages.list(sessionId))[1];
     assert.equal(reply?.status, 'complete');
     assert.ok(textOf(reply).endsWith(SIGN_OFF), 'the whole reply is stored');
-    assert.ok(reply.usage && reply.usage.outputTokens! > 0);
+    assert.ok(reply.usage && reply.usage.outputTokens! > 0, `usage ${JSON.stringify(reply.usage)}`);
     assert.deepEqual(turn.releases.map((outcome) => outcome?.kind), ['finished']);
     assert.equal(turn.admission.controller.signal.aborted, false, 'the run was not stopped');
     assert.equal(await forOwner(alice).sessions.isStreaming(sessionId), false);
