@@ -24,7 +24,7 @@ delete process.env.REDIS_URL;
 // The server's lifecycle, made before the app loads as scripts/serve.mjs makes it: the tests
 // drain it and count the streams it holds.
 const lifecycle = { draining: false, open: new Set<AbortController>() };
-(globalThis as unknown as { streamwright: typeof lifecycle }).streamwright = lifecycle;
+(globalThis as unknown as Record<symbol, typeof lifecycle>)[Symbol.for('streamwright.lifecycle')] = lifecycle;
 
 const { admitStream } = await import('./admit');
 const { AppError, ERROR_STATUS } = await import('../errors');

@@ -33,7 +33,7 @@ delete process.env.REDIS_URL;
 // The server's lifecycle, made before the app loads as scripts/serve.mjs makes it, to count the
 // streams this process holds.
 const lifecycle = { draining: false, open: new Set<AbortController>() };
-(globalThis as unknown as { streamwright: typeof lifecycle }).streamwright = lifecycle;
+(globalThis as unknown as Record<symbol, typeof lifecycle>)[Symbol.for('streamwright.lifecycle')] = lifecycle;
 
 const { openTurn } = await import('./open-turn');
 const { stopTurn } = await import('./stop');
@@ -306,10 +306,8 @@ describe('openTurn', () => {
     await assertPlacesFree(alice);
   });
 
-  // openTurn frees the place itself when a turn cannot start past its claim on the session
-  // (invalid_parameter above), but not for the two refusals before it: the route's release covers
-  // them today (lib/http/streaming-route.ts). Marked todo until it is decided which holds.
-  test('openTurn releases the admission itself on not_found and session_busy', { todo: 'released by the caller (streamingRoute) today' }, async () => {
+  // openTurn frees the place itself on every refusal, those before its claim on the session too.
+  test('openTurn releases the admission itself on not_found and session_busy', async () => {
     const sessionId = randomUUID();
     const first = await open(alice, sessionId, ask('Tell me about tides'));
     const busy = await refused('session_busy', alice, sessionId, ask('Me again'));

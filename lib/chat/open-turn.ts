@@ -20,7 +20,7 @@ import { awaitsReply } from './awaits-reply';
 // store (reply-store.ts) reads it to its end whatever the client does, and the stop endpoint
 // (stop.ts) aborts it.
 
-type TurnInput =
+export type TurnInput =
   /**
    * The user's new message, stored under the client's `id` when it is free. With `replaces`, it
    * takes the place of that stored user message, and the turns after it are deleted.
@@ -60,9 +60,19 @@ export interface Turn {
  * Opens a turn in the user's session, in the stream's place (its controller stops the turn; the
  * place is freed once the reply is stored). Refused with an AppError: `not_found` for another
  * user's session, `session_busy` while a reply streams into it, `invalid_parameter` for an input
- * that does not fit the stored history.
+ * that does not fit the stored history. A turn that cannot start frees its place at once.
  */
 export async function openTurn(userId: string, admission: Admission, turn: ChatTurn): Promise<Turn> {
+  try {
+    return await claimAndStart(userId, admission, turn);
+  } catch (error) {
+    admission.controller.abort(error);
+    admission.release();
+    throw error;
+  }
+}
+
+async function claimAndStart(userId: string, admission: Admission, turn: ChatTurn): Promise<Turn> {
   const { sessionId, input } = turn;
   const owner = forOwner(userId);
   const title = input.kind === 'message' ? input.text : input.kind === 'merge' ? input.title : '';
@@ -73,14 +83,6 @@ export async function openTurn(userId: string, admission: Admission, turn: ChatT
   }
 
   let forget = () => {};
-  // Frees the session for the next turn, and the stream's place: when this one ends, or if it
-  // cannot start.
-  const release = async (outcome?: Outcome) => {
-    forget();
-    admission.release(outcome);
-    await owner.sessions.releaseTurn(sessionId, turnId);
-  };
-
   try {
     if (input.kind === 'regenerate') await owner.messages.dropLastReply(sessionId);
     const stored = await owner.messages.list(sessionId);
@@ -104,13 +106,20 @@ export async function openTurn(userId: string, admission: Admission, turn: ChatT
     const prompt = await convertToModelMessages(conversation, { tools, ignoreIncompleteToolCalls: true });
     const { maxOutputTokens, clientTools, appData } = turn;
     const run = admission.startRun({ kind: 'answer', prompt, maxOutputTokens, clientTools, appData }, { held: true });
-    const parts = storeReply(run, { userId, sessionId, replyId, onStored: release });
+    // Once the reply is stored: the session is free for its next turn, and the stream's place too.
+    const onStored = async (outcome: Outcome) => {
+      forget();
+      admission.release(outcome);
+      await owner.sessions.releaseTurn(sessionId, turnId);
+    };
+    const parts = storeReply(run, { userId, sessionId, replyId, onStored });
     return { replyId, run: { ...run, parts, watch: undefined } };
   } catch (error) {
-    admission.controller.abort(error);
-    await release();
-    // A refused turn leaves nothing behind, not even the empty session `ensure` made for it.
+    forget();
+    // A refused turn leaves nothing behind, not even the empty session `ensure` made for it. It
+    // goes while the turn still holds it, so no other turn can claim it in between.
     if (error instanceof AppError && (await owner.messages.list(sessionId)).length === 0) await owner.sessions.delete(sessionId);
+    else await owner.sessions.releaseTurn(sessionId, turnId);
     throw error;
   }
 }

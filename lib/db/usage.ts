@@ -60,7 +60,7 @@ export function recordTokenUsage(userId: string, endpoint: string, model: string
 }
 
 /** Writes every waiting row; resolves once they (and any batch before them) are in. */
-function flushUsage(): Promise<void> {
+export function flushUsage(): Promise<void> {
   clearTimeout(timer);
   timer = undefined;
   flushQueued = true;
