@@ -40,19 +40,5 @@ export default defineConfig([
   ...nextVitals,
   ...nextTypeScript,
   ...Object.entries(layers).map(([folder, forbidden]) => below(folder, forbidden)),
-  {
-    // A module's unit test sits beside it and goes into the image's build context with it, where
-    // `next build` type-checks it; tests/ does not (.dockerignore), so nothing there can be imported.
-    files: ['lib/**/*.test.ts'],
-    // These three still import tests/support, so the image build fails their type check: to be
-    // given their helpers (parseFrames, streamOf) and taken off this list.
-    ignores: ['lib/protocols/ag-ui/events.test.ts', 'lib/protocols/envelope/structured-view.test.ts', 'lib/protocols/envelope/views.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/tests/**'], message: 'lib/ tests are built without tests/ (.dockerignore): keep helpers in the test file.' }] },
-      ],
-    },
-  },
   globalIgnores(['.next/**', 'node_modules/**', '.ci/**', 'lib/generated/**', 'next-env.d.ts']),
 ]);
