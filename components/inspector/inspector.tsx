@@ -1,7 +1,7 @@
 'use client';
 
 import { useRef, useState, type FormEvent } from 'react';
-import { readSse, type ReceivedFrame } from '@/lib/protocols/read-sse';
+import { readSse, type Frame } from '@/lib/protocols/sse';
 
 interface Row {
   at: number;
@@ -83,7 +83,7 @@ export function Inspector() {
   );
 }
 
-function describe(frame: ReceivedFrame): [string, string] {
+function describe(frame: Frame): [string, string] {
   const data = frame.data as Record<string, unknown>;
   if (frame.event) return [frame.event, JSON.stringify(data)];
   const { type, ...rest } = data;

@@ -1,7 +1,7 @@
 'use client';
 
 import { useRef, useState, type FormEvent } from 'react';
-import { readSse } from '@/lib/protocols/read-sse';
+import { readSse } from '@/lib/protocols/sse';
 import { useJson } from '../ui/use-json';
 
 interface Report {
