@@ -82,10 +82,10 @@ class Chat {
         body: JSON.stringify({ session_id: sessionId, message }),
       });
       if (!response.ok) throw new Error(`status ${response.status}`);
-      await forEachFrame(response, (frame) => {
-        if (frame.startsWith('event: done')) done = true;
-        else if (frame.startsWith('event: error')) error = true;
-        else if (frame.startsWith('data: {')) text += (JSON.parse(frame.slice(6)) as { text?: string }).text ?? '';
+      await forEachFrame(response, ({ event, data }) => {
+        if (event === 'done') done = true;
+        else if (event === 'error') error = true;
+        else if (event === undefined) text += (JSON.parse(data) as { text?: string }).text ?? '';
       });
     } catch {
       error = true;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { startApp, type RunningApp } from '../tests/support/app';
 import { newUser } from '../tests/support/users';
+import type { SseEvent } from '../lib/sse-parser';
 import { forEachFrame } from './frames';
 import { productSettings, startUpstream } from './upstream';
 import { run as runChat, type Row } from './chat';
@@ -42,8 +43,8 @@ async function oneStream(target: Target, tokens: number): Promise<StreamResult> 
   try {
     const response = await fetch(target.url('hello'), target.init);
     if (!response.ok) return { ttft: NaN, maxGap: NaN, total: NaN, ok: false, error: `HTTP ${response.status}` };
-    await forEachFrame(response, (frame) => {
-      const piece = tokenText(frame);
+    await forEachFrame(response, (event) => {
+      const piece = tokenText(event);
       if (!piece) return;
       const at = now();
       if (!first) first = at;
@@ -59,9 +60,9 @@ async function oneStream(target: Target, tokens: number): Promise<StreamResult> 
   return { ttft: first - started, maxGap, total: now() - started, ok: text === expected };
 }
 
-function tokenText(frame: string): string {
-  if (!frame.startsWith('data: {')) return '';
-  const data = JSON.parse(frame.slice(6)) as { text?: string; choices?: { delta?: { content?: string } }[] };
+function tokenText({ event, data: text }: SseEvent): string {
+  if (event !== undefined || !text.startsWith('{')) return '';
+  const data = JSON.parse(text) as { text?: string; choices?: { delta?: { content?: string } }[] };
   return data.text ?? data.choices?.[0]?.delta?.content ?? '';
 }
 

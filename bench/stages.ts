@@ -5,6 +5,7 @@ import { partStream } from '../lib/ai/openai/lean-model';
 import { providerFetch } from '../lib/ai/provider-fetch';
 import { toResponse } from '../lib/protocols/envelope/response';
 import { textView } from '../lib/protocols/envelope/views';
+import { encodeFrame } from '../lib/protocols/sse';
 
 // What each stage between the model's bytes and the client's costs per token, in one process,
 // with no HTTP: `npx tsx bench/stages.ts`. Streams run side by side, and each gets one token per
@@ -27,7 +28,7 @@ function body(): ReadableStream<Uint8Array> {
       await new Promise((resolve) => setImmediate(resolve));
       if (sent === TOKENS) return controller.close();
       const delta = sent === -1 ? { role: 'assistant', content: '' } : { content: ` t${sent}` };
-      controller.enqueue(encoder.encode(`data: ${JSON.stringify({ id: 'c', created: 0, model: 'bench', choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`));
+      controller.enqueue(encoder.encode(encodeFrame({ data: { id: 'c', created: 0, model: 'bench', choices: [{ index: 0, delta, finish_reason: null }] } })));
       sent++;
     },
   });

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { encodeFrame } from '../lib/protocols/sse';
 
 /** What the upstream reads of a Chat Completions request. */
 export interface UpstreamRequest {
@@ -23,15 +24,14 @@ export async function startUpstream(
     if (onRequest) onRequest(JSON.parse(body) as UpstreamRequest);
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     const base = { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'bench' };
-    const send = (delta: unknown, finish: string | null = null) =>
-      res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
+    const send = (delta: unknown, finish: string | null = null) => res.write(encodeFrame({ data: { ...base, choices: [{ index: 0, delta, finish_reason: finish }] } }));
     send({ role: 'assistant', content: '' });
     for (let i = 0; i < tokens && !res.destroyed; i++) {
       send({ content: ` t${i}` });
       if (paceMs) await new Promise((r) => setTimeout(r, paceMs));
     }
     send({}, 'stop');
-    res.write(`data: ${JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: tokens, total_tokens: tokens + 10 } })}\n\n`);
+    res.write(encodeFrame({ data: { ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: tokens, total_tokens: tokens + 10 } } }));
     res.end('data: [DONE]\n\n');
   });
   server.keepAliveTimeout = 60_000;

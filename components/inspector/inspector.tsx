@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { PromptForm } from '../ui/prompt-form';
 import { submittedField, useLatestRequest } from '../ui/use-latest-request';
-import { readSse, type ReceivedFrame } from '@/lib/protocols/read-sse';
+import { readSse, type Frame } from '@/lib/protocols/sse';
 
 interface Row {
   at: number;
@@ -83,7 +83,7 @@ export function Inspector() {
   );
 }
 
-function describe(frame: ReceivedFrame): [string, string] {
+function describe(frame: Frame): [string, string] {
   const data = frame.data as Record<string, unknown>;
   if (frame.event) return [frame.event, JSON.stringify(data)];
   const { type, ...rest } = data;

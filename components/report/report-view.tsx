@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { PromptForm } from '../ui/prompt-form';
 import { submittedField, useLatestRequest } from '../ui/use-latest-request';
-import { readSse } from '@/lib/protocols/read-sse';
+import { readSse } from '@/lib/protocols/sse';
 import { useJson } from '../ui/use-json';
 
 interface Report {

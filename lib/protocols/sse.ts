@@ -1,6 +1,9 @@
-// Server-sent events framing: `event:` (optional) and one `data:` line holding one JSON value,
-// each frame ended by a blank line. JSON.stringify escapes newlines, so a delta can never break
-// a frame.
+import { SseParser, type SseEvent } from '../sse-parser';
+
+// Server-sent events: the framing this app writes, and readSse, the browser's reader of the
+// envelope (with the one SSE parser, lib/sse-parser.ts). It writes `event:` (optional) and one `data:` line holding one JSON value, each frame ended by a
+// blank line; JSON.stringify escapes newlines, so a delta can never break a frame. Browser code
+// imports this file: it must stay free of Node modules.
 
 export interface Frame {
   event?: string;
@@ -9,6 +12,25 @@ export interface Frame {
 
 export function encodeFrame({ event, data }: Frame): string {
   return `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * A response's SSE frames, each one's data parsed as JSON, as they arrive (the report page, the
+ * inspector). A frame the body ends before its blank line is dropped, as EventSource drops it.
+ */
+export async function* readSse(response: Response): AsyncGenerator<Frame> {
+  if (!response.body) return;
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let arrived: SseEvent[] = [];
+  const parser = new SseParser((event) => arrived.push(event));
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    parser.push(value);
+    const events = arrived;
+    arrived = [];
+    for (const { event, data } of events) yield event === undefined ? { data: JSON.parse(data) } : { event, data: JSON.parse(data) };
+  }
 }
 
 /** A comment line: ignored by every SSE parser, keeps idle proxies from closing the stream. */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { encodeFrame } from '../../lib/protocols/sse';
 
 /**
  * A fake OpenAI-compatible server on 127.0.0.1 that speaks both wire protocols the product uses:
@@ -242,7 +243,7 @@ const chatWire: Wire = {
       limit,
       (token) => chunk({ content: token }),
       () => send(res, { error: { message: 'The server had an error', type: 'server_error', code: null, param: null } }),
-      (kind) => sendRaw(res, kind === 'json' ? 'data: {"choices":[{"delta":{"content":"oops\n\n' : `data: ${JSON.stringify({ ...base, choices: 'none' })}\n\n`),
+      (kind) => (kind === 'json' ? sendRaw(res, 'data: {"choices":[{"delta":{"content":"oops\n\n') : send(res, { ...base, choices: 'none' })),
     );
     if (sent === undefined) return;
     chunk({}, sent < reply.tokens.length ? 'length' : 'stop');
@@ -387,9 +388,10 @@ async function streamTokens(
 }
 
 function send(res: ServerResponse, data: unknown, event?: string) {
-  if (!res.destroyed) res.write(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
+  if (!res.destroyed) res.write(encodeFrame({ event, data }));
 }
 
+/** Text written as it is: the malformed frames of [[bad-json]], which no encoder would write. */
 function sendRaw(res: ServerResponse, text: string) {
   if (!res.destroyed) res.write(text);
 }

@@ -1,23 +1,45 @@
+import { SseParser, type SseEvent } from '../../lib/sse-parser';
+
 /** One SSE frame as a client sees it: the event name (absent for plain data) and parsed data. */
 export interface Frame {
   event?: string;
   data: unknown;
 }
 
-/** Splits an SSE body into frames, checking the framing on the way: `\n` line ends, one data line. */
+/** The events of a whole SSE body, through the product's own parser. */
+function sseEvents(body: string): SseEvent[] {
+  const events: SseEvent[] = [];
+  const parser = new SseParser((event) => events.push(event));
+  parser.push(body);
+  parser.end();
+  return events;
+}
+
+/**
+ * Splits an SSE body into frames, checking the framing on the way: `\n` line ends, the body ends
+ * with a blank line, and each frame is exactly what `encodeFrame` writes (an optional `event:`
+ * line, then one `data:` line), comment frames aside.
+ */
 export function parseFrames(body: string): Frame[] {
   if (body.includes('\r')) throw new Error('SSE body uses \\r line endings');
   if (body && !body.endsWith('\n\n')) throw new Error(`SSE body does not end with a blank line: ${JSON.stringify(body.slice(-40))}`);
-  return body
-    .split('\n\n')
-    .filter((block) => block !== '' && !block.startsWith(':'))
-    .map((block) => {
-      const lines = block.split('\n');
-      const event = lines.find((l) => l.startsWith('event: '))?.slice('event: '.length);
-      const data = lines.filter((l) => l.startsWith('data: '));
-      if (data.length !== 1) throw new Error(`frame without exactly one data line: ${JSON.stringify(block)}`);
-      return event === undefined ? { data: JSON.parse(data[0]!.slice(6)) } : { event, data: JSON.parse(data[0]!.slice(6)) };
-    });
+  const events = sseEvents(body);
+  // The parser joins data lines and skips frames without one; laid out again, a frame that had
+  // other than one `data:` line, or anything else the parser passed over, no longer matches.
+  let at = skipComments(body, 0);
+  for (const { event, data } of events) {
+    const frame = `${event === undefined ? '' : `event: ${event}\n`}data: ${data}\n\n`;
+    if (!body.startsWith(frame, at)) throw new Error(`frame other than an optional event line and exactly one data line: ${JSON.stringify(body.slice(at, body.indexOf('\n\n', at) + 2))}`);
+    at = skipComments(body, at + frame.length);
+  }
+  if (at !== body.length) throw new Error(`frame other than an optional event line and exactly one data line: ${JSON.stringify(body.slice(at, body.indexOf('\n\n', at) + 2))}`);
+  return events.map(({ event, data }) => (event === undefined ? { data: JSON.parse(data) } : { event, data: JSON.parse(data) }));
+}
+
+/** Where the comment frames (`: keep-alive`) at `at` end. */
+function skipComments(body: string, at: number): number {
+  while (body.startsWith(':', at)) at = body.indexOf('\n\n', at) + 2;
+  return at;
 }
 
 /** Fetches a URL and returns its status, content type and frames. */
@@ -67,7 +89,7 @@ export function joinedText(frames: Frame[]): string {
 
 /** The chunks of an AI SDK UI message stream body (`data: {json}` … `data: [DONE]`). */
 export function parseUiStream(body: string): Array<Record<string, unknown>> {
-  const lines = body.split('\n\n').filter((block) => block.startsWith('data: '));
-  if (lines.at(-1) !== 'data: [DONE]') throw new Error(`UI stream does not end with [DONE]: ${body.slice(-80)}`);
-  return lines.slice(0, -1).map((line) => JSON.parse(line.slice(6)) as Record<string, unknown>);
+  const data = sseEvents(body).map((event) => event.data);
+  if (data.at(-1) !== '[DONE]') throw new Error(`UI stream does not end with [DONE]: ${body.slice(-80)}`);
+  return data.slice(0, -1).map((text) => JSON.parse(text) as Record<string, unknown>);
 }

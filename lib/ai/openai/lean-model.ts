@@ -7,6 +7,7 @@ import {
   type LanguageModelV4StreamResult,
   type SharedV4Warning,
 } from '@ai-sdk/provider';
+import { SseParser } from '../../sse-parser';
 import { chatCompletionsEvents } from './chat-events';
 import { responsesEvents } from './responses-events';
 import { invalidEvent } from './wire-values';
@@ -117,7 +118,8 @@ export function partStream(body: ReadableStream<Uint8Array>, wire: OpenAIWire, w
   const decoder = new TextDecoder();
   const batch = new DeltaBatch();
   const events = (wire === 'chat' ? chatCompletionsEvents : responsesEvents)(batch.emit, to);
-  const lines = new SseLines((data) => {
+  // An event's name is not read: the Responses API repeats it as `type` in the data.
+  const sse = new SseParser(({ data }) => {
     if (data === '[DONE]') return;
     let parsed: unknown;
     try {
@@ -144,13 +146,14 @@ export function partStream(body: ReadableStream<Uint8Array>, wire: OpenAIWire, w
           for (;;) {
             const { done, value } = await reader.read();
             if (done) {
-              lines.end(decoder.decode());
+              sse.push(decoder.decode());
+              sse.end();
               events.end();
               batch.flushInto(controller);
               controller.close();
               return;
             }
-            lines.push(decoder.decode(value, { stream: true }));
+            sse.push(decoder.decode(value, { stream: true }));
             if (batch.flushInto(controller) > 0) return;
           }
         } catch (error) {
@@ -187,43 +190,5 @@ class DeltaBatch {
     for (const part of this.parts) controller.enqueue(part);
     this.parts = [];
     return count;
-  }
-}
-
-/**
- * Server-sent events, line by line: the `data:` lines of each event, joined, handed on when the
- * blank line that ends the event arrives. `event:`, `id:` and comment lines carry nothing the
- * wires need (the Responses API repeats the event's name as `type` in its data). Lines end in
- * `\n` or `\r\n`.
- */
-class SseLines {
-  private rest = '';
-  private data: string | undefined;
-
-  constructor(private readonly onEvent: (data: string) => void) {}
-
-  push(text: string): void {
-    const buffer = this.rest + text;
-    let start = 0;
-    for (let end = buffer.indexOf('\n'); end !== -1; end = buffer.indexOf('\n', start)) {
-      this.line(buffer.slice(start, buffer.charCodeAt(end - 1) === 13 ? end - 1 : end));
-      start = end + 1;
-    }
-    this.rest = buffer.slice(start);
-  }
-
-  /** The body ended: an event it did not close with a blank line still counts. */
-  end(text: string): void {
-    this.push(`${text}\n\n`);
-  }
-
-  private line(line: string): void {
-    if (line === '') {
-      if (this.data !== undefined) this.onEvent(this.data);
-      this.data = undefined;
-    } else if (line.startsWith('data:')) {
-      const value = line.slice(line.charCodeAt(5) === 32 ? 6 : 5);
-      this.data = this.data === undefined ? value : `${this.data}\n${value}`;
-    }
   }
 }
