@@ -99,10 +99,7 @@ class Chat {
 async function onDatabase(database: Database): Promise<Row[]> {
   let chat: Chat | undefined;
   const upstream = await startUpstream(TOKENS, 0, (body) => chat?.seen(body));
-  const app = await startApp(
-    productSettings(upstream.baseURL),
-    database,
-  );
+  const app = await startApp(productSettings(upstream.baseURL), database);
   try {
     chat = new Chat(app, await newUser(app));
     const c = chat;
@@ -143,7 +140,16 @@ async function onDatabase(database: Database): Promise<Row[]> {
     const load = `chat on ${name}, ${SESSIONS} sessions × ${TURNS} turns`;
     const growth = `chat on ${name}, one turn at a time`;
     const at = HISTORY.join(' / ');
-    const row = (scenario: string, figure: string, product: string): Row => ({ scenario, figure, product, stock: '', floor: '', ratio: '', target: '', met: '' });
+    const row = (scenario: string, figure: string, product: string): Row => ({
+      scenario,
+      figure,
+      product,
+      stock: '',
+      floor: '',
+      ratio: '',
+      target: '',
+      met: '',
+    });
     return [
       row(load, 'turns per second', fmt((SESSIONS * TURNS) / seconds, 0)),
       row(load, 'server CPU per turn (ms)', fmt(cpuPerTurn, 1)),

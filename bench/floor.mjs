@@ -8,7 +8,14 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 http
   .createServer((req, res) => {
     const call = http.request(
-      { host: upstream.hostname, port: upstream.port, path: `${upstream.pathname}/chat/completions`, method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        path: `${upstream.pathname}/chat/completions`,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json' },
+      },
       (answer) => {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         let buffer = '';

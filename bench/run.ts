@@ -66,11 +66,11 @@ function tokenText({ event, data: text }: SseEvent): string {
   return data.text ?? data.choices?.[0]?.delta?.content ?? '';
 }
 
-const directInit: RequestInit = ({
+const directInit: RequestInit = {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ model: 'bench', stream: true, messages: [{ role: 'user', content: 'hello' }] }),
-});
+};
 
 /** CPU seconds (user + system) and RSS in MB of a process, from /proc. */
 function cpuSeconds(pid: number): number {
@@ -78,7 +78,9 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
@@ -113,7 +115,13 @@ async function load(target: Target, tokens: number, concurrency: number, total: 
     }),
   );
   clearInterval(sampler);
-  return { results, cpu: pid ? cpuSeconds(pid) - cpuBefore : undefined, peakRss: pid ? peakRss : undefined, idleRss, seconds: (now() - started) / 1000 };
+  return {
+    results,
+    cpu: pid ? cpuSeconds(pid) - cpuBefore : undefined,
+    peakRss: pid ? peakRss : undefined,
+    idleRss,
+    seconds: (now() - started) / 1000,
+  };
 }
 
 /** The value below which a share `q` of the finite values lie. */
@@ -152,7 +160,16 @@ const rows: Row[] = [];
  * A figure of the product beside the floor's, and beside the product on the stock provider
  * (`stock`, for comparison only); `met` judges the product's target, when there is one.
  */
-const row = (scenario: string, figure: string, product: number, floor: number, target: string, digits = 2, met?: (product: number, floor: number) => boolean, stock?: number) =>
+const row = (
+  scenario: string,
+  figure: string,
+  product: number,
+  floor: number,
+  target: string,
+  digits = 2,
+  met?: (product: number, floor: number) => boolean,
+  stock?: number,
+) =>
   rows.push({
     scenario,
     figure,
@@ -170,7 +187,11 @@ const none = (product: number, floor: number) => product === 0 && floor === 0;
 // `BENCH_ONLY=chat` (or `tsx bench/run.ts chat`) runs only the chat scenario; `stream` only the others.
 const only = process.env.BENCH_ONLY ?? process.argv[2];
 
-async function scenario(tokens: number, paceMs: number, run: (product: Target, floor: Target, stock: Target, direct: Target) => Promise<void>) {
+async function scenario(
+  tokens: number,
+  paceMs: number,
+  run: (product: Target, floor: Target, stock: Target, direct: Target) => Promise<void>,
+) {
   if (only && only !== 'stream') return;
   const upstream = await startUpstream(tokens, paceMs);
   const floor = await startFloor(upstream.baseURL);
@@ -202,8 +223,26 @@ await scenario(20, 0, async (product, floor, stock, direct) => {
   const f = await load(floor, 20, 1, 50);
   const d = await load(direct, 20, 1, 50);
   const ttft = (run: Run) => median(run.results.map((r) => r.ttft));
-  row('1 stream', 'time to first token, median (ms)', ttft(p), ttft(f), '≤ floor + 3 ms', 2, (product, floor) => product <= floor + 3, ttft(s));
-  rows.push({ scenario: '1 stream', figure: 'upstream direct, median TTFT (ms)', product: '', stock: '', floor: fmt(ttft(d), 2), ratio: '', target: '', met: '' });
+  row(
+    '1 stream',
+    'time to first token, median (ms)',
+    ttft(p),
+    ttft(f),
+    '≤ floor + 3 ms',
+    2,
+    (product, floor) => product <= floor + 3,
+    ttft(s),
+  );
+  rows.push({
+    scenario: '1 stream',
+    figure: 'upstream direct, median TTFT (ms)',
+    product: '',
+    stock: '',
+    floor: fmt(ttft(d), 2),
+    ratio: '',
+    target: '',
+    met: '',
+  });
   if (failures(p) + failures(s) + failures(f)) throw new Error('streams lost tokens in the latency scenario');
 });
 
@@ -231,7 +270,13 @@ await scenario(200, 0, async (product, floor, stock) => {
     }),
   );
   const routeMs = ((cpuSeconds(pid) - before) * 1000) / 1000;
-  row('100 concurrent, back to back', 'CPU per request (ms): a bare Next.js route (product) vs a whole stream (floor)', routeMs, ((f.cpu ?? NaN) * 1000) / f.results.length, '');
+  row(
+    '100 concurrent, back to back',
+    'CPU per request (ms): a bare Next.js route (product) vs a whole stream (floor)',
+    routeMs,
+    ((f.cpu ?? NaN) * 1000) / f.results.length,
+    '',
+  );
 });
 
 // Paced as real models send: one token per read, tens of milliseconds apart, so nothing merges.
@@ -265,23 +310,48 @@ await scenario(HELD_TOKENS, 333, async (product, floor, stock) => {
   // What the Deployment's 512 MiB limit holds with a tenth to spare, from the idle memory and what
   // each stream adds: the default MAX_OPEN_STREAMS must stay below it.
   const fits = (run: Run) => ((512 * 0.9 - run.idleRss!) * 1024) / perStreamKb(run);
-  const p99 = (run: Run) => quantile(run.results.map((r) => r.ttft), 0.99);
+  const p99 = (run: Run) =>
+    quantile(
+      run.results.map((r) => r.ttft),
+      0.99,
+    );
   row(name, 'CPU, % of a core', cpuShare(p), cpuShare(f), '≤ 2× floor', 1, atMost(2), cpuShare(s));
   row(name, 'memory per open stream (KB)', perStreamKb(p), perStreamKb(f), '≤ 1.5× floor', 0, atMost(1.5), perStreamKb(s));
   row(name, 'idle RSS before the streams (MB)', p.idleRss!, f.idleRss!, '', 0, undefined, s.idleRss);
   row(name, 'peak RSS (MB)', p.peakRss!, f.peakRss!, '< 450', 0, below(450), s.peakRss);
   row(name, 'time to first token, p99 (ms)', p99(p), p99(f), '< 50', 1, below(50), p99(s));
-  row(name, 'open streams a 512 MiB pod holds, a tenth to spare', fits(p), fits(f), '≥ 600 (MAX_OPEN_STREAMS)', 0, (product) => product >= 600, fits(s));
+  row(
+    name,
+    'open streams a 512 MiB pod holds, a tenth to spare',
+    fits(p),
+    fits(f),
+    '≥ 600 (MAX_OPEN_STREAMS)',
+    0,
+    (product) => product >= 600,
+    fits(s),
+  );
   row(name, 'errors or lost tokens', failures(p), failures(f), '0', 0, none, failures(s));
   // Context for the memory figure: what one open run holds inside the AI SDK alone (bench/sdk-memory.ts).
   const sdk = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/sdk-memory.ts'], { encoding: 'utf8' });
   const { kbPerRun } = JSON.parse(sdk.stdout) as { kbPerRun: number };
-  rows.push({ scenario: name, figure: 'held by one open streamText run alone, no server (KB)', product: fmt(kbPerRun, 0), stock: '', floor: '', ratio: '', target: '', met: '' });
+  rows.push({
+    scenario: name,
+    figure: 'held by one open streamText run alone, no server (KB)',
+    product: fmt(kbPerRun, 0),
+    stock: '',
+    floor: '',
+    ratio: '',
+    target: '',
+    met: '',
+  });
 });
 
 if (!only || only === 'chat') rows.push(...(await runChat()));
 
-console.log(`\n| scenario | figure | product | floor | ratio | target | | stock provider |\n| --- | --- | --- | --- | --- | --- | --- | --- |`);
-for (const r of rows) console.log(`| ${r.scenario} | ${r.figure} | ${r.product} | ${r.floor} | ${r.ratio} | ${r.target} | ${r.met} | ${r.stock} |`);
+console.log(
+  `\n| scenario | figure | product | floor | ratio | target | | stock provider |\n| --- | --- | --- | --- | --- | --- | --- | --- |`,
+);
+for (const r of rows)
+  console.log(`| ${r.scenario} | ${r.figure} | ${r.product} | ${r.floor} | ${r.ratio} | ${r.target} | ${r.met} | ${r.stock} |`);
 for (const [reason, count] of failureReasons) console.log(`failed streams: ${count} × ${reason}`);
 console.log(`\nNode ${process.version}, ${new Date().toISOString().slice(0, 10)}`);

@@ -28,14 +28,20 @@ function body(): ReadableStream<Uint8Array> {
       await new Promise((resolve) => setImmediate(resolve));
       if (sent === TOKENS) return controller.close();
       const delta = sent === -1 ? { role: 'assistant', content: '' } : { content: ` t${sent}` };
-      controller.enqueue(encoder.encode(encodeFrame({ data: { id: 'c', created: 0, model: 'bench', choices: [{ index: 0, delta, finish_reason: null }] } })));
+      controller.enqueue(
+        encoder.encode(encodeFrame({ data: { id: 'c', created: 0, model: 'bench', choices: [{ index: 0, delta, finish_reason: null }] } })),
+      );
       sent++;
     },
   });
 }
 
 /** The body as the provider's fetch hands it on: watched for silence (lib/ai/provider-fetch.ts). */
-const watchedFetch = providerFetch({ idleMs: 60_000, maxRetryWaitMs: 0, fetch: async () => new Response(body(), { headers: { 'content-type': 'text/event-stream' } }) });
+const watchedFetch = providerFetch({
+  idleMs: 60_000,
+  maxRetryWaitMs: 0,
+  fetch: async () => new Response(body(), { headers: { 'content-type': 'text/event-stream' } }),
+});
 const watchedBody = async () => (await watchedFetch('http://bench/v1/chat/completions')).body!;
 
 /** @ai-sdk/openai's own Chat Completions model, answered by `body()` with no network. */
@@ -61,9 +67,18 @@ const STAGES: Array<[string, () => ReadableStream<unknown>]> = [
   ['the body, read', () => body()],
   ['+ lean parse into parts', () => partStream(body(), 'chat', [], ANSWER_TO)],
   ['+ streamText (single consumer)', () => run(false).stream as ReadableStream<unknown>],
-  ['+ the SSE envelope (text frames)', () => toResponse({ parts: run(false).stream, model: 'bench', maxOutputTokens: 1e6 }, { view: textView }).body!],
-  ["+ the provider fetch's silence watch on the body", () => toResponse({ parts: run(true).stream, model: 'bench', maxOutputTokens: 1e6 }, { view: textView }).body!],
-  ['the same with the stock provider instead of the lean parse', () => toResponse({ parts: run(true, stock).stream, model: 'bench', maxOutputTokens: 1e6 }, { view: textView }).body!],
+  [
+    '+ the SSE envelope (text frames)',
+    () => toResponse({ parts: run(false).stream, model: 'bench', maxOutputTokens: 1e6 }, { view: textView }).body!,
+  ],
+  [
+    "+ the provider fetch's silence watch on the body",
+    () => toResponse({ parts: run(true).stream, model: 'bench', maxOutputTokens: 1e6 }, { view: textView }).body!,
+  ],
+  [
+    'the same with the stock provider instead of the lean parse',
+    () => toResponse({ parts: run(true, stock).stream, model: 'bench', maxOutputTokens: 1e6 }, { view: textView }).body!,
+  ],
 ];
 
 async function cpuPerToken(make: () => ReadableStream<unknown>): Promise<number> {

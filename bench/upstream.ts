@@ -24,24 +24,28 @@ export async function startUpstream(
     if (onRequest) onRequest(JSON.parse(body) as UpstreamRequest);
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     const base = { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'bench' };
-    const send = (delta: unknown, finish: string | null = null) => res.write(encodeFrame({ data: { ...base, choices: [{ index: 0, delta, finish_reason: finish }] } }));
+    const send = (delta: unknown, finish: string | null = null) =>
+      res.write(encodeFrame({ data: { ...base, choices: [{ index: 0, delta, finish_reason: finish }] } }));
     send({ role: 'assistant', content: '' });
     for (let i = 0; i < tokens && !res.destroyed; i++) {
       send({ content: ` t${i}` });
       if (paceMs) await new Promise((r) => setTimeout(r, paceMs));
     }
     send({}, 'stop');
-    res.write(encodeFrame({ data: { ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: tokens, total_tokens: tokens + 10 } } }));
+    res.write(
+      encodeFrame({ data: { ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: tokens, total_tokens: tokens + 10 } } }),
+    );
     res.end('data: [DONE]\n\n');
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

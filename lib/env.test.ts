@@ -39,10 +39,16 @@ test('a wrong value is one line: the setting and the rule it breaks', () => {
     [{ DATABASE_URL: 'mysql://db/app' }, 'Invalid setting DATABASE_URL: must be file:… (SQLite) or postgresql://… (PostgreSQL)'],
     [{ LOG_LEVEL: 'verbose' }, 'Invalid setting LOG_LEVEL: must be debug, info, warn, error or silent'],
     [{ MAX_OUTPUT_TOKENS: '0' }, 'Invalid setting MAX_OUTPUT_TOKENS: must be a whole number from 1 to 100000'],
-    [{ CORS_ORIGINS: 'https://a.example, *, https://b.example/app' }, 'Invalid setting CORS_ORIGINS: must list origins such as https://app.example.com, comma-separated (no path, no *)'],
+    [
+      { CORS_ORIGINS: 'https://a.example, *, https://b.example/app' },
+      'Invalid setting CORS_ORIGINS: must list origins such as https://app.example.com, comma-separated (no path, no *)',
+    ],
   ];
   for (const [vars, line] of cases) assert.equal(problem(vars), line);
-  assert.deepEqual(parseEnv({ CORS_ORIGINS: 'https://a.example, http://127.0.0.1:3000/' }).CORS_ORIGINS, ['https://a.example', 'http://127.0.0.1:3000']);
+  assert.deepEqual(parseEnv({ CORS_ORIGINS: 'https://a.example, http://127.0.0.1:3000/' }).CORS_ORIGINS, [
+    'https://a.example',
+    'http://127.0.0.1:3000',
+  ]);
 });
 
 test('several wrong settings: a line each; a secret value never appears', () => {
@@ -66,7 +72,11 @@ describe('CORS allow-list (CORS_ORIGINS)', () => {
 
   test('a wildcard, a path or anything but an http(s) origin stops start-up', () => {
     for (const entry of ['*', 'null', 'app.example', 'ftp://files.example', 'http://localhost:3000/path', 'https://a.example?x=1']) {
-      assert.throws(() => parseEnv({ CORS_ORIGINS: `https://ok.example, ${entry}` }), { message: /^Invalid setting CORS_ORIGINS: / }, entry);
+      assert.throws(
+        () => parseEnv({ CORS_ORIGINS: `https://ok.example, ${entry}` }),
+        { message: /^Invalid setting CORS_ORIGINS: / },
+        entry,
+      );
     }
   });
 

@@ -7,8 +7,7 @@ import { dropBlankValues, invalidSetting } from './environment.mjs';
 // that is present but wrong stops start-up (lib/ops/startup.ts) with one line per setting: its
 // name and the rule it breaks, never its value, which may be a secret.
 
-const blankToUndefined = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 
@@ -28,8 +27,7 @@ const milliseconds = (fallback: number, min = 0) => wholeNumber(fallback, min, 3
 const count = (fallback: number, max = 1_000_000_000) => wholeNumber(fallback, 0, max);
 
 /** An absolute URL with one of `protocols`; `example` shows the form in the message. */
-const url = (protocols: RegExp, example: string) =>
-  optional(z.url({ protocol: protocols, error: `must be a URL such as ${example}` }));
+const url = (protocols: RegExp, example: string) => optional(z.url({ protocol: protocols, error: `must be a URL such as ${example}` }));
 
 /** `scheme://host[:port]` of an http(s) site, as browsers send it in `Origin`. */
 const isOrigin = (entry: string) => {
@@ -46,7 +44,13 @@ const isOrigin = (entry: string) => {
  * `https://app.example`); blank is none. A wildcard, a path or anything else is refused.
  */
 const origins = z.preprocess(
-  (value) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : []),
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
+      : [],
   z.array(
     z
       .string()

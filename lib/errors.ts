@@ -56,7 +56,11 @@ export const messageOf = (error: unknown): string => (error instanceof Error ? e
 /** An error and the errors it was caused by, nearest first (ten at the most). */
 export function causeChain(error: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let current = error; current !== undefined && current !== null && chain.length < 10; current = (current as { cause?: unknown }).cause) {
+  for (
+    let current = error;
+    current !== undefined && current !== null && chain.length < 10;
+    current = (current as { cause?: unknown }).cause
+  ) {
     chain.push(current);
     if (typeof current !== 'object') break;
   }
@@ -67,17 +71,33 @@ export function causeChain(error: unknown): unknown[] {
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const DATABASE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'P1001', 'P1002', 'P1017', 'P2024']);
+const DATABASE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'P1001',
+  'P1002',
+  'P1017',
+  'P2024',
+]);
 
 /** Which store a failure comes from when it is one that cannot be reached, else undefined. */
 export function unavailableStore(error: unknown): 'database' | 'redis' | undefined {
   const chain = causeChain(error).filter(isObject);
   const text = chain.map((e) => `${String(e.name)}: ${String(e.message)}`).join(' | ');
   // ioredis, once a command has waited for its one reconnection or its answer (lib/ops/redis.ts).
-  if (/max retries per request limit|Connection is closed|Stream isn't writeable|Command timed out|RedisUnavailableError/i.test(text)) return 'redis';
+  if (/max retries per request limit|Connection is closed|Stream isn't writeable|Command timed out|RedisUnavailableError/i.test(text))
+    return 'redis';
   const codes = chain.flatMap((e) => [e.code, e.kind, e.errorCode, (e.cause as Record<string, unknown> | undefined)?.kind]);
   if (codes.some((code) => typeof code === 'string' && DATABASE_CODES.has(code))) return 'database';
-  if (/DatabaseNotReachable|ConnectionClosed|Can't reach database|Connection terminated|ECONNREFUSED|ECONNRESET|connection timeout/i.test(text)) {
+  if (
+    /DatabaseNotReachable|ConnectionClosed|Can't reach database|Connection terminated|ECONNREFUSED|ECONNRESET|connection timeout/i.test(
+      text,
+    )
+  ) {
     return 'database';
   }
   return undefined;

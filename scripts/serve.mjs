@@ -46,12 +46,17 @@ const emit = http.Server.prototype.emit;
 http.Server.prototype.emit = function (event, ...args) {
   if (event === 'request') {
     const [request, response] = args;
-    const forwarded = String(request.headers['x-forwarded-for'] ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+    const forwarded = String(request.headers['x-forwarded-for'] ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
     const chain = [...forwarded, request.socket.remoteAddress ?? 'unknown'];
     // The socket is the last hop; each trusted proxy vouches for the entry before it.
     request.headers['x-streamwright-client'] = chain[Math.max(0, chain.length - 1 - hops)];
     // Each trusted proxy adds the protocol it was reached by (or sets the one header outright).
-    const protocols = String(request.headers['x-forwarded-proto'] ?? '').split(',').map((entry) => entry.trim().toLowerCase());
+    const protocols = String(request.headers['x-forwarded-proto'] ?? '')
+      .split(',')
+      .map((entry) => entry.trim().toLowerCase());
     request.headers['x-streamwright-proto'] = hops > 0 && protocols[Math.max(0, protocols.length - hops)] === 'https' ? 'https' : 'http';
     const given = String(request.headers['x-request-id'] ?? '');
     const id = /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
@@ -62,7 +67,13 @@ http.Server.prototype.emit = function (event, ...args) {
       const path = String(request.url ?? '').split('?')[0];
       lifecycle.recordRequest?.(path, response.statusCode);
       if (quiet || path.startsWith('/_next/')) return;
-      note('request', { request_id: id, method: request.method, path, status: response.statusCode, duration_ms: Math.round(performance.now() - started) });
+      note('request', {
+        request_id: id,
+        method: request.method,
+        path,
+        status: response.statusCode,
+        duration_ms: Math.round(performance.now() - started),
+      });
     });
   }
   return emit.call(this, event, ...args);

@@ -11,7 +11,10 @@ import { useDialogs } from '../ui/dialogs';
 /** What to show for a refused request: `wrong` when the server refused the password in `field`, else what it said. */
 async function refusedSentence(response: Response | undefined, field: string, wrong: string): Promise<string> {
   if (!response) return 'The server could not be reached. Check the connection and try again.';
-  const body = (await response.clone().json().catch(() => ({}))) as { field?: string };
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => ({}))) as { field?: string };
   return body.field === field ? wrong : refusal(response);
 }
 
@@ -67,7 +70,14 @@ function ThemeChoice({ initial }: { initial: Theme }) {
             key={option}
             className="flex min-h-11 cursor-pointer items-center gap-2 rounded-md border border-zinc-300 px-4 text-sm has-checked:border-indigo-500 has-checked:bg-indigo-50 has-checked:font-semibold has-focus-visible:ring-2 has-focus-visible:ring-indigo-500/40 dark:border-zinc-700 dark:has-checked:border-indigo-400 dark:has-checked:bg-indigo-950"
           >
-            <input type="radio" name="theme" value={option} checked={theme === option} onChange={() => choose(option)} className="accent-indigo-600" />
+            <input
+              type="radio"
+              name="theme"
+              value={option}
+              checked={theme === option}
+              onChange={() => choose(option)}
+              className="accent-indigo-600"
+            />
             {THEME_LABELS[option]}
           </label>
         ))}
@@ -118,13 +128,29 @@ function PasswordForm() {
     <Section id="password-heading" title="Password">
       <form onSubmit={change} className="max-w-sm space-y-3" aria-label="Change password">
         <Field label="Current password" name="current_password" type="password" autoComplete="current-password" required />
-        <Field label="New password" name="new_password" type="password" autoComplete="new-password" maxLength={200} required hint="At least 12 characters. Every other browser is signed out." />
+        <Field
+          label="New password"
+          name="new_password"
+          type="password"
+          autoComplete="new-password"
+          maxLength={200}
+          required
+          hint="At least 12 characters. Every other browser is signed out."
+        />
         {outcome && (
-          <p role={outcome.ok ? 'status' : 'alert'} data-testid="password-outcome" className={outcome.ok ? 'text-sm text-emerald-700 dark:text-emerald-400' : 'text-sm text-red-600 dark:text-red-400'}>
+          <p
+            role={outcome.ok ? 'status' : 'alert'}
+            data-testid="password-outcome"
+            className={outcome.ok ? 'text-sm text-emerald-700 dark:text-emerald-400' : 'text-sm text-red-600 dark:text-red-400'}
+          >
             {outcome.text}
           </p>
         )}
-        <button type="submit" disabled={pending} className="min-h-11 rounded-md border border-zinc-300 px-4 text-sm hover:border-indigo-400 disabled:opacity-60 dark:border-zinc-700">
+        <button
+          type="submit"
+          disabled={pending}
+          className="min-h-11 rounded-md border border-zinc-300 px-4 text-sm hover:border-indigo-400 disabled:opacity-60 dark:border-zinc-700"
+        >
           {pending ? 'Changing…' : 'Change password'}
         </button>
       </form>
@@ -138,7 +164,12 @@ function SignOutEverywhere() {
   const router = useRouter();
 
   async function signOutEverywhere() {
-    const sure = await dialogs.confirm({ title: 'Sign out everywhere?', body: 'Every browser you are signed in on is signed out, this one too. API keys keep working.', confirmLabel: 'Sign out everywhere', danger: true });
+    const sure = await dialogs.confirm({
+      title: 'Sign out everywhere?',
+      body: 'Every browser you are signed in on is signed out, this one too. API keys keep working.',
+      confirmLabel: 'Sign out everywhere',
+      danger: true,
+    });
     if (!sure) return;
     const response = await fetch('/api/me/sign-out-everywhere', { method: 'POST' });
     if (!response.ok) return;
@@ -149,8 +180,14 @@ function SignOutEverywhere() {
 
   return (
     <Section id="browsers-heading" title="Signed-in browsers">
-      <p className="text-sm text-zinc-600 dark:text-zinc-400">Ends the session of every browser you are signed in on, this one too. API keys keep working.</p>
-      <button type="button" onClick={() => void signOutEverywhere()} className="min-h-11 rounded-md border border-red-300 px-4 text-sm text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-400 dark:hover:bg-red-950">
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        Ends the session of every browser you are signed in on, this one too. API keys keep working.
+      </p>
+      <button
+        type="button"
+        onClick={() => void signOutEverywhere()}
+        className="min-h-11 rounded-md border border-red-300 px-4 text-sm text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-400 dark:hover:bg-red-950"
+      >
         Sign out everywhere
       </button>
     </Section>
@@ -189,13 +226,19 @@ function DeleteAccount() {
 
   return (
     <Section id="delete-heading" title="Delete account">
-      <p className="text-sm text-zinc-600 dark:text-zinc-400">Deletes your chats, reports, API keys and usage for good. It cannot be undone.</p>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        Deletes your chats, reports, API keys and usage for good. It cannot be undone.
+      </p>
       {error && (
         <p role="alert" data-testid="delete-outcome" className="text-sm text-red-600 dark:text-red-400">
           {error}
         </p>
       )}
-      <button type="button" onClick={() => void deleteAccount()} className="min-h-11 rounded-md bg-red-600 px-4 text-sm font-semibold text-white hover:bg-red-500">
+      <button
+        type="button"
+        onClick={() => void deleteAccount()}
+        className="min-h-11 rounded-md bg-red-600 px-4 text-sm font-semibold text-white hover:bg-red-500"
+      >
         Delete account…
       </button>
     </Section>

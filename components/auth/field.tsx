@@ -21,7 +21,17 @@ export function Field({ label, hint, ...input }: { label: string; hint?: string 
 }
 
 /** A form's error, announced to screen readers, then its submit button. */
-export function FormFooter({ error, pending, label, pendingLabel }: { error?: string; pending: boolean; label: string; pendingLabel: string }) {
+export function FormFooter({
+  error,
+  pending,
+  label,
+  pendingLabel,
+}: {
+  error?: string;
+  pending: boolean;
+  label: string;
+  pendingLabel: string;
+}) {
   return (
     <>
       {error && (

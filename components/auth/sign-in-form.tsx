@@ -45,7 +45,9 @@ function safeCallback(url: string | null): string {
   if (!url) return '/chat';
   try {
     const parsed = new URL(url, 'http://local');
-    return parsed.origin === 'http://local' || parsed.origin === globalThis.location?.origin ? `${parsed.pathname}${parsed.search}` : '/chat';
+    return parsed.origin === 'http://local' || parsed.origin === globalThis.location?.origin
+      ? `${parsed.pathname}${parsed.search}`
+      : '/chat';
   } catch {
     return '/chat';
   }

@@ -9,17 +9,28 @@ import { useFormAction } from './use-form-action';
 export function SignUpForm() {
   const router = useRouter();
   const { error, pending, submit } = useFormAction(async (form) => {
-    const account = { name: String(form.get('name') || '') || undefined, email: String(form.get('email')), password: String(form.get('password')) };
+    const account = {
+      name: String(form.get('name') || '') || undefined,
+      email: String(form.get('email')),
+      password: String(form.get('password')),
+    };
     const response = await fetch('/api/auth/signup', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(account),
     }).catch(() => undefined);
-    const failure = !response ? 'The server could not be reached. Check the connection and try again.' : !response.ok ? await refusal(response) : undefined;
+    const failure = !response
+      ? 'The server could not be reached. Check the connection and try again.'
+      : !response.ok
+        ? await refusal(response)
+        : undefined;
     // Sign-up answers the same for a taken email, so signing in is what tells the outcome.
-    const outcome = failure === undefined ? await signInWithPassword(account.email, account.password) : { ok: false as const, message: failure };
+    const outcome =
+      failure === undefined ? await signInWithPassword(account.email, account.password) : { ok: false as const, message: failure };
     if (!outcome.ok) {
-      return outcome.message === 'That email and password do not match an account.' ? 'This email already has an account with another password. Sign in instead.' : outcome.message;
+      return outcome.message === 'That email and password do not match an account.'
+        ? 'This email already has an account with another password. Sign in instead.'
+        : outcome.message;
     }
     // Straight to the chat: one navigation, not a redirect from `/` raced by a refresh.
     router.replace('/chat');

@@ -20,10 +20,20 @@ export function ChatShell({ sidebar, children }: { sidebar: ReactNode; children:
   return (
     <div className="flex h-full min-h-0 flex-col md:flex-row">
       <div className="flex items-center gap-2 border-b border-zinc-200 px-3 py-1 md:hidden dark:border-zinc-800">
-        <button type="button" aria-expanded={open} aria-controls="chat-drawer" onClick={() => setOpen(true)} className="min-h-11 rounded-md px-3 text-sm font-medium hover:bg-zinc-100 dark:hover:bg-zinc-800">
+        <button
+          type="button"
+          aria-expanded={open}
+          aria-controls="chat-drawer"
+          onClick={() => setOpen(true)}
+          className="min-h-11 rounded-md px-3 text-sm font-medium hover:bg-zinc-100 dark:hover:bg-zinc-800"
+        >
           ☰ Chats
         </button>
-        <Link href="/chat" onClick={askForNewChat} className="ml-auto flex min-h-11 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-zinc-100 dark:text-indigo-400 dark:hover:bg-zinc-800">
+        <Link
+          href="/chat"
+          onClick={askForNewChat}
+          className="ml-auto flex min-h-11 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-zinc-100 dark:text-indigo-400 dark:hover:bg-zinc-800"
+        >
           New chat
         </Link>
       </div>

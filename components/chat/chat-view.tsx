@@ -122,7 +122,8 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
 
   const lastReply = messages.at(-1)?.role === 'assistant' ? messages.at(-1) : undefined;
   const isStopped = (message: ChatMessage, index: number) =>
-    message.role === 'assistant' && (message.id === stopped?.reply || (stopped?.after !== undefined && messages[index - 1]?.id === stopped.after));
+    message.role === 'assistant' &&
+    (message.id === stopped?.reply || (stopped?.after !== undefined && messages[index - 1]?.id === stopped.after));
 
   return (
     <div className="flex h-full min-h-0 flex-col">
@@ -153,9 +154,17 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
           </p>
         )}
         {error && (
-          <div role="alert" data-testid="chat-error" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+          <div
+            role="alert"
+            data-testid="chat-error"
+            className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
+          >
             <p>{readable(error)}</p>
-            <button type="button" onClick={again} className="mt-2 rounded-md border border-red-400 px-3 py-1 font-semibold hover:bg-red-100 dark:hover:bg-red-900">
+            <button
+              type="button"
+              onClick={again}
+              className="mt-2 rounded-md border border-red-400 px-3 py-1 font-semibold hover:bg-red-100 dark:hover:bg-red-900"
+            >
               Retry
             </button>
           </div>
@@ -163,7 +172,11 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
       </div>
       <form onSubmit={submit} className="relative border-t border-zinc-200 p-3 dark:border-zinc-800">
         {awayFromEnd && messages.length > 0 && (
-          <button type="button" onClick={toEnd} className="absolute -top-14 left-1/2 min-h-11 -translate-x-1/2 rounded-full border border-zinc-300 bg-white px-4 text-sm shadow-md hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800">
+          <button
+            type="button"
+            onClick={toEnd}
+            className="absolute -top-14 left-1/2 min-h-11 -translate-x-1/2 rounded-full border border-zinc-300 bg-white px-4 text-sm shadow-md hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800"
+          >
             ↓ Latest
           </button>
         )}
@@ -189,11 +202,19 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
             className="min-h-[2.75rem] flex-1 resize-y rounded-md border border-zinc-300 bg-transparent px-3 py-2 outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 dark:border-zinc-700"
           />
           {busy ? (
-            <button type="button" onClick={() => void stopReply()} className="rounded-md bg-zinc-800 px-4 py-2 font-semibold text-white hover:bg-zinc-700 dark:bg-zinc-200 dark:text-zinc-900">
+            <button
+              type="button"
+              onClick={() => void stopReply()}
+              className="rounded-md bg-zinc-800 px-4 py-2 font-semibold text-white hover:bg-zinc-700 dark:bg-zinc-200 dark:text-zinc-900"
+            >
               Stop
             </button>
           ) : (
-            <button type="submit" disabled={!draft.trim()} className="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500 disabled:opacity-50">
+            <button
+              type="submit"
+              disabled={!draft.trim()}
+              className="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500 disabled:opacity-50"
+            >
               Send
             </button>
           )}
@@ -217,7 +238,11 @@ function FirstRun({ onPick }: { onPick: (text: string) => void }) {
       <ul className="grid gap-2 sm:grid-cols-3">
         {SUGGESTIONS.map((suggestion) => (
           <li key={suggestion.text}>
-            <button type="button" onClick={() => onPick(suggestion.text)} className="h-full min-h-11 w-full rounded-lg border border-zinc-200 p-3 text-left text-sm hover:border-indigo-400 hover:bg-indigo-50 dark:border-zinc-800 dark:hover:bg-indigo-950">
+            <button
+              type="button"
+              onClick={() => onPick(suggestion.text)}
+              className="h-full min-h-11 w-full rounded-lg border border-zinc-200 p-3 text-left text-sm hover:border-indigo-400 hover:bg-indigo-50 dark:border-zinc-800 dark:hover:bg-indigo-950"
+            >
               <span className="block font-medium">{suggestion.text}</span>
               <span className="mt-1 block text-xs text-zinc-600 dark:text-zinc-400">{suggestion.why}</span>
             </button>
@@ -225,8 +250,14 @@ function FirstRun({ onPick }: { onPick: (text: string) => void }) {
         ))}
       </ul>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
-        <Link href="/report" className="text-indigo-700 underline dark:text-indigo-400">Report</Link> writes a structured research brief that fills in field by field;{' '}
-        <Link href="/inspector" className="text-indigo-700 underline dark:text-indigo-400">Inspector</Link> shows every event of a run, as the API streams it.
+        <Link href="/report" className="text-indigo-700 underline dark:text-indigo-400">
+          Report
+        </Link>{' '}
+        writes a structured research brief that fills in field by field;{' '}
+        <Link href="/inspector" className="text-indigo-700 underline dark:text-indigo-400">
+          Inspector
+        </Link>{' '}
+        shows every event of a run, as the API streams it.
       </p>
     </div>
   );

@@ -27,7 +27,11 @@ function CodeBlock(props: ComponentProps<'pre'> & { node?: unknown }) {
   return (
     <div className="relative">
       <pre ref={pre} {...attributes} />
-      <CopyButton label="Copy code" text={() => pre.current?.innerText ?? ''} className="absolute top-1 right-1 bg-white/80 dark:bg-zinc-900/80" />
+      <CopyButton
+        label="Copy code"
+        text={() => pre.current?.innerText ?? ''}
+        className="absolute top-1 right-1 bg-white/80 dark:bg-zinc-900/80"
+      />
     </div>
   );
 }

@@ -29,7 +29,10 @@ export function MessageView({ message, stopped, onRegenerate, onEdit }: MessageV
   const [editing, setEditing] = useState(false);
   if (editing && onEdit)
     return (
-      <EditMessage original={text()} onCancel={() => setEditing(false)} onSend={(edited) => {
+      <EditMessage
+        original={text()}
+        onCancel={() => setEditing(false)}
+        onSend={(edited) => {
           setEditing(false);
           onEdit(edited);
         }}
@@ -42,13 +45,33 @@ export function MessageView({ message, stopped, onRegenerate, onEdit }: MessageV
         data-status={status}
         aria-label={mine ? 'You' : 'Reply'}
         // A long unbroken word wraps inside the bubble; a short message gets a short bubble.
-        className={mine ? 'ml-auto w-fit max-w-[85%] rounded-2xl bg-indigo-600 px-4 py-2 text-white [overflow-wrap:anywhere]' : 'max-w-full [overflow-wrap:anywhere]'}
+        className={
+          mine
+            ? 'ml-auto w-fit max-w-[85%] rounded-2xl bg-indigo-600 px-4 py-2 text-white [overflow-wrap:anywhere]'
+            : 'max-w-full [overflow-wrap:anywhere]'
+        }
       >
         {message.parts.map((part, i) => {
-          if (part.type === 'text') return mine ? <p key={i} className="whitespace-pre-wrap">{part.text}</p> : <Markdown key={i} text={part.text} />;
+          if (part.type === 'text')
+            return mine ? (
+              <p key={i} className="whitespace-pre-wrap">
+                {part.text}
+              </p>
+            ) : (
+              <Markdown key={i} text={part.text} />
+            );
           if (part.type.startsWith('tool-') && 'state' in part) {
             const tool = part as { state: string; input: unknown; output?: unknown; errorText?: string };
-            return <ToolCard key={i} name={part.type.slice(5)} state={tool.state} input={tool.input} output={tool.output} errorText={tool.errorText} />;
+            return (
+              <ToolCard
+                key={i}
+                name={part.type.slice(5)}
+                state={tool.state}
+                input={tool.input}
+                output={tool.output}
+                errorText={tool.errorText}
+              />
+            );
           }
           return null;
         })}
@@ -60,12 +83,21 @@ export function MessageView({ message, stopped, onRegenerate, onEdit }: MessageV
                 {meta.usage.inputTokens} in · {meta.usage.outputTokens} out · {meta.usage.totalTokens} tokens
               </span>
             )}
-            {status === 'stopped' && <span data-testid="reply-stopped" className="font-semibold">Stopped</span>}
+            {status === 'stopped' && (
+              <span data-testid="reply-stopped" className="font-semibold">
+                Stopped
+              </span>
+            )}
             {status === 'failed' && <span className="font-semibold text-red-700 dark:text-red-300">Failed: {meta?.error}</span>}
           </footer>
         )}
       </article>
-      <div className={`mt-1 flex gap-1 ${mine ? 'justify-end' : ''}`} data-testid="message-actions" aria-label={mine ? 'Actions for your message' : 'Actions for this reply'} role="group">
+      <div
+        className={`mt-1 flex gap-1 ${mine ? 'justify-end' : ''}`}
+        data-testid="message-actions"
+        aria-label={mine ? 'Actions for your message' : 'Actions for this reply'}
+        role="group"
+      >
         <CopyButton label={mine ? 'Copy message' : 'Copy reply'} text={text} />
         {onEdit && (
           <button type="button" onClick={() => setEditing(true)} aria-label="Edit and resend" className={ACTION}>
@@ -119,10 +151,18 @@ function EditMessage({ original, onSend, onCancel }: { original: string; onSend:
       />
       <p className="text-xs text-zinc-600 dark:text-zinc-400">Sending replaces this message and everything after it.</p>
       <div className="flex justify-end gap-2">
-        <button type="button" onClick={onCancel} className="min-h-11 rounded-md border border-zinc-300 px-4 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+        <button
+          type="button"
+          onClick={onCancel}
+          className="min-h-11 rounded-md border border-zinc-300 px-4 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+        >
           Cancel
         </button>
-        <button type="submit" disabled={!draft.trim()} className="min-h-11 rounded-md bg-indigo-600 px-4 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={!draft.trim()}
+          className="min-h-11 rounded-md bg-indigo-600 px-4 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-50"
+        >
           Send
         </button>
       </div>

@@ -32,7 +32,11 @@ export function SessionSidebar() {
     const response = await fetch(`/api/sessions/${encodeURIComponent(session.id)}`, { method: 'DELETE' }).catch(() => undefined);
     notifySessionsChanged();
     if (!response?.ok && response?.status !== 404) {
-      await dialogs.confirm({ title: 'The chat could not be deleted', body: response ? await refusal(response) : 'The server could not be reached.', confirmLabel: 'OK' });
+      await dialogs.confirm({
+        title: 'The chat could not be deleted',
+        body: response ? await refusal(response) : 'The server could not be reached.',
+        confirmLabel: 'OK',
+      });
     }
   });
   const reloadSearch = search.reload;
@@ -52,7 +56,11 @@ export function SessionSidebar() {
   const shown = (sessions: SessionSummary[]) => sessions.filter((session) => session.id !== deletion.pending?.session.id);
 
   async function rename(session: SessionSummary) {
-    const title = await dialogs.ask({ title: 'Rename the chat', confirmLabel: 'Rename', field: { label: 'Title', value: session.title, maxLength: 200 } });
+    const title = await dialogs.ask({
+      title: 'Rename the chat',
+      confirmLabel: 'Rename',
+      field: { label: 'Title', value: session.title, maxLength: 200 },
+    });
     if (!title) return;
     await fetch(`/api/sessions/${encodeURIComponent(session.id)}`, {
       method: 'PATCH',
@@ -77,12 +85,22 @@ export function SessionSidebar() {
   }
 
   const row = (session: SessionSummary) => (
-    <SessionRow key={session.id} session={session} current={pathname === `/chat/${session.id}`} onRename={() => void rename(session)} onDelete={() => remove(session)} />
+    <SessionRow
+      key={session.id}
+      session={session}
+      current={pathname === `/chat/${session.id}`}
+      onRename={() => void rename(session)}
+      onDelete={() => remove(session)}
+    />
   );
 
   return (
     <nav aria-label="Chats" className="flex h-full flex-col gap-2 p-3">
-      <Link href="/chat" onClick={askForNewChat} className="rounded-md bg-indigo-600 px-3 py-2 text-center text-sm font-semibold text-white hover:bg-indigo-500">
+      <Link
+        href="/chat"
+        onClick={askForNewChat}
+        className="rounded-md bg-indigo-600 px-3 py-2 text-center text-sm font-semibold text-white hover:bg-indigo-500"
+      >
         New chat
       </Link>
       <label htmlFor="chat-search" className="sr-only">
@@ -105,7 +123,11 @@ export function SessionSidebar() {
             </h2>
             <ul className="space-y-1">{shown(search.results ?? []).map(row)}</ul>
             {search.more && (
-              <button type="button" onClick={search.loadMore} className="mt-1 min-h-11 w-full rounded-md text-sm text-indigo-700 hover:bg-zinc-100 md:min-h-8 dark:text-indigo-400 dark:hover:bg-zinc-800">
+              <button
+                type="button"
+                onClick={search.loadMore}
+                className="mt-1 min-h-11 w-full rounded-md text-sm text-indigo-700 hover:bg-zinc-100 md:min-h-8 dark:text-indigo-400 dark:hover:bg-zinc-800"
+              >
                 More results
               </button>
             )}
@@ -128,7 +150,12 @@ export function SessionSidebar() {
             className="fixed bottom-24 left-1/2 z-50 flex w-[min(22rem,calc(100vw-2rem))] -translate-x-1/2 items-center gap-2 rounded-md bg-zinc-900 px-3 py-2 text-sm text-white shadow-lg md:bottom-4 md:left-4 md:w-56 md:translate-x-0 dark:bg-zinc-100 dark:text-zinc-900"
           >
             <span className="min-w-0 flex-1 truncate">Deleted “{deletion.pending.session.title}”</span>
-            <button ref={undoButton} type="button" onClick={undo} className="min-h-11 rounded px-2 font-semibold text-indigo-300 hover:underline md:min-h-8 dark:text-indigo-700">
+            <button
+              ref={undoButton}
+              type="button"
+              onClick={undo}
+              className="min-h-11 rounded px-2 font-semibold text-indigo-300 hover:underline md:min-h-8 dark:text-indigo-700"
+            >
               Undo
             </button>
           </div>,
@@ -138,12 +165,29 @@ export function SessionSidebar() {
   );
 }
 
-function SessionRow({ session, current, onRename, onDelete }: { session: SessionSummary; current: boolean; onRename: () => void; onDelete: () => void }) {
+function SessionRow({
+  session,
+  current,
+  onRename,
+  onDelete,
+}: {
+  session: SessionSummary;
+  current: boolean;
+  onRename: () => void;
+  onDelete: () => void;
+}) {
   // A repeated title's number stays in view when the rest is cut short.
   const [, base, number] = /^(.*?)( \(\d+\))?$/s.exec(session.title) ?? [];
   return (
-    <li className={`group flex items-center gap-1 rounded-md ${current ? 'bg-zinc-100 dark:bg-zinc-800' : 'hover:bg-zinc-50 dark:hover:bg-zinc-900'}`}>
-      <Link href={`/chat/${session.id}`} aria-current={current ? 'page' : undefined} title={session.title} className="flex min-h-11 min-w-0 flex-1 flex-col justify-center px-2 py-1">
+    <li
+      className={`group flex items-center gap-1 rounded-md ${current ? 'bg-zinc-100 dark:bg-zinc-800' : 'hover:bg-zinc-50 dark:hover:bg-zinc-900'}`}
+    >
+      <Link
+        href={`/chat/${session.id}`}
+        aria-current={current ? 'page' : undefined}
+        title={session.title}
+        className="flex min-h-11 min-w-0 flex-1 flex-col justify-center px-2 py-1"
+      >
         <span data-testid="session-title" className="flex min-w-0">
           <span className="truncate">{base}</span>
           {number && <span className="shrink-0 whitespace-pre">{number}</span>}
@@ -157,10 +201,20 @@ function SessionRow({ session, current, onRename, onDelete }: { session: Session
           {whenShort(session.updated_at)}
         </time>
       </Link>
-      <button type="button" onClick={onRename} aria-label={`Rename ${session.title}`} className="min-h-11 min-w-11 shrink-0 rounded text-zinc-600 hover:text-zinc-900 md:min-h-8 md:min-w-8 dark:text-zinc-400 dark:hover:text-zinc-100">
+      <button
+        type="button"
+        onClick={onRename}
+        aria-label={`Rename ${session.title}`}
+        className="min-h-11 min-w-11 shrink-0 rounded text-zinc-600 hover:text-zinc-900 md:min-h-8 md:min-w-8 dark:text-zinc-400 dark:hover:text-zinc-100"
+      >
         ✎
       </button>
-      <button type="button" onClick={onDelete} aria-label={`Delete ${session.title}`} className="min-h-11 min-w-11 shrink-0 rounded text-zinc-600 hover:text-red-700 md:min-h-8 md:min-w-8 dark:text-zinc-400">
+      <button
+        type="button"
+        onClick={onDelete}
+        aria-label={`Delete ${session.title}`}
+        className="min-h-11 min-w-11 shrink-0 rounded text-zinc-600 hover:text-red-700 md:min-h-8 md:min-w-8 dark:text-zinc-400"
+      >
         ✕
       </button>
     </li>

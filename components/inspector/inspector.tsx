@@ -24,8 +24,7 @@ export function Inspector() {
     setRows([]);
     setRunning(true);
     const started = performance.now();
-    const add = (label: string, detail: string) =>
-      setRows((previous) => [...previous, { at: performance.now() - started, label, detail }]);
+    const add = (label: string, detail: string) => setRows((previous) => [...previous, { at: performance.now() - started, label, detail }]);
     try {
       const response = await fetch(`/api/stream/events?${new URLSearchParams({ q: prompt })}`, { signal });
       add('response', `HTTP ${response.status}`);
@@ -44,7 +43,10 @@ export function Inspector() {
     <div className="mx-auto max-w-4xl space-y-4 p-4">
       <header className="space-y-1">
         <h1 className="text-2xl font-bold">Inspector</h1>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">Runs a prompt and shows every event of its stream as it arrives (text, tool calls and results, usage), with the time each came, as a program calling the API sees it.</p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          Runs a prompt and shows every event of its stream as it arrives (text, tool calls and results, usage), with the time each came, as
+          a program calling the API sees it.
+        </p>
       </header>
       <PromptForm
         title="Inspect a run"
@@ -60,7 +62,12 @@ export function Inspector() {
         Time to first token: <strong>{firstToken ? `${firstToken.at.toFixed(0)} ms` : '—'}</strong> · Total:{' '}
         <strong>{done ? `${done.at.toFixed(0)} ms` : '—'}</strong> · Events: <strong>{rows.length}</strong>
       </p>
-      <ol data-testid="timeline" aria-label="Run events" tabIndex={0} className="max-h-[65vh] overflow-y-auto rounded-lg border border-zinc-200 font-mono text-xs dark:border-zinc-800">
+      <ol
+        data-testid="timeline"
+        aria-label="Run events"
+        tabIndex={0}
+        className="max-h-[65vh] overflow-y-auto rounded-lg border border-zinc-200 font-mono text-xs dark:border-zinc-800"
+      >
         {rows.map((row, i) => (
           // Each event opens to its whole data, wrapped; closed, a line (on a phone, two).
           <li key={i} className="border-b border-zinc-100 last:border-0 dark:border-zinc-900">

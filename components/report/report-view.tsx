@@ -90,7 +90,9 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
           setPhase({ kind: 'complete' });
         } else if (frame.event === 'error') {
           const failure = frame.data as { error: string; detail: string; issues?: Array<{ path: string; message: string }> };
-          setPhase(failure.error === 'validation' ? { kind: 'invalid', issues: failure.issues ?? [] } : { kind: 'failed', detail: failure.detail });
+          setPhase(
+            failure.error === 'validation' ? { kind: 'invalid', issues: failure.issues ?? [] } : { kind: 'failed', detail: failure.detail },
+          );
         }
       }
     } catch (error) {
@@ -106,7 +108,10 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
       <div className="min-w-0 flex-1 space-y-4">
         <header className="space-y-1">
           <h1 className="text-2xl font-bold">Research report</h1>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">Give a topic: the model writes a structured brief, and each field fills in as it arrives, then the whole is checked against the report&apos;s schema.</p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            Give a topic: the model writes a structured brief, and each field fills in as it arrives, then the whole is checked against the
+            report&apos;s schema.
+          </p>
         </header>
         <PromptForm
           title="New report"
@@ -119,13 +124,21 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
           onSubmit={start}
         />
 
-        <article data-testid="report" data-phase={phase.kind} aria-busy={phase.kind === 'streaming'} className="space-y-4 rounded-xl border border-zinc-200 p-5 dark:border-zinc-800">
+        <article
+          data-testid="report"
+          data-phase={phase.kind}
+          aria-busy={phase.kind === 'streaming'}
+          className="space-y-4 rounded-xl border border-zinc-200 p-5 dark:border-zinc-800"
+        >
           <div className="flex items-start justify-between gap-3">
             <h2 data-testid="report-title" className="text-xl font-bold">
               {report.title ?? (phase.kind === 'streaming' ? 'Writing…' : 'No report yet')}
             </h2>
             {phase.kind === 'complete' && (
-              <span data-testid="report-validated" className="shrink-0 rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-semibold text-emerald-800 dark:bg-emerald-900/40 dark:text-emerald-200">
+              <span
+                data-testid="report-validated"
+                className="shrink-0 rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-semibold text-emerald-800 dark:bg-emerald-900/40 dark:text-emerald-200"
+              >
                 ✓ Validated
               </span>
             )}
@@ -144,11 +157,24 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
           {confidence !== undefined && (
             <label className="block text-sm">
               Confidence: {Math.round(confidence * 100)}%
-              <meter data-testid="report-confidence" min={0} max={1} low={0.4} high={0.75} optimum={1} value={confidence} className="mt-1 block w-full" />
+              <meter
+                data-testid="report-confidence"
+                min={0}
+                max={1}
+                low={0.4}
+                high={0.75}
+                optimum={1}
+                value={confidence}
+                className="mt-1 block w-full"
+              />
             </label>
           )}
           {phase.kind === 'invalid' && (
-            <div role="alert" data-testid="report-invalid" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+            <div
+              role="alert"
+              data-testid="report-invalid"
+              className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+            >
               <p className="font-semibold">The final report does not match the schema:</p>
               <ul className="list-disc pl-5">
                 {phase.issues.map((issue, i) => (

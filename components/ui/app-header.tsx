@@ -48,7 +48,10 @@ export function AppHeader({ email, model }: { email: string; model: string }) {
         {open ? 'Close' : 'Menu'}
       </button>
       {open && (
-        <div id="phone-menu" className="absolute inset-x-0 top-full z-30 space-y-3 border-b border-zinc-200 bg-white p-4 shadow-lg md:hidden dark:border-zinc-800 dark:bg-zinc-950">
+        <div
+          id="phone-menu"
+          className="absolute inset-x-0 top-full z-30 space-y-3 border-b border-zinc-200 bg-white p-4 shadow-lg md:hidden dark:border-zinc-800 dark:bg-zinc-950"
+        >
           <nav aria-label="Sections" className="grid gap-1">
             {SECTIONS.map((section) => (
               <NavLink key={section.href} href={section.href} large>

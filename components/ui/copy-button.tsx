@@ -14,7 +14,12 @@ export function CopyButton({ text, label, className = '' }: { text: () => string
       type="button"
       aria-label={label}
       // The clipboard is there only in a secure context (https or localhost).
-      onClick={() => void (navigator.clipboard?.writeText(text()) ?? Promise.reject(new Error('no clipboard'))).then(() => say('Copied'), () => say('Copy failed'))}
+      onClick={() =>
+        void (navigator.clipboard?.writeText(text()) ?? Promise.reject(new Error('no clipboard'))).then(
+          () => say('Copied'),
+          () => say('Copy failed'),
+        )
+      }
       className={`min-h-8 rounded-md px-2 text-xs text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100 ${className}`}
     >
       {said ?? 'Copy'}

@@ -125,7 +125,11 @@ function ModalDialog({ asked, onSettle }: { asked: Asked; onSettle: (value: stri
           </label>
         )}
         <div className="flex justify-end gap-2">
-          <button type="button" onClick={() => onSettle(false)} className="min-h-11 rounded-md border border-zinc-300 px-4 py-2 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+          <button
+            type="button"
+            onClick={() => onSettle(false)}
+            className="min-h-11 rounded-md border border-zinc-300 px-4 py-2 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+          >
             Cancel
           </button>
           <button

@@ -31,7 +31,11 @@ export function PromptForm({ title, name, label, placeholder, action, busyAction
         placeholder={placeholder}
         className="flex-1 rounded-md border border-zinc-300 bg-transparent px-3 py-2 outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 dark:border-zinc-700"
       />
-      <button type="submit" disabled={busy} className="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500 disabled:opacity-50">
+      <button
+        type="submit"
+        disabled={busy}
+        className="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500 disabled:opacity-50"
+      >
         {busy ? busyAction : action}
       </button>
     </form>

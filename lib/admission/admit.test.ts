@@ -58,7 +58,8 @@ after(async () => {
   database.remove();
 });
 
-const rejections = async (reason: ErrorCode) => (await metrics.rejections.get()).values.find((value) => value.labels.reason === reason)?.value ?? 0;
+const rejections = async (reason: ErrorCode) =>
+  (await metrics.rejections.get()).values.find((value) => value.labels.reason === reason)?.value ?? 0;
 const openStreamsGauge = async () => (await metrics.openStreams.get()).values[0]?.value ?? 0;
 
 /** Asserts the admission is refused with `code` and counted once in the rejections metric. */
@@ -171,12 +172,15 @@ describe('admitStream', () => {
 
   test("daily_budget_exceeded once today's output tokens reach DAILY_TOKEN_BUDGET", async () => {
     const { id: userId } = await db().user.create({ data: { email: 'budget@example.com', passwordHash: 'unused' } });
-    const usage = (inputTokens: number, outputTokens: number) => ({ inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }) as never;
+    const usage = (inputTokens: number, outputTokens: number) =>
+      ({ inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }) as never;
     // Yesterday's spending does not count.
     const yesterday = new Date();
     yesterday.setUTCHours(0, 0, 0, 0);
     yesterday.setTime(yesterday.getTime() - 3_600_000);
-    await db().tokenUsage.create({ data: { userId, endpoint: 'test', model: 'offline', inputTokens: 0, outputTokens: 5000, totalTokens: 5000, createdAt: yesterday } });
+    await db().tokenUsage.create({
+      data: { userId, endpoint: 'test', model: 'offline', inputTokens: 0, outputTokens: 5000, totalTokens: 5000, createdAt: yesterday },
+    });
     recordTokenUsage(userId, 'test', 'offline', usage(10, 999));
     await flushUsage();
     (await admit(userId)).release();
@@ -197,7 +201,9 @@ describe('admitStream', () => {
 
   test('daily_budget_exceeded once today’s input tokens reach DAILY_INPUT_TOKEN_BUDGET', async () => {
     const { id: userId } = await db().user.create({ data: { email: 'input-budget@example.com', passwordHash: 'unused' } });
-    await db().tokenUsage.create({ data: { userId, endpoint: 'test', model: 'offline', inputTokens: 5000, outputTokens: 0, totalTokens: 5000 } });
+    await db().tokenUsage.create({
+      data: { userId, endpoint: 'test', model: 'offline', inputTokens: 5000, outputTokens: 0, totalTokens: 5000 },
+    });
     const error = await refused('daily_budget_exceeded', userId);
     assert.match(error.detail, /5000 input tokens/);
   });

@@ -48,7 +48,8 @@ export async function admitStream(stream: StreamRequest): Promise<Admission> {
     await limitStreams(userId, stream.address);
     await checkDailyBudget(userId);
     const held = await acquireStream(userId);
-    if (!held) throw new AppError('too_many_streams', `You have ${env.MAX_CONCURRENT_STREAMS} streams open; wait for one to end`, { retryAfter: 1 });
+    if (!held)
+      throw new AppError('too_many_streams', `You have ${env.MAX_CONCURRENT_STREAMS} streams open; wait for one to end`, { retryAfter: 1 });
     const controller = new AbortController();
     const untrack = trackStream(controller);
     if (!untrack) {

@@ -46,7 +46,14 @@ function limiter(keyPrefix: string, points: number, seconds: number): Limit | un
   // A command waits while the connection is first made (a replica that has just started must not
   // count apart from the others); a command that fails counts in this process instead.
   const shared = client
-    ? new RateLimiterRedis({ storeClient: client, keyPrefix: `sw:${keyPrefix}`, points, duration: seconds, rejectIfRedisNotReady: false, insuranceLimiter: local })
+    ? new RateLimiterRedis({
+        storeClient: client,
+        keyPrefix: `sw:${keyPrefix}`,
+        points,
+        duration: seconds,
+        rejectIfRedisNotReady: false,
+        insuranceLimiter: local,
+      })
     : undefined;
   return { shared, local };
 }

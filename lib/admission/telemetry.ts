@@ -22,7 +22,8 @@ export function streamTelemetry(stream: { endpoint: string; userId: string; requ
   metrics.openStreams.inc();
   return {
     part(part) {
-      if (firstToken !== undefined || (part.type !== 'text-delta' && part.type !== 'reasoning-delta' && part.type !== 'tool-input-start')) return;
+      if (firstToken !== undefined || (part.type !== 'text-delta' && part.type !== 'reasoning-delta' && part.type !== 'tool-input-start'))
+        return;
       firstToken = seconds();
       metrics.timeToFirstToken.observe({ endpoint: label }, firstToken);
     },

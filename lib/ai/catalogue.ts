@@ -30,9 +30,7 @@ export function findProduct(name: string): CatalogueEntry | undefined {
 /** The catalogue product a piece of text mentions, if any (the longest name wins). */
 export function productMentionedIn(text: string): CatalogueEntry | undefined {
   const haystack = normalise(text);
-  return [...entries]
-    .sort((a, b) => b.product.length - a.product.length)
-    .find((entry) => haystack.includes(normalise(entry.product)));
+  return [...entries].sort((a, b) => b.product.length - a.product.length).find((entry) => haystack.includes(normalise(entry.product)));
 }
 
 export const catalogue: readonly CatalogueEntry[] = entries;

@@ -9,15 +9,32 @@ import { ModelSilentError } from './provider-fetch';
 
 const SECRET = 'Incorrect API key provided: sk-proj-****abcd for org-secret';
 
-function apiError(statusCode: number | undefined, extra: { responseHeaders?: Record<string, string>; responseBody?: string; cause?: unknown } = {}) {
-  return new APICallError({ message: SECRET, url: 'http://model.test/v1/responses', requestBodyValues: {}, statusCode, isRetryable: false, ...extra });
+function apiError(
+  statusCode: number | undefined,
+  extra: { responseHeaders?: Record<string, string>; responseBody?: string; cause?: unknown } = {},
+) {
+  return new APICallError({
+    message: SECRET,
+    url: 'http://model.test/v1/responses',
+    requestBodyValues: {},
+    statusCode,
+    isRetryable: false,
+    ...extra,
+  });
 }
 
 /** A socket closed mid-body, as undici reports it. */
-const terminated = () => Object.assign(new TypeError('terminated'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+const terminated = () =>
+  Object.assign(new TypeError('terminated'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
 
 const quotaBody = (field: 'code' | 'type') =>
-  JSON.stringify({ error: { message: 'You exceeded your current quota', [field]: 'insufficient_quota', ...(field === 'code' ? { type: 'insufficient_quota' } : {}) } });
+  JSON.stringify({
+    error: {
+      message: 'You exceeded your current quota',
+      [field]: 'insufficient_quota',
+      ...(field === 'code' ? { type: 'insufficient_quota' } : {}),
+    },
+  });
 
 describe('HTTP 429', () => {
   test('without a wait named: rate limited, no retry_after', () => {
@@ -84,7 +101,8 @@ describe('other answers', () => {
   });
 
   test('5xx: the provider failed', () => {
-    for (const status of [500, 502, 503, 529]) assert.equal(detail(status), `The model provider answered HTTP ${status}: the provider failed`);
+    for (const status of [500, 502, 503, 529])
+      assert.equal(detail(status), `The model provider answered HTTP ${status}: the provider failed`);
   });
 
   test('any other 4xx: the request was refused', () => {
@@ -93,14 +111,18 @@ describe('other answers', () => {
   });
 
   test('no status (no answer came): could not be reached', () => {
-    assert.deepEqual(describeModelFailure(apiError(undefined)), { error: 'model_error', detail: 'The model provider could not be reached' });
+    assert.deepEqual(describeModelFailure(apiError(undefined)), {
+      error: 'model_error',
+      detail: 'The model provider could not be reached',
+    });
     // The SDK's "Cannot connect to API" error, for a name that does not resolve.
     const dns = Object.assign(new Error('getaddrinfo ENOTFOUND model.test'), { code: 'ENOTFOUND' });
     assert.equal(describeModelFailure(apiError(undefined, { cause: dns })).detail, 'The model provider could not be reached');
   });
 
   test('the provider’s own message never reaches the client', () => {
-    for (const status of [400, 401, 404, 429, 500, undefined]) assert.doesNotMatch(JSON.stringify(describeModelFailure(apiError(status))), /org-secret|sk-proj/);
+    for (const status of [400, 401, 404, 429, 500, undefined])
+      assert.doesNotMatch(JSON.stringify(describeModelFailure(apiError(status))), /org-secret|sk-proj/);
   });
 });
 
@@ -138,25 +160,43 @@ describe('the connection', () => {
 
 describe('wrapped and other errors', () => {
   test('a RetryError is described by its last error', () => {
-    const retried = (last: unknown) => new RetryError({ message: 'Failed after 3 attempts', reason: 'maxRetriesExceeded', errors: [apiError(500), apiError(503), last] });
-    assert.equal(describeModelFailure(retried(apiError(401))).detail, 'The model provider answered HTTP 401: the server’s model credentials were refused');
+    const retried = (last: unknown) =>
+      new RetryError({ message: 'Failed after 3 attempts', reason: 'maxRetriesExceeded', errors: [apiError(500), apiError(503), last] });
+    assert.equal(
+      describeModelFailure(retried(apiError(401))).detail,
+      'The model provider answered HTTP 401: the server’s model credentials were refused',
+    );
     assert.deepEqual(describeModelFailure(retried(apiError(429, { responseHeaders: { 'retry-after': '2' } }))), {
       error: 'model_rate_limited',
       detail: 'The model provider is rate limiting this server (HTTP 429); it asks to retry in 2 s',
       retry_after: 2,
     });
-    assert.equal(describeModelFailure(retried(new ModelSilentError('no answer within 10 ms'))).detail, 'The model stopped responding (no answer within 10 ms)');
+    assert.equal(
+      describeModelFailure(retried(new ModelSilentError('no answer within 10 ms'))).detail,
+      'The model stopped responding (no answer within 10 ms)',
+    );
   });
 
   test('any other AI SDK error (AI_…) is a response that could not be used', () => {
     const unusable = { error: 'model_error', detail: 'The model provider sent a response that could not be used' };
-    assert.deepEqual(describeModelFailure(new JSONParseError({ text: '{"choices": [', cause: new SyntaxError('Unexpected end') })), unusable);
+    assert.deepEqual(
+      describeModelFailure(new JSONParseError({ text: '{"choices": [', cause: new SyntaxError('Unexpected end') })),
+      unusable,
+    );
     assert.deepEqual(describeModelFailure(new InvalidResponseDataError({ data: {}, message: SECRET })), unusable);
     assert.deepEqual(describeModelFailure(Object.assign(new Error('x'), { name: 'AI_SomethingNew' })), unusable);
   });
 
   test('anything else is internal', () => {
-    for (const error of [new Error('bug'), new TypeError('x is not a function'), new RangeError('r'), 'a string', undefined, null, { statusCode: 429 }]) {
+    for (const error of [
+      new Error('bug'),
+      new TypeError('x is not a function'),
+      new RangeError('r'),
+      'a string',
+      undefined,
+      null,
+      { statusCode: 429 },
+    ]) {
       assert.deepEqual(describeModelFailure(error), INTERNAL_FAILURE, String(error));
     }
     assert.deepEqual(INTERNAL_FAILURE, { error: 'internal', detail: 'Internal server error' });

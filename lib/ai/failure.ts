@@ -25,7 +25,8 @@ export function budgetExceeded(budget: number): Failure {
 /** A failure reported by the model layer (provider, network, stream); anything else is internal. */
 export function describeModelFailure(error: unknown): Failure {
   const cause = RetryError.isInstance(error) ? error.lastError : error;
-  const silent = causeChain(cause).find((candidate) => candidate instanceof Error && candidate.name === 'ModelSilentError') as Error | undefined;
+  const silent = causeChain(cause).find((candidate) => candidate instanceof Error && candidate.name === 'ModelSilentError') as
+    Error | undefined;
   if (silent) return { error: 'model_error', detail: `The model stopped responding (${silent.message})` };
   if (APICallError.isInstance(cause) && cause.statusCode === 429 && isOutOfQuota(cause.responseBody)) {
     return { error: 'model_error', detail: 'The model provider answered HTTP 429: the account is out of quota' };
@@ -65,9 +66,5 @@ function statusMeaning(status: number): string {
 function isLostConnection(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error.cause as { code?: string } | undefined)?.code ?? (error as { code?: string }).code;
-  return (
-    error.message === 'terminated' ||
-    code === 'UND_ERR_SOCKET' ||
-    code === 'ECONNRESET'
-  );
+  return error.message === 'terminated' || code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
 }

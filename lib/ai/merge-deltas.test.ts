@@ -35,7 +35,10 @@ const textOf = (sse: string) =>
     .map((event) => JSON.parse(event.slice(6)).choices?.[0]?.delta?.content ?? '');
 
 test('chat text deltas that arrive in one read become one event; later reads are not held back', async () => {
-  const [first, second] = await throughMerge([chat({ content: 'a' }) + chat({ content: 'b' }) + chat({ content: 'c' }), chat({ content: 'd' })]);
+  const [first, second] = await throughMerge([
+    chat({ content: 'a' }) + chat({ content: 'b' }) + chat({ content: 'c' }),
+    chat({ content: 'd' }),
+  ]);
   assert.deepEqual(textOf(first!), ['abc']);
   assert.deepEqual(textOf(second!), ['d']);
 });
@@ -45,7 +48,9 @@ test('anything but a plain text delta passes through unchanged and in order', as
   const tool = chat({ tool_calls: [{ index: 0, id: 't', function: { name: 'f', arguments: '{' } }] });
   const finish = `data: ${JSON.stringify({ id: 'c1', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`;
   const usage = `data: ${JSON.stringify({ id: 'c1', choices: [], usage: { prompt_tokens: 1 } })}\n\n`;
-  const reads = [role + chat({ content: 'x' }) + chat({ content: 'y' }) + tool + chat({ content: 'z' }) + finish + usage + 'data: [DONE]\n\n'];
+  const reads = [
+    role + chat({ content: 'x' }) + chat({ content: 'y' }) + tool + chat({ content: 'z' }) + finish + usage + 'data: [DONE]\n\n',
+  ];
   const [out] = await throughMerge(reads);
   assert.equal(out, role + chat({ content: 'xy' }) + tool + chat({ content: 'z' }) + finish + usage + 'data: [DONE]\n\n');
 });

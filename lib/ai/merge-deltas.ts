@@ -143,6 +143,10 @@ export function mergingFetch(base: typeof fetch = globalThis.fetch): typeof fetc
     if (!response.ok || !response.body || !type.startsWith('text/event-stream')) return response;
     const headers = new Headers(response.headers);
     headers.delete('content-length'); // merging changes it
-    return new Response(response.body.pipeThrough(mergingEventStream()), { status: response.status, statusText: response.statusText, headers });
+    return new Response(response.body.pipeThrough(mergingEventStream()), {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
   };
 }

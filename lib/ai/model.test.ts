@@ -23,7 +23,9 @@ test('the prefix picks the wire protocol', () => {
 });
 
 test('a base URL without MODEL is refused with a hint', () => {
-  assert.throws(() => label({ OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1' }), { message: /^Invalid setting MODEL: must name the model when OPENAI_BASE_URL is set/ });
+  assert.throws(() => label({ OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1' }), {
+    message: /^Invalid setting MODEL: must name the model when OPENAI_BASE_URL is set/,
+  });
 });
 
 test('an OpenAI model without a key or base URL is refused', () => {
@@ -31,5 +33,7 @@ test('an OpenAI model without a key or base URL is refused', () => {
 });
 
 test('an unknown prefix is refused', () => {
-  assert.throws(() => label({ MODEL: 'anthropic:claude' }), { message: /^Invalid setting MODEL: must be openai:<model>, openai-chat:<model> or offline$/ });
+  assert.throws(() => label({ MODEL: 'anthropic:claude' }), {
+    message: /^Invalid setting MODEL: must be openai:<model>, openai-chat:<model> or offline$/,
+  });
 });

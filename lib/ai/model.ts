@@ -39,14 +39,29 @@ export function selectModel(settings: Env): SelectedModel {
     const fetch = providerFetch({ idleMs: settings.MODEL_IDLE_TIMEOUT_MS, maxRetryWaitMs: settings.MODEL_RETRY_MAX_WAIT_MS });
     // Local OpenAI-compatible servers accept any key; the provider insists on one.
     const apiKey = settings.OPENAI_API_KEY ?? 'unused';
-    const model = settings.OPENAI_PROVIDER === 'lean' ? new LeanOpenAIModel({ wire: prefix === 'openai' ? 'responses' : 'chat', modelId, baseURL: settings.OPENAI_BASE_URL, apiKey, fetch }) : stockModel(prefix, modelId, settings.OPENAI_BASE_URL, apiKey, fetch);
+    const model =
+      settings.OPENAI_PROVIDER === 'lean'
+        ? new LeanOpenAIModel({
+            wire: prefix === 'openai' ? 'responses' : 'chat',
+            modelId,
+            baseURL: settings.OPENAI_BASE_URL,
+            apiKey,
+            fetch,
+          })
+        : stockModel(prefix, modelId, settings.OPENAI_BASE_URL, apiKey, fetch);
     return { model, label: `${prefix}:${modelId}` };
   }
   throw modelError('must be openai:<model>, openai-chat:<model> or offline');
 }
 
 /** @ai-sdk/openai's own model; text deltas that arrive together reach it as one (merge-deltas.ts). */
-function stockModel(prefix: 'openai' | 'openai-chat', modelId: string, baseURL: string | undefined, apiKey: string, fetch: typeof globalThis.fetch) {
+function stockModel(
+  prefix: 'openai' | 'openai-chat',
+  modelId: string,
+  baseURL: string | undefined,
+  apiKey: string,
+  fetch: typeof globalThis.fetch,
+) {
   const provider = createOpenAI({ baseURL, apiKey, fetch: mergingFetch(fetch) });
   return prefix === 'openai' ? provider.responses(modelId) : provider.chat(modelId);
 }

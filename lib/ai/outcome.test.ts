@@ -12,7 +12,8 @@ const usage = (outputTokens: number, inputTokens = 10) => ({ inputTokens, output
 const startStep = part({ type: 'start-step', request: {}, warnings: [] });
 const text = (...deltas: string[]) => deltas.map((t) => part({ type: 'text-delta', id: 't', text: t }));
 const finishStep = (finishReason: string, stepUsage = usage(5)) => part({ type: 'finish-step', finishReason, usage: stepUsage });
-const finish = (finishReason: string, totalUsage = usage(5)) => part({ type: 'finish', finishReason, rawFinishReason: finishReason, totalUsage });
+const finish = (finishReason: string, totalUsage = usage(5)) =>
+  part({ type: 'finish', finishReason, rawFinishReason: finishReason, totalUsage });
 const toolCall = part({ type: 'tool-call', toolCallId: 'c1', toolName: 'lookup_price', input: { product: 'Desk lamp' } });
 
 /** A run whose stream hands out `parts`, then ends, or fails with `readError` when given. */
@@ -25,16 +26,29 @@ function runOf(parts: RunPart[], options: { maxOutputTokens?: number; readError?
       else controller.close();
     },
   });
-  return { parts: stream, model: 'test', maxOutputTokens: options.maxOutputTokens ?? 100, ...(options.watch ? { watch: options.watch } : {}) };
+  return {
+    parts: stream,
+    model: 'test',
+    maxOutputTokens: options.maxOutputTokens ?? 100,
+    ...(options.watch ? { watch: options.watch } : {}),
+  };
 }
 
-const follow = (parts: RunPart[], options?: { maxOutputTokens?: number; readError?: unknown }) => followRun(runOf(parts, options), () => {});
+const follow = (parts: RunPart[], options?: { maxOutputTokens?: number; readError?: unknown }) =>
+  followRun(runOf(parts, options), () => {});
 
 /** A socket closed mid-body, as undici reports it. */
-const terminatedError = () => Object.assign(new TypeError('terminated'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+const terminatedError = () =>
+  Object.assign(new TypeError('terminated'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
 
 const rateLimited = () =>
-  new APICallError({ message: 'Rate limit reached for org-secret', url: 'http://model.test', requestBodyValues: {}, statusCode: 429, isRetryable: true });
+  new APICallError({
+    message: 'Rate limit reached for org-secret',
+    url: 'http://model.test',
+    requestBodyValues: {},
+    statusCode: 429,
+    isRetryable: true,
+  });
 
 describe('a run that finishes', () => {
   test('finished: the total usage and the last step’s text, no failure', async () => {
@@ -43,7 +57,9 @@ describe('a run that finishes', () => {
   });
 
   test('finished with length: cut by the budget, budget_exceeded naming it', async () => {
-    const outcome = await follow([startStep, ...text('cut sho'), finishStep('length', usage(40)), finish('length', usage(40))], { maxOutputTokens: 40 });
+    const outcome = await follow([startStep, ...text('cut sho'), finishStep('length', usage(40)), finish('length', usage(40))], {
+      maxOutputTokens: 40,
+    });
     assert.equal(outcome.kind, 'finished');
     assert.deepEqual(outcome.failure, { error: 'budget_exceeded', detail: 'The reply reached its budget of 40 output tokens' });
     assert.equal(outcome.finalText, 'cut sho');
@@ -52,8 +68,14 @@ describe('a run that finishes', () => {
   test('a tool-calls step loop that spent the budget is budget_exceeded; the final text is the last step’s', async () => {
     const outcome = await follow(
       [
-        startStep, ...text('Let me look.'), toolCall, finishStep('tool-calls', usage(30)),
-        startStep, ...text('Looking again.'), toolCall, finishStep('tool-calls', usage(20)),
+        startStep,
+        ...text('Let me look.'),
+        toolCall,
+        finishStep('tool-calls', usage(30)),
+        startStep,
+        ...text('Looking again.'),
+        toolCall,
+        finishStep('tool-calls', usage(20)),
         finish('tool-calls', usage(50)),
       ],
       { maxOutputTokens: 50 },
@@ -65,14 +87,23 @@ describe('a run that finishes', () => {
   });
 
   test('ending on a tool call with budget left (a client tool answers it) is no failure', async () => {
-    const outcome = await follow([startStep, toolCall, finishStep('tool-calls', usage(49)), finish('tool-calls', usage(49))], { maxOutputTokens: 50 });
+    const outcome = await follow([startStep, toolCall, finishStep('tool-calls', usage(49)), finish('tool-calls', usage(49))], {
+      maxOutputTokens: 50,
+    });
     assert.deepEqual(outcome, { kind: 'finished', usage: usage(49), finalText: '' });
   });
 });
 
 describe('a run that does not finish', () => {
   test('aborted: the reason, and what the completed steps spent', async () => {
-    const outcome = await follow([startStep, ...text('a'), finishStep('tool-calls', usage(3)), startStep, ...text('b'), part({ type: 'abort', reason: 'stop pressed' })]);
+    const outcome = await follow([
+      startStep,
+      ...text('a'),
+      finishStep('tool-calls', usage(3)),
+      startStep,
+      ...text('b'),
+      part({ type: 'abort', reason: 'stop pressed' }),
+    ]);
     assert.deepEqual(outcome, { kind: 'aborted', reason: 'stop pressed', usage: usage(3) });
   });
 
@@ -92,7 +123,13 @@ describe('a run that does not finish', () => {
 
   test('an error part wins over a finish or an abort after it; the first error is the one kept', async () => {
     const first = rateLimited();
-    const outcome = await follow([startStep, part({ type: 'error', error: first }), part({ type: 'error', error: new Error('second') }), part({ type: 'abort' }), finish('stop')]);
+    const outcome = await follow([
+      startStep,
+      part({ type: 'error', error: first }),
+      part({ type: 'error', error: new Error('second') }),
+      part({ type: 'abort' }),
+      finish('stop'),
+    ]);
     assert.equal(outcome.kind, 'failed');
     assert.equal(outcome.cause, first);
     assert.equal(outcome.failure.error, 'model_rate_limited');
@@ -122,9 +159,14 @@ describe('a run that does not finish', () => {
 
   test('usage counts the completed steps only, added up; a step cut mid-way adds nothing', async () => {
     const outcome = await follow([
-      startStep, ...text('a'), finishStep('tool-calls', usage(3, 10)),
-      startStep, ...text('b'), finishStep('tool-calls', usage(4, 20)),
-      startStep, ...text('c', 'd'),
+      startStep,
+      ...text('a'),
+      finishStep('tool-calls', usage(3, 10)),
+      startStep,
+      ...text('b'),
+      finishStep('tool-calls', usage(4, 20)),
+      startStep,
+      ...text('c', 'd'),
       part({ type: 'error', error: rateLimited() }),
     ]);
     assert.equal(outcome.kind, 'failed');
@@ -158,7 +200,9 @@ describe('onPart', () => {
 
   test('onPart throwing or rejecting fails the run, and the stream is no longer read', async () => {
     for (const handler of [
-      () => { throw new Error('adapter broke'); },
+      () => {
+        throw new Error('adapter broke');
+      },
       () => Promise.reject(new Error('adapter broke')),
     ]) {
       const run = runOf([startStep, ...text('a'), finishStep('stop'), finish('stop')]);
@@ -188,7 +232,12 @@ describe('watch', () => {
   test('is told the outcome of a run that failed, and of one whose onPart threw', async () => {
     for (const [run, onPart] of [
       [runOf([startStep], { readError: terminatedError() }), () => {}],
-      [runOf([startStep, finishStep('stop'), finish('stop')]), () => { throw new Error('adapter broke'); }],
+      [
+        runOf([startStep, finishStep('stop'), finish('stop')]),
+        () => {
+          throw new Error('adapter broke');
+        },
+      ],
     ] as const) {
       const ends: Outcome[] = [];
       const withWatch: Run = { ...run, watch: { part: () => {}, end: (outcome) => ends.push(outcome) } };
@@ -216,7 +265,8 @@ describe('OutcomeTracker', () => {
 
   test('a new step starts its text afresh', () => {
     const tracker = new OutcomeTracker(10);
-    for (const p of [startStep, ...text('one'), finishStep('tool-calls'), startStep, ...text('two'), finishStep('stop'), finish('stop')]) tracker.observe(p);
+    for (const p of [startStep, ...text('one'), finishStep('tool-calls'), startStep, ...text('two'), finishStep('stop'), finish('stop')])
+      tracker.observe(p);
     const outcome = tracker.outcome();
     assert.equal(outcome.kind === 'finished' && outcome.finalText, 'two');
   });

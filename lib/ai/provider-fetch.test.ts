@@ -35,10 +35,18 @@ function fakeFetch(...answers: Array<() => Answer>) {
   return { fetch, calls };
 }
 
-const status = (code: number, headers: Record<string, string> = {}, body = `status ${code}`) => () => new Response(body, { status: code, headers });
+const status =
+  (code: number, headers: Record<string, string> = {}, body = `status ${code}`) =>
+  () =>
+    new Response(body, { status: code, headers });
 const ok = status(200, {}, 'the answer');
-const refused = () => () => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }) });
-const quota = JSON.stringify({ error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } });
+const refused = () => () =>
+  Object.assign(new TypeError('fetch failed'), {
+    cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }),
+  });
+const quota = JSON.stringify({
+  error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' },
+});
 
 function client(fake: ReturnType<typeof fakeFetch>, options: Partial<ProviderFetchOptions> = {}) {
   return providerFetch({ idleMs: 1000, maxRetryWaitMs: 5000, backoffMs: 20, fetch: fake.fetch, ...options });
@@ -56,10 +64,13 @@ function slowBody(pieces: string[], everyMs: number) {
     pull(controller) {
       if (next >= pieces.length) return new Promise<void>(() => {});
       return new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          controller.enqueue(new TextEncoder().encode(pieces[next++]!));
-          resolve();
-        }, next === 0 ? 0 : everyMs);
+        timer = setTimeout(
+          () => {
+            controller.enqueue(new TextEncoder().encode(pieces[next++]!));
+            resolve();
+          },
+          next === 0 ? 0 : everyMs,
+        );
       });
     },
     cancel() {
@@ -192,7 +203,13 @@ describe('silence', { timeout: 5000 }, () => {
   });
 
   test('the same from a fetch that rejects with a plain AbortError rather than the signal’s reason', async () => {
-    await assert.rejects(client(fakeFetch(() => 'hang-plain'), { idleMs: 20 })('http://model.test', {}), ModelSilentError);
+    await assert.rejects(
+      client(
+        fakeFetch(() => 'hang-plain'),
+        { idleMs: 20 },
+      )('http://model.test', {}),
+      ModelSilentError,
+    );
   });
 
   test('an answer in time, slower than idleMs in total, is fine', async () => {
@@ -229,13 +246,19 @@ describe('silence', { timeout: 5000 }, () => {
           }, 20),
         ),
     });
-    const response = await client(fakeFetch(() => new Response(body)), { idleMs: 60 })('http://model.test', {});
+    const response = await client(
+      fakeFetch(() => new Response(body)),
+      { idleMs: 60 },
+    )('http://model.test', {});
     assert.equal(await readAll(response.body!), pieces.join(''), 'eight pieces over 160 ms, none more than 60 ms apart');
   });
 
   test('SSE comments (a gateway’s pings) do not count as the model answering', async () => {
     const { body } = slowBody(['data: {"a":1}\n\n', ...Array.from({ length: 20 }, () => ': ping\n\n')], 15);
-    const response = await client(fakeFetch(() => new Response(body)), { idleMs: 60 })('http://model.test', {});
+    const response = await client(
+      fakeFetch(() => new Response(body)),
+      { idleMs: 60 },
+    )('http://model.test', {});
     const start = performance.now();
     await assert.rejects(readAll(response.body!), ModelSilentError);
     assert.ok(since(start) < 200, `pings held it open for ${since(start)} ms`);
@@ -263,7 +286,13 @@ describe('abort', { timeout: 5000 }, () => {
   test('from a fetch that rejects with a plain AbortError, that error comes back: an abort is not silence', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('client gone')), 10);
-    await assert.rejects(client(fakeFetch(() => 'hang-plain'), { idleMs: 5000 })('http://model.test', { signal: controller.signal }), { name: 'AbortError' });
+    await assert.rejects(
+      client(
+        fakeFetch(() => 'hang-plain'),
+        { idleMs: 5000 },
+      )('http://model.test', { signal: controller.signal }),
+      { name: 'AbortError' },
+    );
   });
 
   test('an abort during a retry wait ends it at once, with no further attempt', async () => {
@@ -272,7 +301,10 @@ describe('abort', { timeout: 5000 }, () => {
     const stop = new Error('stop pressed');
     setTimeout(() => controller.abort(stop), 20);
     const start = performance.now();
-    await assert.rejects(client(fake, { backoffMs: 10_000 })('http://model.test', { signal: controller.signal }), (error) => error === stop);
+    await assert.rejects(
+      client(fake, { backoffMs: 10_000 })('http://model.test', { signal: controller.signal }),
+      (error) => error === stop,
+    );
     assert.ok(since(start) < 1000);
     assert.equal(fake.calls.length, 1);
   });

@@ -33,7 +33,13 @@ export interface ProviderFetchOptions {
 
 const RETRYABLE_STATUS = (status: number) => status === 408 || status === 409 || status === 429 || status >= 500;
 
-export function providerFetch({ idleMs, maxRetryWaitMs, retries = 2, backoffMs = 1000, fetch = globalThis.fetch }: ProviderFetchOptions): typeof globalThis.fetch {
+export function providerFetch({
+  idleMs,
+  maxRetryWaitMs,
+  retries = 2,
+  backoffMs = 1000,
+  fetch = globalThis.fetch,
+}: ProviderFetchOptions): typeof globalThis.fetch {
   return async (input, init) => {
     const signal = init?.signal ?? undefined;
     for (let attempt = 0; ; attempt++) {
@@ -88,7 +94,12 @@ export function retryAfterMs(headers: Headers | Record<string, string | undefine
 }
 
 /** The answer's headers within `idleMs`; the request is aborted when they do not come. */
-async function answerWithin(fetch: typeof globalThis.fetch, input: Parameters<typeof globalThis.fetch>[0], init: RequestInit | undefined, idleMs: number) {
+async function answerWithin(
+  fetch: typeof globalThis.fetch,
+  input: Parameters<typeof globalThis.fetch>[0],
+  init: RequestInit | undefined,
+  idleMs: number,
+) {
   const silence = new AbortController();
   const timer = setTimeout(() => silence.abort(new ModelSilentError(`no answer within ${idleMs} ms`)), idleMs);
   const signal = init?.signal ? AbortSignal.any([init.signal, silence.signal]) : silence.signal;
@@ -165,5 +176,5 @@ function onlyComments(chunk: Uint8Array): boolean {
 
 /** A connection that failed before any answer (refused, reset, DNS): worth another try. */
 function isNetworkFailure(error: unknown): boolean {
-  return error instanceof TypeError && (error.name !== 'AbortError');
+  return error instanceof TypeError && error.name !== 'AbortError';
 }

@@ -59,9 +59,7 @@ export interface Run {
 }
 
 const INSTRUCTIONS: Record<RunKind, string> = {
-  answer:
-    'You are a concise, helpful assistant. When asked for the price of a product, ' +
-    'call lookup_price and answer from its result.',
+  answer: 'You are a concise, helpful assistant. When asked for the price of a product, ' + 'call lookup_price and answer from its result.',
   report:
     'You are a careful research assistant. Write a short research report on the topic the user ' +
     'gives: a title, a two- or three-sentence summary, three to five key findings, and a ' +

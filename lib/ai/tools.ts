@@ -46,7 +46,8 @@ export interface StatePatch {
  * state that is not an object is the application's own and left alone.
  */
 export function statePatch(state: unknown, toolName: string, output: unknown): StatePatch | undefined {
-  if (toolName !== 'lookup_price' || !isPlainObject(state) || !isPlainObject(output) || typeof output.product !== 'string') return undefined;
+  if (toolName !== 'lookup_price' || !isPlainObject(state) || !isPlainObject(output) || typeof output.product !== 'string')
+    return undefined;
   const entry = { price: output.price, currency: output.currency };
   const prices = isPlainObject(state.prices) ? state.prices : undefined;
   const next = { ...state, prices: { ...prices, [output.product]: entry } };

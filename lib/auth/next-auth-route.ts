@@ -70,7 +70,11 @@ function refuseBody(type: string, text: string, url: string): void {
     body = Object.fromEntries(new URLSearchParams(text));
   }
   const callbackUrl = body && typeof body === 'object' ? (body as { callbackUrl?: unknown }).callbackUrl : undefined;
-  if (callbackUrl !== undefined && callbackUrl !== '' && (typeof callbackUrl !== 'string' || !isHttpUrl(callbackUrl, new URL(url).origin))) {
+  if (
+    callbackUrl !== undefined &&
+    callbackUrl !== '' &&
+    (typeof callbackUrl !== 'string' || !isHttpUrl(callbackUrl, new URL(url).origin))
+  ) {
     throw new AppError('invalid_parameter', BAD_CALLBACK_URL, { field: 'callbackUrl' });
   }
 }

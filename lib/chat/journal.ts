@@ -76,7 +76,11 @@ const EXPIRE_SECONDS = 3600;
 /** The writer renews `live` with every chunk: if it dies, readers see `live` lapse and stop. */
 const LIVE_SECONDS = 90;
 const IDLE_CHECK_MS = 5000;
-const keys = (sessionId: string) => ({ list: `sw:journal:${sessionId}`, channel: `sw:journal:${sessionId}`, live: `sw:journal-live:${sessionId}` });
+const keys = (sessionId: string) => ({
+  list: `sw:journal:${sessionId}`,
+  channel: `sw:journal:${sessionId}`,
+  live: `sw:journal-live:${sessionId}`,
+});
 
 type RedisEntry = { i: number; chunk?: Chunk; end?: true };
 
@@ -96,7 +100,12 @@ function redisJournal(sessionId: string): Journal {
       .exec()
       .catch((error: unknown) => log.warn('journal_not_written', { error }));
   };
-  client.multi().del(list).set(live, '1', 'EX', LIVE_SECONDS).exec().catch((error: unknown) => log.warn('journal_not_written', { error }));
+  client
+    .multi()
+    .del(list)
+    .set(live, '1', 'EX', LIVE_SECONDS)
+    .exec()
+    .catch((error: unknown) => log.warn('journal_not_written', { error }));
   return {
     append: (chunk) => push({ i: index++, chunk }),
     end() {

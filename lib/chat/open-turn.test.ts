@@ -120,7 +120,10 @@ const textOf = (message: StoredMessage | undefined) =>
 /** The stream's place is free again: none held in the process, and the user may open as many as ever. */
 async function assertPlacesFree(userId: string) {
   assert.equal(lifecycle.open.size, 0, 'no stream is held in the process');
-  const places = [await admitStream({ userId, address: '127.0.0.1', endpoint: 'chat' }), await admitStream({ userId, address: '127.0.0.1', endpoint: 'chat' })];
+  const places = [
+    await admitStream({ userId, address: '127.0.0.1', endpoint: 'chat' }),
+    await admitStream({ userId, address: '127.0.0.1', endpoint: 'chat' }),
+  ];
   for (const place of places) place.release();
 }
 
@@ -160,18 +163,24 @@ describe('openTurn', () => {
     );
     const [question, reply] = turn.stored;
     assert.equal(turn.stored.length, 2);
-    assert.deepEqual({ id: question!.id, role: question!.role, status: question!.status, parts: question!.parts }, {
-      id: 'msg-client-1',
-      role: 'user',
-      status: 'complete',
-      parts: [{ type: 'text', text: 'Tell me about tides' }],
-    });
+    assert.deepEqual(
+      { id: question!.id, role: question!.role, status: question!.status, parts: question!.parts },
+      {
+        id: 'msg-client-1',
+        role: 'user',
+        status: 'complete',
+        parts: [{ type: 'text', text: 'Tell me about tides' }],
+      },
+    );
     assert.equal(reply!.id, turn.replyId);
     assert.equal(reply!.role, 'assistant');
     assert.equal(reply!.status, 'complete', 'stored before the client’s copy ended');
     assert.equal(reply!.model, 'offline');
     assert.equal(reply!.failureCode, null);
-    assert.deepEqual(reply!.parts.map((part) => (part as { type: string }).type), ['step-start', 'text']);
+    assert.deepEqual(
+      reply!.parts.map((part) => (part as { type: string }).type),
+      ['step-start', 'text'],
+    );
     assert.equal(textOf(reply), deltasOf(turn.parts), 'the stored text is what the client was sent');
     assert.ok(textOf(reply).endsWith(SIGN_OFF), 'the whole reply is stored');
     assert.ok(reply!.usage && reply!.usage.inputTokens! > 0 && reply!.usage.outputTokens! > 0, `usage ${JSON.stringify(reply!.usage)}`);
@@ -179,7 +188,10 @@ describe('openTurn', () => {
     assert.equal((await forOwner(alice).sessions.find(sessionId))?.title, 'Tell me about tides');
 
     // The place was freed once, with how the run ended, after the reply was stored; the session too.
-    assert.deepEqual(turn.releases.map((outcome) => outcome?.kind), ['finished']);
+    assert.deepEqual(
+      turn.releases.map((outcome) => outcome?.kind),
+      ['finished'],
+    );
     assert.equal(turn.releasedAtEnd, 1, 'stored and released before the client’s copy ended');
     assert.equal(turn.heldAtRelease(), true, 'the place was held until then, not freed as the run ended');
     assert.equal((await turn.storedAtRelease())?.at(-1)?.status, 'complete', 'the reply was stored when the place was freed');
@@ -198,8 +210,17 @@ describe('openTurn', () => {
     await refused('session_busy', alice, sessionId, ask('Me again'));
     await readAll(first.run.parts);
     const stored = await forOwner(alice).messages.list(sessionId);
-    assert.deepEqual(stored.map((message) => [message.role, message.status]), [['user', 'complete'], ['assistant', 'complete']]);
-    assert.deepEqual(first.releases.map((outcome) => outcome?.kind), ['finished']);
+    assert.deepEqual(
+      stored.map((message) => [message.role, message.status]),
+      [
+        ['user', 'complete'],
+        ['assistant', 'complete'],
+      ],
+    );
+    assert.deepEqual(
+      first.releases.map((outcome) => outcome?.kind),
+      ['finished'],
+    );
     await assertPlacesFree(alice);
     // Once the reply is stored, the session takes the next turn.
     assert.equal((await converse(alice, sessionId, ask('Me again'))).stored.length, 4);
@@ -255,10 +276,13 @@ describe('openTurn', () => {
 
     // An edit of a message of the user's cuts the history there.
     const edited = await converse(alice, sessionId, ask('Tell me about the moon', { replaces: before[0]!.id }));
-    assert.deepEqual(edited.stored.map((message) => [message.role, textOf(message).slice(0, 60)]), [
-      ['user', 'Tell me about the moon'],
-      ['assistant', textOf(edited.stored[1]).slice(0, 60)],
-    ]);
+    assert.deepEqual(
+      edited.stored.map((message) => [message.role, textOf(message).slice(0, 60)]),
+      [
+        ['user', 'Tell me about the moon'],
+        ['assistant', textOf(edited.stored[1]).slice(0, 60)],
+      ],
+    );
     assert.doesNotMatch(textOf(edited.stored[1]), /Earlier in this conversation/);
   });
 
@@ -275,14 +299,20 @@ describe('openTurn', () => {
     assert.equal(await stopTurn(alice, sessionId), true);
     read.push(...(await readAll(turn.run.parts, reader)));
 
-    assert.ok(read.some((part) => part.type === 'abort'), 'the client is sent the abort');
+    assert.ok(
+      read.some((part) => part.type === 'abort'),
+      'the client is sent the abort',
+    );
     const reply = (await forOwner(alice).messages.list(sessionId))[1];
     assert.equal(reply?.status, 'stopped');
     assert.equal(reply.failureCode, null);
     assert.ok(textOf(reply).length > 0, 'what was said before the stop is kept');
     assert.equal(textOf(reply), deltasOf(read));
     assert.ok(!textOf(reply).endsWith(SIGN_OFF), 'stopped mid-reply');
-    assert.deepEqual(turn.releases.map((outcome) => outcome?.kind), ['aborted']);
+    assert.deepEqual(
+      turn.releases.map((outcome) => outcome?.kind),
+      ['aborted'],
+    );
     assert.equal((await turn.storedAtRelease())?.at(-1)?.status, 'stopped');
     await assertPlacesFree(alice);
     assert.equal(await stopTurn(alice, sessionId), false, 'nothing streams there now');
@@ -300,7 +330,10 @@ describe('openTurn', () => {
     assert.equal(reply?.status, 'complete');
     assert.ok(textOf(reply).endsWith(SIGN_OFF), 'the whole reply is stored');
     assert.ok(reply.usage && reply.usage.outputTokens! > 0, `usage ${JSON.stringify(reply.usage)}`);
-    assert.deepEqual(turn.releases.map((outcome) => outcome?.kind), ['finished']);
+    assert.deepEqual(
+      turn.releases.map((outcome) => outcome?.kind),
+      ['finished'],
+    );
     assert.equal(turn.admission.controller.signal.aborted, false, 'the run was not stopped');
     assert.equal(await forOwner(alice).sessions.isStreaming(sessionId), false);
     await assertPlacesFree(alice);
@@ -313,6 +346,9 @@ describe('openTurn', () => {
     const busy = await refused('session_busy', alice, sessionId, ask('Me again'));
     await readAll(first.run.parts);
     const notFound = await refused('not_found', bob, sessionId, ask('Let me in'));
-    assert.deepEqual({ busy: [busy.releasedByTurn, busy.aborted], notFound: [notFound.releasedByTurn, notFound.aborted] }, { busy: [1, true], notFound: [1, true] });
+    assert.deepEqual(
+      { busy: [busy.releasedByTurn, busy.aborted], notFound: [notFound.releasedByTurn, notFound.aborted] },
+      { busy: [1, true], notFound: [1, true] },
+    );
   });
 });

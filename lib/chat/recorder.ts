@@ -29,7 +29,11 @@ export class ReplyRecorder {
         return;
       case 'text-start':
       case 'reasoning-start': {
-        const block = { type: part.type === 'text-start' ? ('text' as const) : ('reasoning' as const), text: '', state: 'streaming' as const };
+        const block = {
+          type: part.type === 'text-start' ? ('text' as const) : ('reasoning' as const),
+          text: '',
+          state: 'streaming' as const,
+        };
         this.open.set(`${block.type}:${part.id}`, block);
         this.parts.push(block);
         return;

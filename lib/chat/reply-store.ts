@@ -70,7 +70,9 @@ export function storeReply(run: Run, reply: StoredReply): ReadableStream<RunPart
     } catch (error) {
       log.error('reply_not_stored', { sessionId: reply.sessionId, replyId: reply.replyId, error });
     } finally {
-      await untilStored(() => reply.onStored(outcome)).catch((error) => log.error('turn_not_released', { sessionId: reply.sessionId, error }));
+      await untilStored(() => reply.onStored(outcome)).catch((error) =>
+        log.error('turn_not_released', { sessionId: reply.sessionId, error }),
+      );
       try {
         client?.close();
       } catch {

@@ -31,7 +31,9 @@ const FOLDED_SPECIALS = { '%': '\uE000', _: '\uE001', '\\': '\uE002' };
 
 /** A message's text parts, joined: what search reads and shows. */
 function plainText(parts: unknown[]): string {
-  return parts.flatMap((part) => ((part as { type?: string }).type === 'text' ? [String((part as { text?: unknown }).text ?? '')] : [])).join('\n');
+  return parts
+    .flatMap((part) => ((part as { type?: string }).type === 'text' ? [String((part as { text?: unknown }).text ?? '')] : []))
+    .join('\n');
 }
 
 /** A chat title no other chat of the owner has: the first message's, numbered when it repeats. */
@@ -112,7 +114,10 @@ export function forOwner(userId: string) {
           where: { userId, title: { startsWith: title } },
           select: { title: true },
         });
-        const distinct = distinctTitle(title, namesake.map((session) => session.title));
+        const distinct = distinctTitle(
+          title,
+          namesake.map((session) => session.title),
+        );
         try {
           await client.chatSession.create({ data: { id, userId, title: distinct, titleFolded: fold(distinct) } });
           return true;
@@ -148,13 +153,19 @@ export function forOwner(userId: string) {
       /** Whether a turn holds the session now (on any replica). */
       async isStreaming(id: string): Promise<boolean> {
         const since = new Date(Date.now() - TURN_LEASE_MS);
-        return (await client.chatSession.count({ where: { ...ownSession(id), activeTurnId: { not: null }, activeTurnSince: { gte: since } } })) > 0;
+        return (
+          (await client.chatSession.count({ where: { ...ownSession(id), activeTurnId: { not: null }, activeTurnSince: { gte: since } } })) >
+          0
+        );
       },
 
       /** The ids of the owner's sessions a turn holds now (on any replica). */
       async streaming(): Promise<string[]> {
         const since = new Date(Date.now() - TURN_LEASE_MS);
-        const rows = await client.chatSession.findMany({ where: { userId, activeTurnId: { not: null }, activeTurnSince: { gte: since } }, select: { id: true } });
+        const rows = await client.chatSession.findMany({
+          where: { userId, activeTurnId: { not: null }, activeTurnSince: { gte: since } },
+          select: { id: true },
+        });
         return rows.map((row) => row.id);
       },
 
@@ -202,7 +213,10 @@ export function forOwner(userId: string) {
       ) {
         await client.$transaction(async (tx) => {
           if (turn.from !== undefined) {
-            const from = await tx.message.findFirst({ where: { id: turn.from, sessionId, session: { userId } }, select: { position: true } });
+            const from = await tx.message.findFirst({
+              where: { id: turn.from, sessionId, session: { userId } },
+              select: { position: true },
+            });
             if (from) await tx.message.deleteMany({ where: { sessionId, session: { userId }, position: { gte: from.position } } });
           }
           const last = await tx.message.findFirst({
@@ -218,7 +232,10 @@ export function forOwner(userId: string) {
             });
           }
           // Ids a client chose may already be taken (by any user): one query finds them all.
-          const clash = turn.added.length === 0 ? [] : await tx.message.findMany({ where: { id: { in: turn.added.map((message) => message.id) } }, select: { id: true } });
+          const clash =
+            turn.added.length === 0
+              ? []
+              : await tx.message.findMany({ where: { id: { in: turn.added.map((message) => message.id) } }, select: { id: true } });
           const taken = new Set(clash.map((row) => row.id));
           for (const message of turn.added) {
             await tx.message.create({

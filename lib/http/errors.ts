@@ -17,4 +17,3 @@ export function appErrorResponse({ code, detail, options }: AppError): Response 
     options.retryAfter === undefined ? {} : { 'retry-after': String(Math.max(1, Math.ceil(options.retryAfter))) };
   return errorResponse(code, detail, options.field, { ...retryAfter, ...options.headers });
 }
-

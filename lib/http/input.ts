@@ -9,7 +9,11 @@ const MAX_BODY_BYTES = 64 * 1024;
 const MAX_JSON_DEPTH = 64;
 
 /** The request's fields, checked by `schema`; anything else is refused with an AppError (a 4xx). */
-export async function readInput<T>(request: Request, schema: z.ZodType<T>, { maxBytes = MAX_BODY_BYTES }: { maxBytes?: number } = {}): Promise<T> {
+export async function readInput<T>(
+  request: Request,
+  schema: z.ZodType<T>,
+  { maxBytes = MAX_BODY_BYTES }: { maxBytes?: number } = {},
+): Promise<T> {
   const raw = request.method === 'GET' ? queryFields(request) : await bodyFields(request, maxBytes);
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;

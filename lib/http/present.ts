@@ -27,7 +27,14 @@ export function presentMessage(message: StoredMessage) {
   };
 }
 
-export function presentApiKey(key: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt?: Date | null; revokedAt?: Date | null }) {
+export function presentApiKey(key: {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt?: Date | null;
+  revokedAt?: Date | null;
+}) {
   return {
     id: key.id,
     name: key.name,

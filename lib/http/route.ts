@@ -29,7 +29,9 @@ function failed(request: Request, error: unknown): Response {
   if (unavailable) {
     log.warn(`${unavailable}_unavailable`, { path, error: describe(error) });
     const store = unavailable === 'database' ? 'database' : 'shared state store';
-    return errorResponse(`${unavailable}_unavailable`, `The ${store} cannot be reached; retry in a moment`, undefined, { 'retry-after': '5' });
+    return errorResponse(`${unavailable}_unavailable`, `The ${store} cannot be reached; retry in a moment`, undefined, {
+      'retry-after': '5',
+    });
   }
   log.error('route_failed', { path, error });
   return errorResponse('internal', 'Internal server error');

@@ -5,18 +5,33 @@ import { integer, SessionId } from '../protocols/fields';
 // protocol's own: lib/protocols/*/input.ts).
 
 export const SessionsPage = z.object({
-  limit: integer(z.number({ error: 'must be a whole number from 1 to 100' }).int().min(1, 'must be at least 1').max(100, 'must be at most 100')).default(20),
+  limit: integer(
+    z.number({ error: 'must be a whole number from 1 to 100' }).int().min(1, 'must be at least 1').max(100, 'must be at most 100'),
+  ).default(20),
   cursor: SessionId.optional(),
   /** Only sessions whose title or messages hold this text, in any case. */
-  q: z.string({ error: 'must be 1 to 200 characters' }).trim().min(1, 'must be 1 to 200 characters').max(200, 'must be 1 to 200 characters').optional(),
+  q: z
+    .string({ error: 'must be 1 to 200 characters' })
+    .trim()
+    .min(1, 'must be 1 to 200 characters')
+    .max(200, 'must be 1 to 200 characters')
+    .optional(),
 });
 
 export const SessionPatch = z.object({
-  title: z.string({ error: 'required, 1 to 200 characters' }).trim().min(1, 'must be 1 to 200 characters').max(200, 'must be 1 to 200 characters'),
+  title: z
+    .string({ error: 'required, 1 to 200 characters' })
+    .trim()
+    .min(1, 'must be 1 to 200 characters')
+    .max(200, 'must be 1 to 200 characters'),
 });
 
 export const NewApiKey = z.object({
-  name: z.string({ error: 'required, 1 to 100 characters' }).trim().min(1, 'must be 1 to 100 characters').max(100, 'must be 1 to 100 characters'),
+  name: z
+    .string({ error: 'required, 1 to 100 characters' })
+    .trim()
+    .min(1, 'must be 1 to 100 characters')
+    .max(100, 'must be 1 to 100 characters'),
 });
 
 const newPassword = z

@@ -12,7 +12,12 @@ function create() {
   const metric = { registers: [registry] };
   return {
     registry,
-    requests: new Counter({ name: 'streamwright_http_requests_total', help: 'HTTP requests by endpoint and status', labelNames: ['endpoint', 'status'], ...metric }),
+    requests: new Counter({
+      name: 'streamwright_http_requests_total',
+      help: 'HTTP requests by endpoint and status',
+      labelNames: ['endpoint', 'status'],
+      ...metric,
+    }),
     openStreams: new Gauge({ name: 'streamwright_open_streams', help: 'Streams open now', ...metric }),
     timeToFirstToken: new Histogram({
       name: 'streamwright_time_to_first_token_seconds',
@@ -29,8 +34,18 @@ function create() {
       ...metric,
     }),
     tokens: new Counter({ name: 'streamwright_tokens_total', help: 'Model tokens by direction', labelNames: ['direction'], ...metric }),
-    errors: new Counter({ name: 'streamwright_stream_errors_total', help: 'Streams that ended in an error, by kind', labelNames: ['kind'], ...metric }),
-    rejections: new Counter({ name: 'streamwright_rate_limit_rejections_total', help: 'Requests refused by a limit, by reason', labelNames: ['reason'], ...metric }),
+    errors: new Counter({
+      name: 'streamwright_stream_errors_total',
+      help: 'Streams that ended in an error, by kind',
+      labelNames: ['kind'],
+      ...metric,
+    }),
+    rejections: new Counter({
+      name: 'streamwright_rate_limit_rejections_total',
+      help: 'Requests refused by a limit, by reason',
+      labelNames: ['reason'],
+      ...metric,
+    }),
   };
 }
 
@@ -91,7 +106,8 @@ function labelPart(segment: string): { label: string; pattern: string } {
 
 /** Static segments before dynamic ones, dynamic before catch-alls, segment by segment. */
 function byPrecedence(a: string[], b: string[]): number {
-  const rank = (segment: string | undefined) => (segment === undefined ? -1 : segment.startsWith('[...') ? 2 : segment.startsWith('[') ? 1 : 0);
+  const rank = (segment: string | undefined) =>
+    segment === undefined ? -1 : segment.startsWith('[...') ? 2 : segment.startsWith('[') ? 1 : 0;
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const order = rank(a[i]) - rank(b[i]);
     if (order !== 0) return order;

@@ -40,7 +40,8 @@ test('the parser reads the same events however the text is cut, inside `\\r\\n` 
   assert.deepEqual(parse(STREAM), EVENTS);
   for (let i = 0; i <= STREAM.length; i++) assert.deepEqual(parse(STREAM.slice(0, i), STREAM.slice(i)), EVENTS, `cut at ${i}`);
   for (let i = 0; i < STREAM.length; i++) {
-    for (let j = i; j <= STREAM.length; j++) assert.deepEqual(parse(STREAM.slice(0, i), STREAM.slice(i, j), STREAM.slice(j)), EVENTS, `cut at ${i} and ${j}`);
+    for (let j = i; j <= STREAM.length; j++)
+      assert.deepEqual(parse(STREAM.slice(0, i), STREAM.slice(i, j), STREAM.slice(j)), EVENTS, `cut at ${i} and ${j}`);
   }
   assert.deepEqual(parse(...STREAM), EVENTS, 'one character at a time');
 });

@@ -43,7 +43,10 @@ const KEEP_ALIVE_MS = 15_000;
  * keep-alive comment goes out after 15 s of quiet. `onCancel` runs when the client cancels the
  * body; writes after that are dropped.
  */
-export function sseStream(produce: (write: (frame: Frame) => void) => Promise<void>, onCancel: () => void = () => {}): ReadableStream<Uint8Array> {
+export function sseStream(
+  produce: (write: (frame: Frame) => void) => Promise<void>,
+  onCancel: () => void = () => {},
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let open = true;
   let keepAlive: ReturnType<typeof setInterval> | undefined;

@@ -20,14 +20,20 @@ const NOTHING: Rows = { users: 0, apiKeys: 0, authSessions: 0, chatSessions: 0, 
 
 /** Counts with SQL the two databases share (`$1`-style arguments, as `?` on SQLite). */
 async function countRows(app: RunningApp, userId: string, sessionIds: string[]): Promise<Rows> {
-  const byUser = (table: string, column = 'userId'): [string, string[]] => [`SELECT COUNT(*) AS n FROM "${table}" WHERE "${column}" = $1`, [userId]];
+  const byUser = (table: string, column = 'userId'): [string, string[]] => [
+    `SELECT COUNT(*) AS n FROM "${table}" WHERE "${column}" = $1`,
+    [userId],
+  ];
   const queries: Record<keyof Rows, [string, string[]]> = {
     users: byUser('User', 'id'),
     apiKeys: byUser('ApiKey'),
     authSessions: byUser('AuthSession'),
     chatSessions: byUser('ChatSession'),
     // By the user's session ids: a message names its session, not its user.
-    messages: [`SELECT COUNT(*) AS n FROM "Message" WHERE "sessionId" IN (${sessionIds.map((_, i) => `$${i + 1}`).join(', ') || 'NULL'})`, sessionIds],
+    messages: [
+      `SELECT COUNT(*) AS n FROM "Message" WHERE "sessionId" IN (${sessionIds.map((_, i) => `$${i + 1}`).join(', ') || 'NULL'})`,
+      sessionIds,
+    ],
     tokenUsage: byUser('TokenUsage'),
     reports: byUser('Report'),
   };
@@ -46,7 +52,8 @@ async function countRows(app: RunningApp, userId: string, sessionIds: string[]):
   const database = new pg.Client({ connectionString: app.databaseUrl });
   await database.connect();
   try {
-    for (const [name, [sql, args]] of Object.entries(queries)) rows[name as keyof Rows] = Number((await database.query<{ n: string }>(sql, args)).rows[0]!.n);
+    for (const [name, [sql, args]] of Object.entries(queries))
+      rows[name as keyof Rows] = Number((await database.query<{ n: string }>(sql, args)).rows[0]!.n);
   } finally {
     await database.end();
   }
@@ -68,11 +75,20 @@ export function describeAccountDeletion(database: Database) {
     });
 
     const deleteAccount = (auth: Record<string, string>, body: unknown) =>
-      fetch(`${app.url}/api/me`, { method: 'DELETE', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) });
+      fetch(`${app.url}/api/me`, {
+        method: 'DELETE',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify(body),
+      });
     const byCookie = (user: TestUser) => ({ cookie: user.cookie, origin: app.url });
     const me = (auth: Record<string, string>) => fetch(`${app.url}/api/me`, { headers: auth });
     const idOf = async (user: TestUser) => ((await (await me(user.bearer)).json()) as { id: string }).id;
-    const errorsLogged = (since: number) => app.output().slice(since).split('\n').filter((line) => /"level":"error"|route_failed|uncaught|unhandled/i.test(line));
+    const errorsLogged = (since: number) =>
+      app
+        .output()
+        .slice(since)
+        .split('\n')
+        .filter((line) => /"level":"error"|route_failed|uncaught|unhandled/i.test(line));
 
     /** A user with something in every table: a chat (with usage), a report, a second key and two browsers. */
     async function userWithData() {
@@ -84,7 +100,11 @@ export function describeAccountDeletion(database: Database) {
         body: JSON.stringify({ session_id: session, message: 'Keep this' }),
       });
       assert.match(await chat.text(), /event: done/);
-      const report = await fetch(`${app.url}/api/ui/report`, { method: 'POST', headers: { 'content-type': 'application/json', ...user.bearer }, body: JSON.stringify({ topic: 'Tides' }) });
+      const report = await fetch(`${app.url}/api/ui/report`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...user.bearer },
+        body: JSON.stringify({ topic: 'Tides' }),
+      });
       assert.equal(report.status, 200);
       await report.text();
       const spare = await createKey(app, user.bearer, 'spare');
@@ -93,7 +113,10 @@ export function describeAccountDeletion(database: Database) {
       const id = await idOf(user);
       const expected = { users: 1, apiKeys: 2, authSessions: 2, chatSessions: 1, messages: 2, tokenUsage: 2, reports: 1 };
       // Usage is written in batches, and the report is stored as its stream ends.
-      await eventually(async () => JSON.stringify(await countRows(app, id, [session])) === JSON.stringify(expected), 'every row of the user is written');
+      await eventually(
+        async () => JSON.stringify(await countRows(app, id, [session])) === JSON.stringify(expected),
+        'every row of the user is written',
+      );
       return { user, id, sessions: [session], spareKey: spare.key, secondBrowser };
     }
 
@@ -103,12 +126,20 @@ export function describeAccountDeletion(database: Database) {
       for (const auth of [byCookie(user), user.bearer]) {
         const wrong = await deleteAccount(auth, { password: 'not the password' });
         assert.equal(wrong.status, 400);
-        assert.deepEqual(await wrong.json(), { error: 'invalid_parameter', detail: "password: is not the account's password", field: 'password' });
+        assert.deepEqual(await wrong.json(), {
+          error: 'invalid_parameter',
+          detail: "password: is not the account's password",
+          field: 'password',
+        });
         const missing = await deleteAccount(auth, {});
-        assert.deepEqual([missing.status, await missing.json()], [400, { error: 'invalid_parameter', detail: 'password: required', field: 'password' }]);
+        assert.deepEqual(
+          [missing.status, await missing.json()],
+          [400, { error: 'invalid_parameter', detail: 'password: required', field: 'password' }],
+        );
       }
       assert.deepEqual(await countRows(app, id, sessions), rows);
-      for (const auth of [byCookie(user), user.bearer, { authorization: `Bearer ${spareKey}` }, { cookie: secondBrowser }]) assert.equal((await me(auth)).status, 200);
+      for (const auth of [byCookie(user), user.bearer, { authorization: `Bearer ${spareKey}` }, { cookie: secondBrowser }])
+        assert.equal((await me(auth)).status, 200);
       assert.ok(await signIn(app, user.email, user.password), 'the password still signs in');
     });
 
@@ -127,7 +158,12 @@ export function describeAccountDeletion(database: Database) {
       assert.match(cleared, /^next-auth\.session-token=;/);
       assert.match(cleared, /Max-Age=0/);
 
-      for (const auth of [byCookie(alice.user), { cookie: alice.secondBrowser }, alice.user.bearer, { authorization: `Bearer ${alice.spareKey}` }]) {
+      for (const auth of [
+        byCookie(alice.user),
+        { cookie: alice.secondBrowser },
+        alice.user.bearer,
+        { authorization: `Bearer ${alice.spareKey}` },
+      ]) {
         assert.equal((await me(auth)).status, 401, JSON.stringify(auth));
       }
       assert.equal(await signIn(app, alice.user.email, alice.user.password), undefined, 'the account no longer signs in');
@@ -163,7 +199,10 @@ export function describeAccountDeletion(database: Database) {
       // A stream that is not a chat turn runs to its end and reports its usage after the account
       // is gone; Bob's stream, started with it, ends at the same moment, so his usage joins the
       // same batch.
-      const stream = (user: TestUser) => fetch(`${app.url}/api/stream/text?q=${encodeURIComponent('Outlive it [[slow 20]]')}`, { headers: user.bearer }).then((r) => r.text());
+      const stream = (user: TestUser) =>
+        fetch(`${app.url}/api/stream/text?q=${encodeURIComponent('Outlive it [[slow 20]]')}`, { headers: user.bearer }).then((r) =>
+          r.text(),
+        );
       const [aliceStream, bobStream] = [stream(alice), stream(bob)];
       await new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -173,7 +212,10 @@ export function describeAccountDeletion(database: Database) {
       for (let next = await reader.read(); !next.done; next = await reader.read()) rest += new TextDecoder().decode(next.value);
       assert.match(rest, /event: done\ndata: \{\}\n\n$/, 'the chat stream ends');
       assert.ok(Date.now() - started < 2000, `the chat reply stopped at once, not at its end (${Date.now() - started} ms)`);
-      await eventually(() => fake.requests.find((r) => JSON.stringify(r.body).includes('Deleted mid-reply'))?.closedEarly === true, "the model call of Alice's chat is aborted");
+      await eventually(
+        () => fake.requests.find((r) => JSON.stringify(r.body).includes('Deleted mid-reply'))?.closedEarly === true,
+        "the model call of Alice's chat is aborted",
+      );
 
       assert.match(await aliceStream, /event: done/);
       assert.match(await bobStream, /event: done/);

@@ -29,9 +29,11 @@ describe('AG-UI over the OpenAI Chat Completions wire', () => {
     assert.equal(response.status, 200);
     return (await response.json()) as { title: string; messages: StoredMessage[] };
   };
-  const textOf = (message: StoredMessage | undefined) =>
-    message?.parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('') ?? '';
-  const text = (run: ClientRun) => ofType(run, 'TEXT_MESSAGE_CONTENT').map((e) => e.delta).join('');
+  const textOf = (message: StoredMessage | undefined) => message?.parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('') ?? '';
+  const text = (run: ClientRun) =>
+    ofType(run, 'TEXT_MESSAGE_CONTENT')
+      .map((e) => e.delta)
+      .join('');
 
   before(async () => {
     fake = await startFakeOpenAI();
@@ -56,13 +58,7 @@ describe('AG-UI over the OpenAI Chat Completions wire', () => {
       test('text: one message streamed in order, usage on RUN_FINISHED, the thread stored as a chat', async () => {
         const agent = start('Hello there');
         const run = await conformRun(agent, { runId: 'run-text' });
-        assert.deepEqual(run.types, [
-          'RUN_STARTED',
-          'TEXT_MESSAGE_START',
-          'TEXT_MESSAGE_CONTENT',
-          'TEXT_MESSAGE_END',
-          'RUN_FINISHED',
-        ]);
+        assert.deepEqual(run.types, ['RUN_STARTED', 'TEXT_MESSAGE_START', 'TEXT_MESSAGE_CONTENT', 'TEXT_MESSAGE_END', 'RUN_FINISHED']);
         assert.equal(text(run), 'Echo: Hello there');
         const finished = run.events.at(-1)!;
         assert.deepEqual(finished.usage, [{ model, inputTokens: PROMPT_TOKENS, outputTokens: 3, totalTokens: PROMPT_TOKENS + 3 }]);
@@ -70,7 +66,10 @@ describe('AG-UI over the OpenAI Chat Completions wire', () => {
         assert.equal(run.result, 'Echo: Hello there');
         assert.deepEqual(
           agent.messages.map((m) => [m.role, m.content]),
-          [['user', 'Hello there'], ['assistant', 'Echo: Hello there']],
+          [
+            ['user', 'Hello there'],
+            ['assistant', 'Echo: Hello there'],
+          ],
         );
 
         const thread = await readThread(agent.threadId);
@@ -78,7 +77,10 @@ describe('AG-UI over the OpenAI Chat Completions wire', () => {
         assert.match(thread.title, /^Hello there( \(2\))?$/);
         assert.deepEqual(
           thread.messages.map((m) => [m.role, textOf(m), m.status]),
-          [['user', 'Hello there', 'complete'], ['assistant', 'Echo: Hello there', 'complete']],
+          [
+            ['user', 'Hello there', 'complete'],
+            ['assistant', 'Echo: Hello there', 'complete'],
+          ],
         );
 
         // The next run resends the whole thread; only the new question joins the stored history.
@@ -107,7 +109,9 @@ describe('AG-UI over the OpenAI Chat Completions wire', () => {
         ]);
         const [started] = ofType(run, 'TOOL_CALL_START');
         assert.equal(started?.toolCallName, 'lookup_price');
-        const args = ofType(run, 'TOOL_CALL_ARGS').map((e) => e.delta).join('');
+        const args = ofType(run, 'TOOL_CALL_ARGS')
+          .map((e) => e.delta)
+          .join('');
         assert.deepEqual(JSON.parse(args), { product: 'Espresso machine' });
         const [result] = ofType(run, 'TOOL_CALL_RESULT');
         assert.equal(result?.toolCallId, started?.toolCallId);
@@ -130,7 +134,14 @@ describe('AG-UI over the OpenAI Chat Completions wire', () => {
           },
         ];
         const first = await conformRun(agent, { runId: 'run-client-tool-1', tools });
-        assert.deepEqual(first.types, ['RUN_STARTED', 'TOOL_CALL_START', 'TOOL_CALL_ARGS', 'TOOL_CALL_ARGS', 'TOOL_CALL_END', 'RUN_FINISHED']);
+        assert.deepEqual(first.types, [
+          'RUN_STARTED',
+          'TOOL_CALL_START',
+          'TOOL_CALL_ARGS',
+          'TOOL_CALL_ARGS',
+          'TOOL_CALL_END',
+          'RUN_FINISHED',
+        ]);
         const [call] = ofType(first, 'TOOL_CALL_START');
         assert.equal(call?.toolCallName, 'show_card');
         const outcome = first.events.at(-1)?.outcome;
@@ -206,7 +217,10 @@ describe('AG-UI over the OpenAI Chat Completions wire', () => {
         const refused = await conformRun(start('Refuse [[status 401]]'), { runId: 'run-refused' });
         assert.deepEqual(refused.types, ['RUN_STARTED', 'RUN_ERROR']);
         const error = refused.events.at(-1)!;
-        assert.deepEqual([error.code, error.message], ['model', 'The model provider answered HTTP 401: the server’s model credentials were refused']);
+        assert.deepEqual(
+          [error.code, error.message],
+          ['model', 'The model provider answered HTTP 401: the server’s model credentials were refused'],
+        );
         assert.equal(error.usage, undefined, 'no usage is known, so none is claimed');
 
         // The client retries with its whole copy: the failed question is stored once.
@@ -215,14 +229,22 @@ describe('AG-UI over the OpenAI Chat Completions wire', () => {
         assert.equal(text(retried), `Echo: Try again ${tag}`);
         assert.deepEqual(
           (await readThread(refused.agent.threadId)).messages.map((m) => [m.role, m.status]),
-          [['user', 'complete'], ['assistant', 'failed'], ['user', 'complete'], ['assistant', 'complete']],
+          [
+            ['user', 'complete'],
+            ['assistant', 'failed'],
+            ['user', 'complete'],
+            ['assistant', 'complete'],
+          ],
         );
 
         const broken = await conformRun(start('Half an answer [[stream-error]]'), { runId: 'run-broken' });
         assert.deepEqual(broken.types, ['RUN_STARTED', 'TEXT_MESSAGE_START', 'TEXT_MESSAGE_CONTENT', 'TEXT_MESSAGE_END', 'RUN_ERROR']);
         assert.equal(broken.events.at(-1)?.code, 'model');
         const thread = await readThread(broken.agent.threadId);
-        assert.deepEqual([thread.messages[1]?.status, thread.messages[1]?.error, textOf(thread.messages[1])], ['failed', 'model_error', 'Echo: Half an']);
+        assert.deepEqual(
+          [thread.messages[1]?.status, thread.messages[1]?.error, textOf(thread.messages[1])],
+          ['failed', 'model_error', 'Echo: Half an'],
+        );
       });
 
       test('stop: the run ends at once, closed, with the cancelled outcome for 1.0 clients', async () => {
@@ -260,14 +282,32 @@ describe('AG-UI over the OpenAI Chat Completions wire', () => {
         [{ ...valid(), threadId: 'has spaces' }, 400, { error: 'invalid_parameter', field: 'threadId' }],
         [{ ...valid(), runId: '' }, 400, { error: 'invalid_parameter', field: 'runId' }],
         [{ ...valid(), messages: 'hi' }, 400, { error: 'invalid_parameter', field: 'messages' }],
-        [{ ...valid(), messages: [{ id: 'x', role: 'robot', content: 'hi' }] }, 400, { error: 'invalid_parameter', field: 'messages.0.role' }],
+        [
+          { ...valid(), messages: [{ id: 'x', role: 'robot', content: 'hi' }] },
+          400,
+          { error: 'invalid_parameter', field: 'messages.0.role' },
+        ],
         [{ ...valid(), messages: [] }, 400, { error: 'invalid_parameter', field: 'messages' }],
-        [{ ...valid(), messages: [{ id: 'u', role: 'user', content: '   ' }] }, 400, { error: 'invalid_parameter', field: 'messages.0.content' }],
-        [{ ...valid(), tools: [{ name: 'lookup_price', description: 'mine' }] }, 400, { error: 'invalid_parameter', field: 'tools.0.name' }],
+        [
+          { ...valid(), messages: [{ id: 'u', role: 'user', content: '   ' }] },
+          400,
+          { error: 'invalid_parameter', field: 'messages.0.content' },
+        ],
+        [
+          { ...valid(), tools: [{ name: 'lookup_price', description: 'mine' }] },
+          400,
+          { error: 'invalid_parameter', field: 'tools.0.name' },
+        ],
         [{ ...valid(), tools: [{ name: 'has space' }] }, 400, { error: 'invalid_parameter', field: 'tools.0.name' }],
         [{ ...valid(), forwardedProps: { max_tokens: 9999 } }, 400, { error: 'invalid_parameter', field: 'forwardedProps.max_tokens' }],
         [
-          { ...valid(), messages: [{ id: 'u', role: 'user', content: 'Hi' }, { id: 't', role: 'tool', toolCallId: 'nope', content: '1' }] },
+          {
+            ...valid(),
+            messages: [
+              { id: 'u', role: 'user', content: 'Hi' },
+              { id: 't', role: 'tool', toolCallId: 'nope', content: '1' },
+            ],
+          },
           400,
           { error: 'invalid_parameter', field: 'messages.1.toolCallId' },
         ],
@@ -277,7 +317,8 @@ describe('AG-UI over the OpenAI Chat Completions wire', () => {
         assert.equal(response.status, status, JSON.stringify(body));
         assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
         const answer = (await response.json()) as Record<string, unknown>;
-        for (const [key, value] of Object.entries(expected)) assert.equal(answer[key], value, `${JSON.stringify(body)}: ${JSON.stringify(answer)}`);
+        for (const [key, value] of Object.entries(expected))
+          assert.equal(answer[key], value, `${JSON.stringify(body)}: ${JSON.stringify(answer)}`);
         assert.equal(typeof answer.detail, 'string');
       }
     });
@@ -358,10 +399,19 @@ describe('AG-UI over the OpenAI Responses wire', () => {
         'TEXT_MESSAGE_END',
         'RUN_FINISHED',
       ]);
-      assert.equal(ofType(run, 'REASONING_MESSAGE_CONTENT').map((e) => e.delta).join(''), 'Thinking it over.');
+      assert.equal(
+        ofType(run, 'REASONING_MESSAGE_CONTENT')
+          .map((e) => e.delta)
+          .join(''),
+        'Thinking it over.',
+      );
       assert.deepEqual(
         agent.messages.map((m) => [m.role, m.content]),
-        [['user', 'Ponder [[think]]'], ['reasoning', 'Thinking it over.'], ['assistant', 'Echo: Ponder']],
+        [
+          ['user', 'Ponder [[think]]'],
+          ['reasoning', 'Thinking it over.'],
+          ['assistant', 'Echo: Ponder'],
+        ],
       );
     });
   }

@@ -72,7 +72,11 @@ describe('sign-in and the route guard', () => {
   test('sign-up checks its input', async () => {
     const short = await signUp(app, 'short@example.com', 'short');
     assert.equal(short.status, 400);
-    assert.deepEqual(await short.json(), { error: 'invalid_parameter', detail: 'password: must be at least 12 characters', field: 'password' });
+    assert.deepEqual(await short.json(), {
+      error: 'invalid_parameter',
+      detail: 'password: must be at least 12 characters',
+      field: 'password',
+    });
     assert.equal((await signUp(app, 'not-an-email', 'long enough password')).status, 400);
   });
 
@@ -105,7 +109,12 @@ describe('sign-in and the route guard', () => {
   test("input next-auth would answer with a 500 is the client's error: 405, 413 or 400, each with its exact answer", async () => {
     const answer = async (path: string, init: RequestInit = {}) => {
       const response = await fetch(`${app.url}${path}`, { redirect: 'manual', ...init });
-      return { status: response.status, allow: response.headers.get('allow'), cache: response.headers.get('cache-control'), json: await response.json() };
+      return {
+        status: response.status,
+        allow: response.headers.get('allow'),
+        cache: response.headers.get('cache-control'),
+        json: await response.json(),
+      };
     };
     const form = (body: string, cookie?: string): RequestInit => ({
       method: 'POST',
@@ -130,10 +139,18 @@ describe('sign-in and the route guard', () => {
       refused({ error: 'invalid_json', detail: 'The body is not valid JSON' }),
     );
     for (const callbackUrl of ['javascript:alert(1)', 'not a url', 'ftp://files.example/']) {
-      assert.deepEqual(await answer('/api/auth/signout', form(new URLSearchParams({ callbackUrl }).toString())), refused(badCallback), `body ${callbackUrl}`);
+      assert.deepEqual(
+        await answer('/api/auth/signout', form(new URLSearchParams({ callbackUrl }).toString())),
+        refused(badCallback),
+        `body ${callbackUrl}`,
+      );
       const json = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ callbackUrl }) };
       assert.deepEqual(await answer('/api/auth/signout', json), refused(badCallback), `JSON body ${callbackUrl}`);
-      assert.deepEqual(await answer(`/api/auth/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`), refused(badCallback), `query ${callbackUrl}`);
+      assert.deepEqual(
+        await answer(`/api/auth/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`),
+        refused(badCallback),
+        `query ${callbackUrl}`,
+      );
     }
     assert.deepEqual(
       await answer('/api/auth/signout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"callbackUrl":7}' }),
@@ -142,11 +159,19 @@ describe('sign-in and the route guard', () => {
     assert.deepEqual(await answer('/api/auth/signin?callbackUrl=%2Fa&callbackUrl=%2Fb'), refused(badCallback), 'two callbackUrl');
     assert.deepEqual(
       await answer('/api/auth/session', { headers: { cookie: 'next-auth.callback-url=javascript%3Aalert(1)' } }),
-      refused({ error: 'invalid_parameter', detail: 'The next-auth.callback-url cookie must be a path or an http(s) URL', field: 'cookie' }),
+      refused({
+        error: 'invalid_parameter',
+        detail: 'The next-auth.callback-url cookie must be a path or an http(s) URL',
+        field: 'cookie',
+      }),
     );
 
     // What next-auth can read goes to it.
-    for (const path of ['/api/auth/signin?callbackUrl=%2Fchat', '/api/auth/signin?callbackUrl=', `/api/auth/signin?callbackUrl=${encodeURIComponent(app.url)}`]) {
+    for (const path of [
+      '/api/auth/signin?callbackUrl=%2Fchat',
+      '/api/auth/signin?callbackUrl=',
+      `/api/auth/signin?callbackUrl=${encodeURIComponent(app.url)}`,
+    ]) {
       assert.equal((await fetch(`${app.url}${path}`, { redirect: 'manual' })).status, 302, path);
     }
     const session = await fetch(`${app.url}/api/auth/session`, { headers: { cookie: 'next-auth.callback-url=%2Fchat' } });
@@ -157,7 +182,10 @@ describe('sign-in and the route guard', () => {
   async function signOut(cookie: string): Promise<Response> {
     const csrf = await fetch(`${app.url}/api/auth/csrf`, { headers: { cookie } });
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const csrfCookie = csrf.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     return fetch(`${app.url}/api/auth/signout`, {
       method: 'POST',
       redirect: 'manual',
@@ -168,8 +196,16 @@ describe('sign-in and the route guard', () => {
 
   /** What a cookie still opens: the API, and whether /api/auth/session renews it. */
   async function assertEnded(cookie: string) {
-    for (const [method, path] of [['GET', '/api/me'], ['GET', '/api/sessions'], ['POST', '/api/keys']] as const) {
-      const response = await fetch(`${app.url}${path}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: method === 'POST' ? '{"name":"kept"}' : undefined });
+    for (const [method, path] of [
+      ['GET', '/api/me'],
+      ['GET', '/api/sessions'],
+      ['POST', '/api/keys'],
+    ] as const) {
+      const response = await fetch(`${app.url}${path}`, {
+        method,
+        headers: { cookie, 'content-type': 'application/json' },
+        body: method === 'POST' ? '{"name":"kept"}' : undefined,
+      });
       assert.equal(response.status, 401, `${method} ${path}`);
     }
     const session = await fetch(`${app.url}/api/auth/session`, { headers: { cookie } });
@@ -200,7 +236,10 @@ describe('sign-in and the route guard', () => {
     const newCookie = `next-auth.session-token=${renewed.split(';')[0]!.split('=').slice(1).join('=')}`;
     // Its stored end reached (as 30 days after sign-in would): both cookies are refused.
     const database = createClient({ url: app.databaseUrl });
-    await database.execute({ sql: 'UPDATE AuthSession SET expiresAt = createdAt WHERE userId = (SELECT id FROM User WHERE email = ?)', args: [other.email] });
+    await database.execute({
+      sql: 'UPDATE AuthSession SET expiresAt = createdAt WHERE userId = (SELECT id FROM User WHERE email = ?)',
+      args: [other.email],
+    });
     database.close();
     await assertEnded(other.cookie);
     await assertEnded(newCookie);
@@ -238,7 +277,11 @@ describe('sign-in and the route guard', () => {
       field: 'current_password',
     });
     const short = await change({ current_password: other.password, new_password: 'short' });
-    assert.deepEqual(await short.json(), { error: 'invalid_parameter', detail: 'new_password: must be at least 12 characters', field: 'new_password' });
+    assert.deepEqual(await short.json(), {
+      error: 'invalid_parameter',
+      detail: 'new_password: must be at least 12 characters',
+      field: 'new_password',
+    });
     assert.equal((await fetch(`${app.url}/api/me`, { headers: { cookie: second } })).status, 200, 'a refused change ends nothing');
     assert.ok(await signIn(app, other.email, other.password), 'a refused change keeps the password');
 
@@ -268,8 +311,15 @@ describe('sign-in and the route guard', () => {
       ['a cross-site link', { 'sec-fetch-site': 'cross-site' }],
     ];
     const chatInto = async (sessionId: string) =>
-      (await fetch(`${app.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...user.bearer }, body: JSON.stringify({ session_id: sessionId, message: 'Hello', max_tokens: 3 }) })).text();
-    const keyCount = async () => ((await (await fetch(`${app.url}/api/keys`, { headers: user.bearer })).json()) as { keys: unknown[] }).keys.length;
+      (
+        await fetch(`${app.url}/api/chat`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...user.bearer },
+          body: JSON.stringify({ session_id: sessionId, message: 'Hello', max_tokens: 3 }),
+        })
+      ).text();
+    const keyCount = async () =>
+      ((await (await fetch(`${app.url}/api/keys`, { headers: user.bearer })).json()) as { keys: unknown[] }).keys.length;
 
     for (const [from, headers] of FOREIGN) {
       test(`${from}: state changes and token-spending streams are 403 cross_site_request, and nothing happens`, async () => {
@@ -280,8 +330,19 @@ describe('sign-in and the route guard', () => {
         const requests: Array<[string, string, RequestInit]> = [
           ['POST', '/api/keys', { headers: { 'content-type': 'application/json', ...cookie }, body: JSON.stringify({ name: 'stolen' }) }],
           ['DELETE', `/api/sessions/${sessionId}`, { headers: cookie }],
-          ['POST', '/api/chat', { headers: { 'content-type': 'application/json', ...cookie }, body: JSON.stringify({ session_id: randomUUID(), message: 'Hi' }) }],
-          ['POST', `/api/sessions/${sessionId}/stop`, { headers: { 'content-type': 'application/x-www-form-urlencoded', ...cookie }, body: 'x=1' }],
+          [
+            'POST',
+            '/api/chat',
+            {
+              headers: { 'content-type': 'application/json', ...cookie },
+              body: JSON.stringify({ session_id: randomUUID(), message: 'Hi' }),
+            },
+          ],
+          [
+            'POST',
+            `/api/sessions/${sessionId}/stop`,
+            { headers: { 'content-type': 'application/x-www-form-urlencoded', ...cookie }, body: 'x=1' },
+          ],
           ['GET', '/api/stream?q=hi&max_tokens=4000', { headers: cookie }],
           ['GET', '/api/stream/text?q=hi', { headers: cookie }],
         ];
@@ -290,22 +351,42 @@ describe('sign-in and the route guard', () => {
           assert.equal(response.status, 403, `${method} ${path}`);
           assert.equal(((await response.json()) as { error: string }).error, 'cross_site_request', `${method} ${path}`);
         }
-        const anonymous = await fetch(`${app.url}/api/keys`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+        const anonymous = await fetch(`${app.url}/api/keys`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: '{}',
+        });
         assert.equal(anonymous.status, 401, 'without the cookie it is simply not signed in');
         assert.equal(await keyCount(), keysBefore, 'no key was created');
-        assert.equal((await fetch(`${app.url}/api/sessions/${sessionId}`, { headers: user.bearer })).status, 200, 'the session was not deleted');
+        assert.equal(
+          (await fetch(`${app.url}/api/sessions/${sessionId}`, { headers: user.bearer })).status,
+          200,
+          'the session was not deleted',
+        );
       });
     }
 
     test('the same requests from the app itself, or with an API key from anywhere, go through', async () => {
-      const own: Array<Record<string, string>> = [{ origin: app.url }, { 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, {}];
-      const everyone: Array<Record<string, string>> = [...own.map((h) => ({ cookie: user.cookie, ...h })), { ...user.bearer, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }];
+      const own: Array<Record<string, string>> = [
+        { origin: app.url },
+        { 'sec-fetch-site': 'same-origin' },
+        { 'sec-fetch-site': 'none' },
+        {},
+      ];
+      const everyone: Array<Record<string, string>> = [
+        ...own.map((h) => ({ cookie: user.cookie, ...h })),
+        { ...user.bearer, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      ];
       for (const headers of everyone) {
         const where = JSON.stringify({ ...headers, cookie: undefined, authorization: undefined });
         const { status, frames } = await fetchFrames(`${app.url}/api/stream/text?q=hi&max_tokens=2`, { headers });
         assert.equal(status, 200, where);
         assert.equal(frames.at(-1)?.event, 'done', where);
-        const created = await fetch(`${app.url}/api/keys`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ name: 'mine' }) });
+        const created = await fetch(`${app.url}/api/keys`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ name: 'mine' }),
+        });
         assert.equal(created.status, 201, where);
       }
     });

@@ -35,7 +35,8 @@ describe('CORS with an allow-list', () => {
     const h = response.headers;
     assert.equal(h.get('access-control-allow-origin'), ALLOWED);
     assert.equal(h.get('access-control-allow-credentials'), 'true');
-    for (const method of ['GET', 'POST', 'PATCH', 'DELETE']) assert.match(h.get('access-control-allow-methods') ?? '', new RegExp(`\\b${method}\\b`));
+    for (const method of ['GET', 'POST', 'PATCH', 'DELETE'])
+      assert.match(h.get('access-control-allow-methods') ?? '', new RegExp(`\\b${method}\\b`));
     const allowHeaders = (h.get('access-control-allow-headers') ?? '').toLowerCase().split(/,\s*/);
     for (const name of ['authorization', 'content-type', 'accept']) assert.ok(allowHeaders.includes(name), name);
     assert.ok(Number(h.get('access-control-max-age')) > 0);
@@ -58,12 +59,17 @@ describe('CORS with an allow-list', () => {
     assert.equal(response.headers.get('access-control-allow-origin'), ALLOWED);
     assert.equal(response.headers.get('access-control-allow-credentials'), 'true');
     const exposed = (response.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/,\s*/);
-    for (const name of ['x-session-id', 'x-streamwright-model', 'x-report-id', 'x-request-id', 'retry-after']) assert.ok(exposed.includes(name), name);
+    for (const name of ['x-session-id', 'x-streamwright-model', 'x-report-id', 'x-request-id', 'retry-after'])
+      assert.ok(exposed.includes(name), name);
     assert.match(response.headers.get('vary') ?? '', /\bOrigin\b/i);
     assert.equal(response.headers.get('x-streamwright-model'), 'offline');
     const frames = parseFrames(await response.text());
     assert.equal(frames.at(-1)?.event, 'done');
-    assert.match(joinedText(frames), /^Hello! I'm Streamwright's built-in offline model\. .+ to stream answers from a real model\.$/, 'the reply arrived before done');
+    assert.match(
+      joinedText(frames),
+      /^Hello! I'm Streamwright's built-in offline model\. .+ to stream answers from a real model\.$/,
+      'the reply arrived before done',
+    );
   });
 
   test('errors before a stream are readable from a listed origin too', async () => {
@@ -108,7 +114,12 @@ describe('CORS without an allow-list (the default)', () => {
 
   test('pages carry the security headers and a nonce-based CSP without unsafe-eval', async () => {
     const nonces = new Set<string>();
-    for (const [path, headers] of [['/sign-in', {}], ['/sign-up', {}], ['/chat', { cookie: user.cookie }], ['/keys', { cookie: user.cookie }]] as const) {
+    for (const [path, headers] of [
+      ['/sign-in', {}],
+      ['/sign-up', {}],
+      ['/chat', { cookie: user.cookie }],
+      ['/keys', { cookie: user.cookie }],
+    ] as const) {
       const response = await fetch(`${app.url}${path}`, { headers });
       assert.equal(response.status, 200, path);
       const h = response.headers;
@@ -119,7 +130,12 @@ describe('CORS without an allow-list (the default)', () => {
       assert.match(h.get('permissions-policy') ?? '', /camera=\(\).*microphone=\(\)/, path);
 
       const csp = h.get('content-security-policy') ?? '';
-      const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+      const directives = new Map(
+        csp
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name = '', ...values]) => [name, values]),
+      );
       assert.deepEqual(directives.get('frame-ancestors'), ["'none'"], path);
       assert.deepEqual(directives.get('object-src'), ["'none'"], path);
       const scripts = directives.get('script-src') ?? [];
@@ -131,7 +147,10 @@ describe('CORS without an allow-list (the default)', () => {
 
       // Every script the page ships carries this response's nonce, so the browser runs it.
       const tags = (await response.text()).match(/<script\b[^>]*>/g) ?? [];
-      assert.ok(tags.some((tag) => /\bsrc="\/_next\/static\/[^"]+\.js"/.test(tag)), `${path}: the page ships Next.js's scripts: ${tags.join(' ')}`);
+      assert.ok(
+        tags.some((tag) => /\bsrc="\/_next\/static\/[^"]+\.js"/.test(tag)),
+        `${path}: the page ships Next.js's scripts: ${tags.join(' ')}`,
+      );
       for (const tag of tags) assert.ok(tag.includes(`nonce="${nonce}"`), `${path}: ${tag}`);
     }
     assert.equal(nonces.size, 4, 'a fresh nonce for every response');

@@ -41,8 +41,15 @@ describe('logs and metrics', () => {
     const generated = chat.headers.get('x-request-id');
     assert.match(generated ?? '', /^[0-9a-f-]{36}$/, 'a request without an id gets one');
 
-    await eventually(() => app.output().includes(`"request_id":"${generated}"`) && app.output().includes('"event":"stream_end"'), 'log lines');
-    const lines = app.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    await eventually(
+      () => app.output().includes(`"request_id":"${generated}"`) && app.output().includes('"event":"stream_end"'),
+      'log lines',
+    );
+    const lines = app
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const request = lines.find((line) => line.event === 'request' && line.request_id === requestId);
     assert.equal(request?.path, '/api/stream', 'the path is logged without its query');
     assert.equal(request?.status, 200);
@@ -68,7 +75,11 @@ describe('logs and metrics', () => {
     for (let i = 0; i < 4; i++) {
       const frames = parseFrames(await (await fetch(`${app.url}/api/stream/text?q=hi`, { headers: auth() })).text());
       assert.deepEqual(frames.at(-1), { event: 'done', data: {} }, `stream ${i + 1}`);
-      assert.match(joinedText(frames), /^Hello! I'm Streamwright's built-in offline model\. .+ to stream answers from a real model\.$/, `stream ${i + 1}`);
+      assert.match(
+        joinedText(frames),
+        /^Hello! I'm Streamwright's built-in offline model\. .+ to stream answers from a real model\.$/,
+        `stream ${i + 1}`,
+      );
     }
     assert.equal((await fetch(`${app.url}/api/stream/text?q=hi`, { headers: auth() })).status, 429);
 
@@ -104,7 +115,13 @@ describe('logs and metrics', () => {
     ];
     const series = (endpoint: string, status: number) => `streamwright_http_requests_total{endpoint="${endpoint}",status="${status}"}`;
     const scrape = async () => (await fetch(`${app.url}/api/metrics`, { headers: { authorization: 'Bearer metrics-secret' } })).text();
-    const count = (text: string, name: string) => Number(text.split('\n').find((line) => line.startsWith(`${name} `))?.split(' ')[1] ?? 0);
+    const count = (text: string, name: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((line) => line.startsWith(`${name} `))
+          ?.split(' ')[1] ?? 0,
+      );
     const before = await scrape();
     for (const [path, , status] of counted) {
       const response = await fetch(`${app.url}${path}`, { headers: auth(), redirect: 'manual' });

@@ -83,7 +83,9 @@ describe('endpoints over the offline model', () => {
     ]);
     const usage = frames.find((f) => f.event === 'usage')?.data as { output_tokens: number; total_tokens: number; input_tokens: number };
     assert.ok(usage.output_tokens > 10 && usage.total_tokens === usage.input_tokens + usage.output_tokens);
-    const deltas = frames.flatMap((f) => ((f.data as { type?: string }).type === 'text_delta' ? [(f.data as { delta: string }).delta] : []));
+    const deltas = frames.flatMap((f) =>
+      (f.data as { type?: string }).type === 'text_delta' ? [(f.data as { delta: string }).delta] : [],
+    );
     assert.equal(deltas.join(''), answer);
   });
 

@@ -24,8 +24,7 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat', provider: '
     const get = (path: string, params: Record<string, string>) =>
       fetchFrames(`${app.url}${path}?${new URLSearchParams(params)}`, { headers: user.bearer });
     /** The upstream requests made for one prompt (tests run side by side on one fake). */
-    const upstream = (marker: string) =>
-      fake.requests.filter((r) => JSON.stringify(r.body).includes(marker));
+    const upstream = (marker: string) => fake.requests.filter((r) => JSON.stringify(r.body).includes(marker));
 
     before(async () => {
       fake = await startFakeOpenAI();
@@ -63,10 +62,7 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat', provider: '
 
     test('/api/stream/text: text frames then done', async () => {
       const { frames } = await get('/api/stream/text', { q: 'plain words' });
-      assert.deepEqual(coalesced(frames), [
-        { data: { text: 'Echo: plain words' } },
-        { event: 'done', data: {} },
-      ]);
+      assert.deepEqual(coalesced(frames), [{ data: { text: 'Echo: plain words' } }, { event: 'done', data: {} }]);
     });
 
     test('POST takes the same fields as a JSON body', async () => {
@@ -112,7 +108,10 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat', provider: '
         of('tool_result').map((r) => JSON.parse((r as { content: string }).content).product),
         ['Espresso machine', 'Coffee grinder'],
       );
-      assert.deepEqual(events.at(-3), { event: 'usage', data: { input_tokens: 2 * PROMPT_TOKENS, output_tokens: 18 + 5, total_tokens: 2 * PROMPT_TOKENS + 23 } });
+      assert.deepEqual(events.at(-3), {
+        event: 'usage',
+        data: { input_tokens: 2 * PROMPT_TOKENS, output_tokens: 18 + 5, total_tokens: 2 * PROMPT_TOKENS + 23 },
+      });
       assert.equal((events.at(-2)?.data as { type: string }).type, 'final');
       const calls = upstream('Two prices');
       assert.equal(calls.length, 2, 'one model call for both tools, one for the answer');

@@ -90,7 +90,13 @@ describe('rate limits', () => {
     const guess = await fetch(`${server.url}/api/auth/callback/credentials`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: csrf.headers
+          .getSetCookie()
+          .map((c) => c.split(';')[0])
+          .join('; '),
+      },
       body: new URLSearchParams({ csrfToken, email, password: 'a-long-password', json: 'true' }),
     });
     await assertRefused(guess, 429, 'rate_limited');
@@ -104,14 +110,26 @@ describe('rate limits', () => {
     assert.equal((await signUp(server, email, password)).status, 202);
     assert.equal(await signIn(server, email, 'wrong-password-1'), undefined);
     assert.equal(await signIn(server, email, 'wrong-password-2'), undefined);
-    const spellings = ['callback/credentials', 'callback/cr%65dentials', 'callback/credential%73', '%63allback/credentials', 'c%61llback/cr%65dentials'];
+    const spellings = [
+      'callback/credentials',
+      'callback/cr%65dentials',
+      'callback/credential%73',
+      '%63allback/credentials',
+      'c%61llback/cr%65dentials',
+    ];
     for (const spelling of spellings) {
       const csrf = await fetch(`${server.url}/api/auth/csrf`);
       const { csrfToken } = (await csrf.json()) as { csrfToken: string };
       const attempt = await fetch(`${server.url}/api/auth/${spelling}`, {
         method: 'POST',
         redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: csrf.headers
+            .getSetCookie()
+            .map((c) => c.split(';')[0])
+            .join('; '),
+        },
         body: new URLSearchParams({ csrfToken, email, password, json: 'true' }),
       });
       assert.equal(attempt.status, 429, spelling);
@@ -192,7 +210,10 @@ describe('open streams and the daily budget', () => {
     const users = [await newUser(server), await newUser(server)];
     // Three streams from two users, started together; each has sent a first frame.
     const admitted = await Promise.all([0, 1, 2].map((i) => stream(server, users[i % 2]!, {}, 'A long story please')));
-    assert.deepEqual(admitted.map((response) => response.status), [200, 200, 200]);
+    assert.deepEqual(
+      admitted.map((response) => response.status),
+      [200, 200, 200],
+    );
     const readers = admitted.map((response) => response.body!.getReader());
     await Promise.all(readers.map((reader) => reader.read()));
     // Full: the next streams are refused, whoever asks, with nothing started.

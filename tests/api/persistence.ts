@@ -136,13 +136,25 @@ export function describePersistence(database: Database) {
     test('edit and resend through /api/ui/chat: the edited message and every turn after it are replaced, in storage too', async () => {
       const id = newSessionId();
       const send = async (body: object, auth = alice.bearer) =>
-        fetch(`${app.url}/api/ui/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ id, ...body }) });
+        fetch(`${app.url}/api/ui/chat`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...auth },
+          body: JSON.stringify({ id, ...body }),
+        });
       const say = (clientId: string, text: string) => ({ id: clientId, role: 'user', parts: [{ type: 'text', text }] });
-      for (const [clientId, text] of [[`${id}-a`, 'First question'], [`${id}-b`, 'Second question'], [`${id}-c`, 'Third question']] as const) {
+      for (const [clientId, text] of [
+        [`${id}-a`, 'First question'],
+        [`${id}-b`, 'Second question'],
+        [`${id}-c`, 'Third question'],
+      ] as const) {
         await (await send({ message: say(clientId, text) })).text();
       }
       const before = await readSession(alice, id);
-      assert.deepEqual(before.messages.filter((m) => m.role === 'user').map((m) => m.id), [`${id}-a`, `${id}-b`, `${id}-c`], 'stored under the client ids');
+      assert.deepEqual(
+        before.messages.filter((m) => m.role === 'user').map((m) => m.id),
+        [`${id}-a`, `${id}-b`, `${id}-c`],
+        'stored under the client ids',
+      );
 
       // Neither a reply, nor a message of another chat, nor an unknown id can be replaced.
       const bobs = newSessionId();
@@ -151,9 +163,17 @@ export function describePersistence(database: Database) {
       for (const target of [before.messages[1]!.id, bobMessage, 'no-such-message']) {
         const refused = await send({ message: say(`${id}-x`, 'Edited'), messageId: target });
         assert.equal(refused.status, 400, target);
-        assert.deepEqual(await refused.json(), { error: 'invalid_parameter', detail: 'No message of yours with this id in this chat', field: 'messageId' });
+        assert.deepEqual(await refused.json(), {
+          error: 'invalid_parameter',
+          detail: 'No message of yours with this id in this chat',
+          field: 'messageId',
+        });
       }
-      assert.deepEqual((await readSession(alice, id)).messages.map((m) => m.id), before.messages.map((m) => m.id), 'a refused edit changes nothing');
+      assert.deepEqual(
+        (await readSession(alice, id)).messages.map((m) => m.id),
+        before.messages.map((m) => m.id),
+        'a refused edit changes nothing',
+      );
 
       const edited = parseUiStream(await (await send({ message: say(`${id}-b`, 'Second question, edited'), messageId: `${id}-b` })).text());
       assert.equal(edited.at(-1)?.type, 'finish');
@@ -233,7 +253,10 @@ export function describePersistence(database: Database) {
           next_cursor: string | null;
         };
       const first = await page('?limit=2');
-      assert.deepEqual(first.sessions.map((s) => s.id), [ids[2], ids[1]]);
+      assert.deepEqual(
+        first.sessions.map((s) => s.id),
+        [ids[2], ids[1]],
+      );
       assert.ok(first.sessions[0]!.title.length <= 60 && first.sessions[0]!.title.endsWith('…'));
       const second = await page(`?limit=2&cursor=${first.next_cursor}`);
       assert.deepEqual([second.sessions.map((s) => s.id), second.next_cursor], [[ids[0]], null]);
@@ -248,10 +271,13 @@ export function describePersistence(database: Database) {
       assert.equal(deleted.status, 204);
       assert.equal((await fetch(`${app.url}/api/sessions/${ids[1]}`, { headers: carol.bearer })).status, 404);
       // Renaming counts as activity: the session moves to the top.
-      assert.deepEqual((await page('')).sessions.map((s) => [s.id, s.title]), [
-        [ids[0], 'Renamed'],
-        [ids[2], first.sessions[0]!.title],
-      ]);
+      assert.deepEqual(
+        (await page('')).sessions.map((s) => [s.id, s.title]),
+        [
+          [ids[0], 'Renamed'],
+          [ids[2], first.sessions[0]!.title],
+        ],
+      );
     });
 
     test('search finds sessions by title or message text, in any case, a page at a time, and only the owner’s', async () => {
@@ -276,7 +302,11 @@ export function describePersistence(database: Database) {
       };
 
       const first = await search('q=Moon&limit=2');
-      assert.deepEqual(first.sessions.map((s) => s.id), [ids[2], ids[1]], 'newest first: the renamed title, then a message');
+      assert.deepEqual(
+        first.sessions.map((s) => s.id),
+        [ids[2], ids[1]],
+        'newest first: the renamed title, then a message',
+      );
       assert.equal(first.sessions[0]!.match, undefined, 'matched by its title alone');
       assert.equal(first.sessions[1]!.match, 'What pulls the moon round?');
       const second = await search(`q=Moon&limit=2&cursor=${first.next_cursor}`);
@@ -284,10 +314,22 @@ export function describePersistence(database: Database) {
       assert.equal(second.sessions[0]!.match, 'Tides and the MOON');
 
       // A reply's text is searched too; LIKE's wildcards are plain characters.
-      assert.deepEqual((await search('q=echo%3A+something')).sessions.map((s) => s.id), [ids[1]]);
-      assert.deepEqual((await search('q=0%25+sure_')).sessions.map((s) => s.id), [ids[3]]);
-      assert.deepEqual((await search('q=%25')).sessions.map((s) => s.id), [ids[3]]);
-      assert.deepEqual((await search('q=_')).sessions.map((s) => s.id), [ids[3]]);
+      assert.deepEqual(
+        (await search('q=echo%3A+something')).sessions.map((s) => s.id),
+        [ids[1]],
+      );
+      assert.deepEqual(
+        (await search('q=0%25+sure_')).sessions.map((s) => s.id),
+        [ids[3]],
+      );
+      assert.deepEqual(
+        (await search('q=%25')).sessions.map((s) => s.id),
+        [ids[3]],
+      );
+      assert.deepEqual(
+        (await search('q=_')).sessions.map((s) => s.id),
+        [ids[3]],
+      );
       assert.deepEqual((await search('q=nowhere+at+all')).sessions, []);
 
       const blank = await fetch(`${app.url}/api/sessions?q=+++`, { headers: dave.bearer });
@@ -319,7 +361,10 @@ export function describePersistence(database: Database) {
           ['rename', fetch(`${app.url}/api/sessions/${id}`, { method: 'PATCH', headers: json, body: JSON.stringify({ title: 'Mine' }) })],
           ['delete', fetch(`${app.url}/api/sessions/${id}`, { method: 'DELETE', headers: auth })],
           ['stop', fetch(`${app.url}/api/sessions/${id}/stop`, { method: 'POST', headers: auth })],
-          ['stream into (envelope)', fetch(`${app.url}/api/chat`, { method: 'POST', headers: json, body: JSON.stringify({ session_id: id, message: 'Hi' }) })],
+          [
+            'stream into (envelope)',
+            fetch(`${app.url}/api/chat`, { method: 'POST', headers: json, body: JSON.stringify({ session_id: id, message: 'Hi' }) }),
+          ],
           ['stream into (UI)', uiChat(auth, id, 'Hi')],
         ];
         for (const [what, attempt] of attempts) {
@@ -367,7 +412,12 @@ export function describePersistence(database: Database) {
       const usage = async () =>
         ((await (await fetch(`${app.url}/api/me`, { headers: dave.bearer })).json()) as { usage: Record<string, number> }).usage;
       await eventually(async () => (await usage()).runs === 2, 'both runs recorded');
-      assert.deepEqual(await usage(), { runs: 2, input_tokens: 2 * PROMPT_TOKENS, output_tokens: 3 + 3, total_tokens: 2 * PROMPT_TOKENS + 6 });
+      assert.deepEqual(await usage(), {
+        runs: 2,
+        input_tokens: 2 * PROMPT_TOKENS,
+        output_tokens: 3 + 3,
+        total_tokens: 2 * PROMPT_TOKENS + 6,
+      });
     });
   });
 }

@@ -21,10 +21,16 @@ const send = (app: RunningApp, user: TestUser, id: string, text: string) =>
   });
 const resume = (app: RunningApp, user: TestUser, id: string) => fetch(`${app.url}/api/ui/chat/${id}/stream`, { headers: user.bearer });
 const stored = async (app: RunningApp, user: TestUser, id: string) =>
-  ((await (await fetch(`${app.url}/api/sessions/${id}`, { headers: user.bearer })).json()) as {
-    messages: { id: string; status: string; parts: { type: string; text?: string }[] }[];
-  }).messages[1];
-const textOf = (chunks: Array<Record<string, unknown>>) => chunks.filter((c) => c.type === 'text-delta').map((c) => c.delta).join('');
+  (
+    (await (await fetch(`${app.url}/api/sessions/${id}`, { headers: user.bearer })).json()) as {
+      messages: { id: string; status: string; parts: { type: string; text?: string }[] }[];
+    }
+  ).messages[1];
+const textOf = (chunks: Array<Record<string, unknown>>) =>
+  chunks
+    .filter((c) => c.type === 'text-delta')
+    .map((c) => c.delta)
+    .join('');
 
 /** Reads a few chunks of a reply, then drops the connection. */
 async function dropAfterAFewChunks(response: Response) {
@@ -46,7 +52,10 @@ async function assertResumesWhole(reader: RunningApp, writer: RunningApp, user: 
   assert.equal(chunks[0]?.type, 'start');
   assert.equal(chunks[0]?.messageId, reply?.id, 'the same message, from its start');
   assert.equal(chunks.at(-1)?.type, 'finish');
-  const whole = reply!.parts.filter((p) => p.type === 'text').map((p) => p.text).join('');
+  const whole = reply!.parts
+    .filter((p) => p.type === 'text')
+    .map((p) => p.text)
+    .join('');
   assert.match(whole, /^Here is a short reply about “Tell me about tides, slowly” from Streamwright's built-in offline model\. .{60,}/);
   assert.equal(textOf(chunks), whole, 'no text missing, none twice');
   assert.equal((await resume(reader, user, id)).status, 204, 'nothing to resume once it ended');
@@ -68,7 +77,10 @@ describe('resumable replies', () => {
     const streaming = await send(app, alice, id, 'Tell me about tides, slowly');
     const reader = streaming.body!.getReader();
     await reader.read();
-    for (const [who, sessionId] of [[bob, id], [alice, randomUUID()]] as const) {
+    for (const [who, sessionId] of [
+      [bob, id],
+      [alice, randomUUID()],
+    ] as const) {
       const response = await resume(app, who, sessionId);
       assert.equal(response.status, 404);
       assert.deepEqual(await response.json(), { error: 'not_found', detail: 'No such session' });

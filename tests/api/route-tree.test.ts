@@ -44,7 +44,10 @@ const PUBLIC: Record<string, { why: string; answers: Partial<Record<HttpMethod, 
   '[[...path]]': {
     why: 'unknown API paths: a JSON 404',
     answers: Object.fromEntries(
-      (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).map((method) => [method, { status: 404, json: { error: 'not_found', detail: 'No API route at /api/any' } }]),
+      (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).map((method) => [
+        method,
+        { status: 404, json: { error: 'not_found', detail: 'No API route at /api/any' } },
+      ]),
     ),
   },
 };
@@ -60,7 +63,10 @@ const QUERY: Record<string, string> = {
 const UNAUTHORIZED = { error: 'unauthorized', detail: 'Sign in, or send Authorization: Bearer <API key>' };
 
 /** Every (method, route) pair on disk that is not public. */
-const protectedPairs = () => routeFiles().filter((route) => !(route in PUBLIC)).flatMap((route) => exportedMethods(route).map((method) => [method, route] as const));
+const protectedPairs = () =>
+  routeFiles()
+    .filter((route) => !(route in PUBLIC))
+    .flatMap((route) => exportedMethods(route).map((method) => [method, route] as const));
 
 // ---- another user's things ------------------------------------------------------------------
 
@@ -93,7 +99,14 @@ const CROSS_USER: Record<string, { resource: Resource; attempts: Partial<Record<
     resource: 'session',
     attempts: {
       GET: [{ what: 'read her session', path: (id) => `/api/sessions/${id}`, detail: 'No such chat session' }],
-      PATCH: [{ what: 'rename her session', path: (id) => `/api/sessions/${id}`, body: () => ({ title: 'Renamed by Bob' }), detail: 'No such chat session' }],
+      PATCH: [
+        {
+          what: 'rename her session',
+          path: (id) => `/api/sessions/${id}`,
+          body: () => ({ title: 'Renamed by Bob' }),
+          detail: 'No such chat session',
+        },
+      ],
       DELETE: [{ what: 'delete her session', path: (id) => `/api/sessions/${id}`, detail: 'No such chat session' }],
     },
   },
@@ -108,7 +121,14 @@ const CROSS_USER: Record<string, { resource: Resource; attempts: Partial<Record<
   chat: {
     resource: 'session',
     attempts: {
-      POST: [{ what: 'chat into her session', path: () => '/api/chat', body: (id) => ({ session_id: id, message: 'Hi from Bob', max_tokens: 5 }), detail: 'No such chat session' }],
+      POST: [
+        {
+          what: 'chat into her session',
+          path: () => '/api/chat',
+          body: (id) => ({ session_id: id, message: 'Hi from Bob', max_tokens: 5 }),
+          detail: 'No such chat session',
+        },
+      ],
     },
   },
   'ui/chat': {
@@ -171,8 +191,16 @@ describe('the route tree', () => {
     test('every route that is not public is on the list, with each method it exports', () => {
       const pairs = protectedPairs();
       // Sanity: the walk found the tree (a wrong folder would make every check below vacuous).
-      for (const expected of [['GET', 'sessions/[id]'], ['POST', 'chat'], ['DELETE', 'keys/[id]'], ['GET', 'me']]) {
-        assert.ok(pairs.some(([method, route]) => method === expected[0] && route === expected[1]), expected.join(' '));
+      for (const expected of [
+        ['GET', 'sessions/[id]'],
+        ['POST', 'chat'],
+        ['DELETE', 'keys/[id]'],
+        ['GET', 'me'],
+      ]) {
+        assert.ok(
+          pairs.some(([method, route]) => method === expected[0] && route === expected[1]),
+          expected.join(' '),
+        );
       }
     });
 
@@ -217,9 +245,15 @@ describe('the route tree', () => {
         const response = await fetch(`${app.url}/api/reports/${ids.report}`, { headers: alice.bearer });
         return { status: response.status, body: await response.json() };
       }
-      const listed = (await (await fetch(`${app.url}/api/keys`, { headers: alice.bearer })).json()) as { keys: Array<{ id: string; name: string }> };
+      const listed = (await (await fetch(`${app.url}/api/keys`, { headers: alice.bearer })).json()) as {
+        keys: Array<{ id: string; name: string }>;
+      };
       const works = await fetch(`${app.url}/api/me`, { headers: { authorization: `Bearer ${aliceKey}` } });
-      return { listed: listed.keys.filter((key) => key.id === ids.key).map((key) => key.name), works: works.status, me: ((await works.json()) as { email?: string }).email };
+      return {
+        listed: listed.keys.filter((key) => key.id === ids.key).map((key) => key.name),
+        works: works.status,
+        me: ((await works.json()) as { email?: string }).email,
+      };
     };
 
     before(async () => {
@@ -241,7 +275,10 @@ describe('the route tree', () => {
       ids.report = report.headers.get('x-report-id') ?? assert.fail('no x-report-id');
       await report.text();
       // The report is stored as it ended just after its stream ends.
-      await eventually(async () => ((await snapshot('report')) as { body: { status: string } }).body.status !== 'streaming', 'the report is stored');
+      await eventually(
+        async () => ((await snapshot('report')) as { body: { status: string } }).body.status !== 'streaming',
+        'the report is stored',
+      );
 
       const key = await createKey(app, alice.bearer, 'alice spare');
       [ids.key, aliceKey] = [key.id, key.key];
@@ -250,7 +287,8 @@ describe('the route tree', () => {
     test('every route that acts on an id is on the list, with each method it exports', () => {
       const routes = actsOnIds();
       assert.deepEqual(Object.keys(CROSS_USER).sort(), routes, 'a route that acts on an id without an entry, or an entry without a route');
-      for (const route of routes) assert.deepEqual(Object.keys(CROSS_USER[route]!.attempts).sort(), [...exportedMethods(route)].sort(), route);
+      for (const route of routes)
+        assert.deepEqual(Object.keys(CROSS_USER[route]!.attempts).sort(), [...exportedMethods(route)].sort(), route);
     });
 
     test("Alice's things are there and read as hers", async () => {
@@ -259,7 +297,13 @@ describe('the route tree', () => {
       const session = (await snapshot('session')) as { status: number; body: { title: string; messages: Message[] } };
       assert.equal(session.status, 200);
       assert.equal(session.body.title, 'A private question');
-      assert.deepEqual(session.body.messages.map((m) => [m.role, m.status]), [['user', 'complete'], ['assistant', 'complete']]);
+      assert.deepEqual(
+        session.body.messages.map((m) => [m.role, m.status]),
+        [
+          ['user', 'complete'],
+          ['assistant', 'complete'],
+        ],
+      );
       assert.match(session.body.messages[1]!.parts.map((p) => p.text ?? '').join(''), /^Here is a short reply about “A private question”/);
       const report = (await snapshot('report')) as { status: number; body: { topic: string } };
       assert.deepEqual([report.status, report.body.topic], [200, 'Private tides']);
@@ -292,7 +336,9 @@ describe('the route tree', () => {
     }
 
     test('Bob sees none of it in his own lists', async () => {
-      const sessions = (await (await fetch(`${app.url}/api/sessions`, { headers: bob.bearer })).json()) as { sessions: Array<{ id: string }> };
+      const sessions = (await (await fetch(`${app.url}/api/sessions`, { headers: bob.bearer })).json()) as {
+        sessions: Array<{ id: string }>;
+      };
       const reports = (await (await fetch(`${app.url}/api/reports`, { headers: bob.bearer })).json()) as { reports: Array<{ id: string }> };
       const keys = (await (await fetch(`${app.url}/api/keys`, { headers: bob.bearer })).json()) as { keys: Array<{ id: string }> };
       assert.deepEqual(sessions.sessions, []);

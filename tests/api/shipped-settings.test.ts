@@ -28,7 +28,12 @@ interface Answered {
 }
 
 /** Health, readiness (with Redis when set) and one stream from a new user's API key. */
-async function assertAnswers(app: RunningApp, expected: Answered, path = '/api/stream', prompt = `shipped settings ${randomBytes(4).toString('hex')}`) {
+async function assertAnswers(
+  app: RunningApp,
+  expected: Answered,
+  path = '/api/stream',
+  prompt = `shipped settings ${randomBytes(4).toString('hex')}`,
+) {
   const health = await fetch(`${app.url}/api/health`);
   assert.equal(health.status, 200, `health: ${await health.clone().text()}`);
   const ready = await fetch(`${app.url}/api/ready`);
@@ -47,7 +52,11 @@ async function assertAnswers(app: RunningApp, expected: Answered, path = '/api/s
   assert.equal(status, 200);
   assert.equal(model, expected.model);
   const transcript = coalesced(frames);
-  assert.deepEqual(transcript.map((frame) => frame.event ?? 'text'), ['text', 'usage', 'done'], JSON.stringify(transcript));
+  assert.deepEqual(
+    transcript.map((frame) => frame.event ?? 'text'),
+    ['text', 'usage', 'done'],
+    JSON.stringify(transcript),
+  );
   const text = (transcript[0]!.data as { text: string }).text;
   if (expected.model === 'offline') assert.match(text, /offline/i);
   else assert.equal(text, `Echo: ${prompt}`);
@@ -115,11 +124,7 @@ describe('the settings the project ships start the production bundle', () => {
     assert.equal(env.OPENAI_BASE_URL, '');
     assert.equal(env.CORS_ORIGINS, '');
     assert.match(env.NEXTAUTH_URL ?? '', /^https:\/\//);
-    const app = await startApp(
-      { ...env, REDIS_URL: TEST_REDIS_URL, OPENAI_BASE_URL: fake.baseURL },
-      'postgresql',
-      { asShipped: true },
-    );
+    const app = await startApp({ ...env, REDIS_URL: TEST_REDIS_URL, OPENAI_BASE_URL: fake.baseURL }, 'postgresql', { asShipped: true });
     try {
       await assertAnswers(app, { model: env.MODEL!, redis: true });
     } finally {
@@ -191,7 +196,9 @@ describe('the settings the project ships start the production bundle', () => {
   });
 
   test("the Dockerfile's ENV lines (the runtime stage), with the offline model", async () => {
-    const runtime = read('Dockerfile').split(/^FROM /m).at(-1)!;
+    const runtime = read('Dockerfile')
+      .split(/^FROM /m)
+      .at(-1)!;
     const env: Record<string, string> = {};
     for (const [, args] of runtime.matchAll(/^ENV (.+)$/gm)) {
       for (const pair of args!.trim().split(/\s+/)) {
@@ -239,51 +246,58 @@ describe('the settings the project ships start the production bundle', () => {
     }
   });
 
-  test('`npm run dev` with .env.example as its settings: the chat page, and a stream from the offline model', { timeout: 240_000 }, async () => {
-    // `next dev` reads .env from the project folder, where a developer may keep their own; the
-    // same values are given in its environment instead, which Next.js takes exactly as from .env
-    // (a variable already set wins over the file). Every other setting is given blank, so a
-    // developer's .env cannot change it and the default holds. The data folder is the test's.
-    const shipped = parseDotenv(read('.env.example'));
-    assert.ok(Object.values(shipped).includes(''), '.env.example has blank values');
-    const settings = { ...Object.fromEntries(tableSettings().map((name) => [name, ''])), ...shipped };
-    const dataDir = mkdtempSync(join(tmpdir(), 'streamwright-dev-'));
-    const port = await freePort();
-    let output = '';
-    const dev = spawn('npm', ['run', 'dev', '--', '--port', String(port)], {
-      env: { ...process.env, ...settings, DATA_DIR: dataDir, PORT: '' },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    dev.stdout.on('data', (chunk) => (output += chunk));
-    dev.stderr.on('data', (chunk) => (output += chunk));
-    const url = `http://127.0.0.1:${port}`;
-    try {
-      const deadline = Date.now() + 120_000;
-      for (;;) {
-        assert.equal(dev.exitCode, null, `npm run dev exited:\n${output}`);
-        assert.ok(Date.now() < deadline, `npm run dev did not answer in 120 s:\n${output}`);
-        const up = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
-        if (up) break;
-        await new Promise((resolve) => setTimeout(resolve, 250));
+  test(
+    '`npm run dev` with .env.example as its settings: the chat page, and a stream from the offline model',
+    { timeout: 240_000 },
+    async () => {
+      // `next dev` reads .env from the project folder, where a developer may keep their own; the
+      // same values are given in its environment instead, which Next.js takes exactly as from .env
+      // (a variable already set wins over the file). Every other setting is given blank, so a
+      // developer's .env cannot change it and the default holds. The data folder is the test's.
+      const shipped = parseDotenv(read('.env.example'));
+      assert.ok(Object.values(shipped).includes(''), '.env.example has blank values');
+      const settings = { ...Object.fromEntries(tableSettings().map((name) => [name, ''])), ...shipped };
+      const dataDir = mkdtempSync(join(tmpdir(), 'streamwright-dev-'));
+      const port = await freePort();
+      let output = '';
+      const dev = spawn('npm', ['run', 'dev', '--', '--port', String(port)], {
+        env: { ...process.env, ...settings, DATA_DIR: dataDir, PORT: '' },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      dev.stdout.on('data', (chunk) => (output += chunk));
+      dev.stderr.on('data', (chunk) => (output += chunk));
+      const url = `http://127.0.0.1:${port}`;
+      try {
+        const deadline = Date.now() + 120_000;
+        for (;;) {
+          assert.equal(dev.exitCode, null, `npm run dev exited:\n${output}`);
+          assert.ok(Date.now() < deadline, `npm run dev did not answer in 120 s:\n${output}`);
+          const up = await fetch(`${url}/api/health`).then(
+            (r) => r.ok,
+            () => false,
+          );
+          if (up) break;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        const app = { url } as RunningApp;
+        await assertAnswers(app, { model: 'offline', redis: false });
+        const user = await newUser(app);
+        const chat = await fetch(`${url}/chat`, { headers: { cookie: user.cookie } });
+        assert.equal(chat.status, 200);
+        assert.match(await chat.text(), /<textarea/);
+      } finally {
+        if (dev.exitCode === null) {
+          const exited = new Promise((resolve) => dev.once('exit', resolve));
+          process.kill(-dev.pid!, 'SIGTERM');
+          const stuck = setTimeout(() => process.kill(-dev.pid!, 'SIGKILL'), 10_000);
+          await exited;
+          clearTimeout(stuck);
+        }
+        rmSync(dataDir, { recursive: true, force: true });
       }
-      const app = { url } as RunningApp;
-      await assertAnswers(app, { model: 'offline', redis: false });
-      const user = await newUser(app);
-      const chat = await fetch(`${url}/chat`, { headers: { cookie: user.cookie } });
-      assert.equal(chat.status, 200);
-      assert.match(await chat.text(), /<textarea/);
-    } finally {
-      if (dev.exitCode === null) {
-        const exited = new Promise((resolve) => dev.once('exit', resolve));
-        process.kill(-dev.pid!, 'SIGTERM');
-        const stuck = setTimeout(() => process.kill(-dev.pid!, 'SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(stuck);
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------

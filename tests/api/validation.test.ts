@@ -41,11 +41,31 @@ describe('request validation', () => {
   const cases: Array<[string, string, Record<string, unknown>]> = [
     ['an empty q', '?q=', { error: 'invalid_parameter', detail: 'q: must be 1 to 2000 characters', field: 'q' }],
     ['a blank q', '?q=%20%20', { error: 'invalid_parameter', detail: 'q: must not be blank', field: 'q' }],
-    ['a q of 2001 characters', `?q=${'a'.repeat(2001)}`, { error: 'invalid_parameter', detail: 'q: must be 1 to 2000 characters', field: 'q' }],
-    ['max_tokens above 4000', '?q=hi&max_tokens=4001', { error: 'invalid_parameter', detail: 'max_tokens: must be at most 4000', field: 'max_tokens' }],
-    ['max_tokens of 0', '?q=hi&max_tokens=0', { error: 'invalid_parameter', detail: 'max_tokens: must be at least 1', field: 'max_tokens' }],
-    ['max_tokens that is not a number', '?q=hi&max_tokens=lots', { error: 'invalid_parameter', detail: 'max_tokens: must be a whole number from 1 to 4000', field: 'max_tokens' }],
-    ['a fractional max_tokens', '?q=hi&max_tokens=2.5', { error: 'invalid_parameter', detail: 'max_tokens: must be a whole number from 1 to 4000', field: 'max_tokens' }],
+    [
+      'a q of 2001 characters',
+      `?q=${'a'.repeat(2001)}`,
+      { error: 'invalid_parameter', detail: 'q: must be 1 to 2000 characters', field: 'q' },
+    ],
+    [
+      'max_tokens above 4000',
+      '?q=hi&max_tokens=4001',
+      { error: 'invalid_parameter', detail: 'max_tokens: must be at most 4000', field: 'max_tokens' },
+    ],
+    [
+      'max_tokens of 0',
+      '?q=hi&max_tokens=0',
+      { error: 'invalid_parameter', detail: 'max_tokens: must be at least 1', field: 'max_tokens' },
+    ],
+    [
+      'max_tokens that is not a number',
+      '?q=hi&max_tokens=lots',
+      { error: 'invalid_parameter', detail: 'max_tokens: must be a whole number from 1 to 4000', field: 'max_tokens' },
+    ],
+    [
+      'a fractional max_tokens',
+      '?q=hi&max_tokens=2.5',
+      { error: 'invalid_parameter', detail: 'max_tokens: must be a whole number from 1 to 4000', field: 'max_tokens' },
+    ],
   ];
   for (const [name, query, body] of cases) {
     test(`/api/stream: ${name} is a 400`, async () => {
@@ -124,7 +144,14 @@ describe('request validation', () => {
   });
 
   test('odd but valid prompts stream, and the server stays up', async () => {
-    const prompts = ['\u0000\u0001', 'line one\nline two\r\n', '"quotes" and \\backslashes\\', '😀 🚀 漢字', 'data: fake\n\nevent: done', '%%%'];
+    const prompts = [
+      '\u0000\u0001',
+      'line one\nline two\r\n',
+      '"quotes" and \\backslashes\\',
+      '😀 🚀 漢字',
+      'data: fake\n\nevent: done',
+      '%%%',
+    ];
     for (const q of prompts) {
       const { status, frames } = await fetchFrames(`${app.url}/api/stream?${new URLSearchParams({ q, max_tokens: '8' })}`, {
         headers: user.bearer,

@@ -57,7 +57,10 @@ for (const database of ['sqlite', 'postgresql'] as const) {
       await expect(page).toHaveURL(/\/sign-in/);
     });
 
-    test('deleting the account asks for the password: a wrong one changes nothing, the right one deletes it and lands on sign-in', async ({ page, context }) => {
+    test('deleting the account asks for the password: a wrong one changes nothing, the right one deletes it and lands on sign-in', async ({
+      page,
+      context,
+    }) => {
       const user = await signedIn(app, context);
       await page.goto(`${app.url}/account`);
       const start = page.getByRole('button', { name: 'Delete account…' });

@@ -51,7 +51,9 @@ test('a thread run over AG-UI shows up as a chat session, and goes on in the bro
   // Regenerating answers the tool result again; then the person carries on where the program
   // stopped, and the model sees the whole thread.
   const replyIds = async () =>
-    ((await (await page.request.get(`${app.url}/api/sessions/${threadId}`)).json()) as { messages: { id: string }[] }).messages.map((m) => m.id);
+    ((await (await page.request.get(`${app.url}/api/sessions/${threadId}`)).json()) as { messages: { id: string }[] }).messages.map(
+      (m) => m.id,
+    );
   const before = await replyIds();
   await page.getByRole('button', { name: 'Regenerate the last reply' }).click();
   expect(await chat.settledReply()).toBe(answer);

@@ -44,7 +44,10 @@ test('a signed-out visit to any page lands on sign-in', async ({ page }) => {
 
 test('signing up with a taken email and another password says so, and changes nothing', async ({ page }) => {
   const email = `twice-${randomBytes(4).toString('hex')}@example.com`;
-  for (const [password, expected] of [['a long password', /\/chat$/], ['another long password', /\/sign-up$/]] as const) {
+  for (const [password, expected] of [
+    ['a long password', /\/chat$/],
+    ['another long password', /\/sign-up$/],
+  ] as const) {
     await page.context().clearCookies();
     await page.goto(`${app.url}/sign-up`);
     await page.getByLabel('Email').fill(email);
@@ -86,7 +89,9 @@ test('past the sign-in limit, sign-in and sign-up say how long to wait, and the 
     await expect(page.getByTestId('form-error')).toHaveText('That email and password do not match an account.');
   }
   await button.click();
-  await expect(page.getByTestId('form-error')).toHaveText(/^Too many attempts from this address\. Try again in (1[0-5] minutes|[0-9]+ seconds|a minute)\.$/);
+  await expect(page.getByTestId('form-error')).toHaveText(
+    /^Too many attempts from this address\. Try again in (1[0-5] minutes|[0-9]+ seconds|a minute)\.$/,
+  );
   await expect(button).toBeEnabled();
 
   await page.goto(`${limited.url}/sign-up`);

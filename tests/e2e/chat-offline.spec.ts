@@ -34,7 +34,10 @@ test('a multi-turn chat streams real replies, shows model and usage, and reloads
   const sessionId = new URL(page.url()).pathname.split('/').pop()!;
   const stored = await (await page.request.get(`${app.url}/api/sessions/${sessionId}`)).json();
   const storedTexts = stored.messages.map((m: { parts: Array<{ type: string; text?: string }> }) =>
-    m.parts.filter((p) => p.type === 'text').map((p) => p.text).join(''),
+    m.parts
+      .filter((p) => p.type === 'text')
+      .map((p) => p.text)
+      .join(''),
   );
   expect(storedTexts).toEqual(['Hello there', first, 'What is a tide?', second]);
 

@@ -31,6 +31,12 @@ test('reloading mid-reply resumes the same reply to its end', async ({ page, con
   const stored = await (await page.request.get(`${app.url}/api/sessions/${sessionId}`)).json();
   const reply = stored.messages[1] as { status: string; parts: Array<{ type: string; text?: string }> };
   expect(reply.status).toBe('complete');
-  expect(shown).toBe(reply.parts.filter((p) => p.type === 'text').map((p) => p.text).join('').trim());
+  expect(shown).toBe(
+    reply.parts
+      .filter((p) => p.type === 'text')
+      .map((p) => p.text)
+      .join('')
+      .trim(),
+  );
   expect(shown).toContain('real model.');
 });

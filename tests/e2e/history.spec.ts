@@ -19,7 +19,13 @@ for (const database of ['sqlite', 'postgresql'] as const) {
         title: string;
         messages: Array<{ role: string; parts: Array<{ type: string; text?: string }> }>;
       };
-      return body.messages.map((m) => [m.role, m.parts.filter((p) => p.type === 'text').map((p) => p.text).join('')]);
+      return body.messages.map((m) => [
+        m.role,
+        m.parts
+          .filter((p) => p.type === 'text')
+          .map((p) => p.text)
+          .join(''),
+      ]);
     };
 
     test('editing a message resends it in its place: the turns after it are replaced, in storage too', async ({ page, context }) => {
@@ -84,7 +90,10 @@ for (const database of ['sqlite', 'postgresql'] as const) {
       expect((await stored(page, openChatId(page))).map(([role]) => role)).toEqual(['user', 'assistant']);
     });
 
-    test('the sidebar lists chats newest first with distinct titles, renames them, and a dialog closed by Escape changes nothing', async ({ page, context }) => {
+    test('the sidebar lists chats newest first with distinct titles, renames them, and a dialog closed by Escape changes nothing', async ({
+      page,
+      context,
+    }) => {
       await signedIn(app, context);
       const chat = new ChatPage(page);
       for (const question of ['First topic', 'Second topic', 'Second topic']) {
@@ -210,7 +219,9 @@ for (const database of ['sqlite', 'postgresql'] as const) {
 
       // Past a page of results, more are fetched on request.
       for (let i = 0; i < 21; i++) {
-        const response = await page.request.post(`${app.url}/api/chat`, { data: { session_id: `paged-${database}-${Date.now()}-${i}`, message: `Paging probe ${i}` } });
+        const response = await page.request.post(`${app.url}/api/chat`, {
+          data: { session_id: `paged-${database}-${Date.now()}-${i}`, message: `Paging probe ${i}` },
+        });
         await response.text();
       }
       await search.fill('paging probe');

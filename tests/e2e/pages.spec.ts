@@ -91,7 +91,10 @@ test('an API key is shown once, works, and stops working when revoked', async ({
   expect((await me()).status).toBe(401);
 });
 
-test('a key revoked while shown disappears from view, stays on record as revoked, and its curl line is whole', async ({ page, context }) => {
+test('a key revoked while shown disappears from view, stays on record as revoked, and its curl line is whole', async ({
+  page,
+  context,
+}) => {
   await signedIn(app, context);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${app.url}/keys`);
@@ -151,13 +154,19 @@ test('no page has serious accessibility violations, in either theme or size', as
         await withContent(page, path);
         const { violations } = await new AxeBuilder({ page }).analyze();
         const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-        expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${path} (${device}, ${scheme})`).toEqual([]);
+        expect(
+          serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+          `${path} (${device}, ${scheme})`,
+        ).toEqual([]);
       }
     }
   }
 });
 
-test("the chat's passing states are accessible too, and pictured: a search, an edit, an undo offer, the phone drawer", async ({ page, context }) => {
+test("the chat's passing states are accessible too, and pictured: a search, an edit, an undo offer, the phone drawer", async ({
+  page,
+  context,
+}) => {
   await signedIn(app, context);
   for (const [device, size] of SIZES) {
     await page.setViewportSize(size);
@@ -168,7 +177,10 @@ test("the chat's passing states are accessible too, and pictured: a search, an e
         await page.screenshot({ path: `test-results/screenshots/chat-${state.replaceAll(' ', '-')}-${device}-${scheme}.png` });
         const { violations } = await new AxeBuilder({ page }).analyze();
         const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-        expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${state} (${device}, ${scheme})`).toEqual([]);
+        expect(
+          serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+          `${state} (${device}, ${scheme})`,
+        ).toEqual([]);
       };
       await page.getByTestId('message-actions').first().getByRole('button', { name: 'Edit and resend' }).click();
       await scan('editing a message');
@@ -177,7 +189,10 @@ test("the chat's passing states are accessible too, and pictured: a search, an e
       await page.getByRole('searchbox', { name: 'Search chats' }).fill('coffee');
       await expect(page.getByTestId('search-match').first()).toBeVisible();
       await scan('search results');
-      await page.getByRole('button', { name: /^Delete / }).first().click();
+      await page
+        .getByRole('button', { name: /^Delete / })
+        .first()
+        .click();
       await expect(page.getByTestId('undo-delete')).toBeVisible();
       await scan('the undo offer');
       await page.getByTestId('undo-delete').getByRole('button', { name: 'Undo' }).click();

@@ -31,12 +31,16 @@ async function watch(context: BrowserContext): Promise<Watch> {
   await context.addInitScript(() => {
     document.addEventListener(
       'securitypolicyviolation',
-      (e) => void (window as unknown as { __reportViolation(line: string): void }).__reportViolation(`${e.effectiveDirective} ${e.blockedURI} ${e.sample}`),
+      (e) =>
+        void (window as unknown as { __reportViolation(line: string): void }).__reportViolation(
+          `${e.effectiveDirective} ${e.blockedURI} ${e.sample}`,
+        ),
       true,
     );
   });
   context.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') seen.problems.push(`${message.page()?.url()}: ${message.text()} (${message.location().url})`);
+    if (message.type() === 'error' || message.type() === 'warning')
+      seen.problems.push(`${message.page()?.url()}: ${message.text()} (${message.location().url})`);
   });
   context.on('response', (response) => {
     if (response.status() >= 400) seen.problems.push(`${response.status()} ${response.request().method()} ${response.url()}`);
@@ -47,12 +51,17 @@ async function watch(context: BrowserContext): Promise<Watch> {
 
 function expectClean(seen: Watch) {
   expect(seen.violations, 'CSP violations').toEqual([]);
-  const policy = seen.problems.filter((line) => /Content Security Policy|Content-Security-Policy|Permissions-Policy|Refused to/i.test(line));
+  const policy = seen.problems.filter((line) =>
+    /Content Security Policy|Content-Security-Policy|Permissions-Policy|Refused to/i.test(line),
+  );
   expect(policy, 'CSP or Permissions-Policy messages in the console').toEqual([]);
   // Two 404s are expected: the page that is not there on purpose, and Chromium's own favicon.ico
   // probe (the app's icon is favicon.svg).
   const expected = /status of 404 .*\((\S+\/no-such-page|\S+\/favicon\.ico)\)$|^404 GET \S+\/no-such-page$/;
-  expect(seen.problems.filter((line) => !expected.test(line)), 'console errors and warnings').toEqual([]);
+  expect(
+    seen.problems.filter((line) => !expected.test(line)),
+    'console errors and warnings',
+  ).toEqual([]);
 }
 
 /** Opens a page and waits until its scripts have loaded and it is quiet. */
@@ -137,23 +146,26 @@ test('a page on a listed origin streams from the API; a page on another origin c
     const user = await newUser(api);
     // Authorization makes the browser send a preflight first.
     const call = (url: string) =>
-      page.evaluate(async ({ url, authorization }) => {
-        try {
-          const response = await fetch(url, { headers: { authorization } });
-          const reader = response.body!.getReader();
-          let chunks = 0;
-          let text = '';
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            chunks++;
-            text += new TextDecoder().decode(value);
+      page.evaluate(
+        async ({ url, authorization }) => {
+          try {
+            const response = await fetch(url, { headers: { authorization } });
+            const reader = response.body!.getReader();
+            let chunks = 0;
+            let text = '';
+            for (;;) {
+              const { done, value } = await reader.read();
+              if (done) break;
+              chunks++;
+              text += new TextDecoder().decode(value);
+            }
+            return { model: response.headers.get('x-streamwright-model'), chunks, done: text.includes('event: done') };
+          } catch (error) {
+            return { error: String(error) };
           }
-          return { model: response.headers.get('x-streamwright-model'), chunks, done: text.includes('event: done') };
-        } catch (error) {
-          return { error: String(error) };
-        }
-      }, { url, authorization: user.bearer.authorization! });
+        },
+        { url, authorization: user.bearer.authorization! },
+      );
 
     await page.goto(`http://localhost:${port}/`);
     const listed = await call(`${api.url}/api/stream?q=hi`);
@@ -168,12 +180,22 @@ test('a page on a listed origin streams from the API; a page on another origin c
   }
 });
 
-test('a page on another origin of the same site cannot use the session cookie: forms, scripts and links get 403 cross_site_request', async ({ page, context }) => {
+test('a page on another origin of the same site cannot use the session cookie: forms, scripts and links get 403 cross_site_request', async ({
+  page,
+  context,
+}) => {
   const user = await signedIn(app, context);
-  const chat = await fetch(`${app.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...user.bearer }, body: JSON.stringify({ session_id: `cross-site-${randomBytes(4).toString('hex')}`, message: 'Hello' }) });
+  const chat = await fetch(`${app.url}/api/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...user.bearer },
+    body: JSON.stringify({ session_id: `cross-site-${randomBytes(4).toString('hex')}`, message: 'Hello' }),
+  });
   const sessionId = chat.headers.get('x-session-id')!;
   await chat.text();
-  const keyNames = async () => ((await (await fetch(`${app.url}/api/keys`, { headers: { cookie: user.cookie } })).json()) as { keys: Array<{ name: string }> }).keys.map((k) => k.name).sort();
+  const keyNames = async () =>
+    ((await (await fetch(`${app.url}/api/keys`, { headers: { cookie: user.cookie } })).json()) as { keys: Array<{ name: string }> }).keys
+      .map((k) => k.name)
+      .sort();
   const keysBefore = await keyNames();
   expect(keysBefore).toHaveLength(1);
 
@@ -188,7 +210,10 @@ test('a page on another origin of the same site cannot use the session cookie: f
   });
   await new Promise<void>((done) => site.listen(0, '127.0.0.1', done));
   const elsewhere = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
-  const refusal = { error: 'cross_site_request', detail: 'A signed-in request must come from this app or an origin listed in CORS_ORIGINS' };
+  const refusal = {
+    error: 'cross_site_request',
+    detail: 'A signed-in request must come from this app or an origin listed in CORS_ORIGINS',
+  };
   const signedInCookie = /next-auth\.session-token=/;
 
   try {
@@ -208,7 +233,13 @@ test('a page on another origin of the same site cannot use the session cookie: f
       page.waitForResponse((response) => response.url() === `${app.url}/api/keys` && response.request().method() === 'POST'),
       page.evaluate(async (url) => {
         const attempt = (mode: RequestMode, type: string) =>
-          fetch(url, { method: 'POST', mode, credentials: 'include', headers: { 'content-type': type }, body: JSON.stringify({ name: 'stolen' }) }).then(
+          fetch(url, {
+            method: 'POST',
+            mode,
+            credentials: 'include',
+            headers: { 'content-type': type },
+            body: JSON.stringify({ name: 'stolen' }),
+          }).then(
             (response) => `${response.type} ${response.status}`,
             (error: unknown) => String(error),
           );
@@ -241,7 +272,12 @@ test('a page on another origin of the same site cannot use the session cookie: f
   // The same three from the app's own pages go through: the cookie is good, only the origin was not.
   await page.goto(`${app.url}/keys`);
   const created = await page.evaluate(async () => {
-    const response = await fetch('/api/keys', { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'own page' }) });
+    const response = await fetch('/api/keys', {
+      method: 'POST',
+      credentials: 'include',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'own page' }),
+    });
     return { status: response.status, name: ((await response.json()) as { name: string }).name };
   });
   expect(created).toEqual({ status: 201, name: 'own page' });

@@ -30,7 +30,9 @@ const IDLE_MS = 1500;
 type Wire = 'openai-chat' | 'openai';
 type Provider = 'lean' | 'stock';
 /** Each wire protocol, read both ways (OPENAI_PROVIDER): every model fault is checked on all four. */
-const PATHS = (['openai-chat', 'openai'] as const).flatMap((wire) => (['lean', 'stock'] as const).map((provider) => ({ wire, provider, name: `${wire}/${provider}` })));
+const PATHS = (['openai-chat', 'openai'] as const).flatMap((wire) =>
+  (['lean', 'stock'] as const).map((provider) => ({ wire, provider, name: `${wire}/${provider}` })),
+);
 
 let fake: FakeOpenAI;
 const apps = new Map<string, { app: RunningApp; user: TestUser }>();
@@ -91,7 +93,9 @@ function assertEndsWith(frames: Frame[], error: Record<string, unknown>) {
 
 /** The server still answers a normal request, start to finish. */
 async function assertStillServing(app: RunningApp, user: TestUser) {
-  const { status, frames } = await fetchFrames(`${app.url}/api/stream/text?q=${encodeURIComponent('Still serving?')}&max_tokens=20`, { headers: user.bearer });
+  const { status, frames } = await fetchFrames(`${app.url}/api/stream/text?q=${encodeURIComponent('Still serving?')}&max_tokens=20`, {
+    headers: user.bearer,
+  });
   assert.equal(status, 200);
   assert.deepEqual(frames.at(-1), { event: 'done', data: {} });
   assert.equal(frames.filter((f) => f.event === 'error').length, 0);
@@ -112,7 +116,10 @@ describe('the model fails', () => {
     await onEachWire(async (app, user, _wire, mark) => {
       const { frames, reply } = await chatTurn(app, user, `Refused ${mark} [[status 401]]`);
       assert.deepEqual(frames, [
-        { event: 'error', data: { error: 'model_error', detail: 'The model provider answered HTTP 401: the server’s model credentials were refused' } },
+        {
+          event: 'error',
+          data: { error: 'model_error', detail: 'The model provider answered HTTP 401: the server’s model credentials were refused' },
+        },
         { event: 'done', data: {} },
       ]);
       assert.equal(upstream(mark).length, 1, 'a refusal is not retried');
@@ -188,7 +195,11 @@ describe('the model fails', () => {
         assert.equal(error.error, 'model_error', directive);
         assert.match(error.detail, /^The model stopped responding \(/, directive);
         assert.ok(elapsed >= IDLE_MS - 100 && elapsed < IDLE_MS + 2500, `${directive}: abandoned after the idle timeout (${elapsed} ms)`);
-        assert.deepEqual([reply?.status, reply?.error, textOf(reply)], ['failed', 'model_error', text.startsWith('Echo') ? `Echo: Hang ${mark}` : ''], directive);
+        assert.deepEqual(
+          [reply?.status, reply?.error, textOf(reply)],
+          ['failed', 'model_error', text.startsWith('Echo') ? `Echo: Hang ${mark}` : ''],
+          directive,
+        );
         const calls = upstream(`${mark} ${directive}`);
         assert.equal(calls.length, 1, `${directive}: silence is not retried`);
         await eventually(() => calls[0]!.closedEarly, `${directive}: the upstream call was closed`);
@@ -249,7 +260,8 @@ describe('the client leaves mid-stream', () => {
       const id = randomUUID();
       const text = `Tell me everything ${mark} ${endpoint} [[slow 5]]`;
       const controller = new AbortController();
-      const body = endpoint === '/api/chat' ? { session_id: id, message: text } : { id, message: { role: 'user', parts: [{ type: 'text', text }] } };
+      const body =
+        endpoint === '/api/chat' ? { session_id: id, message: text } : { id, message: { role: 'user', parts: [{ type: 'text', text }] } };
       const turn = await fetch(`${app.url}${endpoint}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...user.bearer },
@@ -270,11 +282,7 @@ describe('a datastore is out of reach', () => {
   test('PostgreSQL cut off: 503 database_unavailable before any stream, not ready, a reply in flight is stored once it is back', async () => {
     const proxy: TcpProxy = await startTcpProxy(TEST_POSTGRES_URL);
     try {
-      const app = await startApp(
-        modelSettings(),
-        'postgresql',
-        { rewriteDatabaseUrl: (url) => proxy.via(url) },
-      );
+      const app = await startApp(modelSettings(), 'postgresql', { rewriteDatabaseUrl: (url) => proxy.via(url) });
       others.push(app);
       const user = await newUser(app);
       const ready = await fetch(`${app.url}/api/ready`);
@@ -294,14 +302,34 @@ describe('a datastore is out of reach', () => {
       assert.deepEqual([down.status, await down.json()], [503, { status: 'unavailable', checks: { database: 'unreachable' } }]);
       for (const [what, request] of [
         ['a stream', () => fetch(`${app.url}/api/stream/text?q=hi`, { headers: user.bearer })],
-        ['a chat turn', () => fetch(`${app.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...user.bearer }, body: JSON.stringify({ session_id: randomUUID(), message: 'hi' }) })],
+        [
+          'a chat turn',
+          () =>
+            fetch(`${app.url}/api/chat`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', ...user.bearer },
+              body: JSON.stringify({ session_id: randomUUID(), message: 'hi' }),
+            }),
+        ],
         ['the sessions list', () => fetch(`${app.url}/api/sessions`, { headers: user.bearer })],
-        ['sign-up', () => fetch(`${app.url}/api/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `${randomUUID()}@example.com`, password: 'a-long-password' }) })],
+        [
+          'sign-up',
+          () =>
+            fetch(`${app.url}/api/auth/signup`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ email: `${randomUUID()}@example.com`, password: 'a-long-password' }),
+            }),
+        ],
       ] as const) {
         const response = await request();
         assert.equal(response.status, 503, what);
         assert.equal(response.headers.get('retry-after'), '5', what);
-        assert.deepEqual(await response.json(), { error: 'database_unavailable', detail: 'The database cannot be reached; retry in a moment' }, what);
+        assert.deepEqual(
+          await response.json(),
+          { error: 'database_unavailable', detail: 'The database cannot be reached; retry in a moment' },
+          what,
+        );
       }
       assert.equal((await fetch(`${app.url}/api/health`)).status, 200, 'liveness does not depend on the database');
 
@@ -329,7 +357,10 @@ describe('a datastore is out of reach', () => {
     const user = await newUser(app);
 
     const ready = await fetch(`${app.url}/api/ready`);
-    assert.deepEqual([ready.status, await ready.json()], [503, { status: 'unavailable', checks: { database: 'ok', redis: 'unreachable' } }]);
+    assert.deepEqual(
+      [ready.status, await ready.json()],
+      [503, { status: 'unavailable', checks: { database: 'ok', redis: 'unreachable' } }],
+    );
 
     const started = Date.now();
     const stream = await fetchFrames(`${app.url}/api/stream?q=hello&max_tokens=5`, { headers: user.bearer });
@@ -368,7 +399,12 @@ describe('Redis lost while serving', () => {
   test('its connection and new ones left unanswered: requests go on in this process at once; shared again once it is back', async (t) => {
     const proxy = await startTcpProxy(TEST_REDIS_URL);
     t.after(() => proxy.close());
-    const app = await startApp({ ...modelSettings(), REDIS_URL: proxy.via(TEST_REDIS_URL), RATE_LIMIT_PER_MINUTE: '100', MAX_CONCURRENT_STREAMS: '4' });
+    const app = await startApp({
+      ...modelSettings(),
+      REDIS_URL: proxy.via(TEST_REDIS_URL),
+      RATE_LIMIT_PER_MINUTE: '100',
+      MAX_CONCURRENT_STREAMS: '4',
+    });
     others.push(app);
     const user = await newUser(app);
     const quickly = async (what: string, request: () => Promise<Response>, status: number, withinMs = 1000) => {

@@ -39,7 +39,12 @@ const MODELS: Model[] = [
     runs: Math.floor(RUNS / 2),
     seed: SEED + 1,
     fakeOpenAI: true,
-    settings: (fake) => ({ MODEL: 'openai:fake-model', OPENAI_BASE_URL: fake!.baseURL, OPENAI_API_KEY: 'sk-fuzz', MODEL_IDLE_TIMEOUT_MS: '5000' }),
+    settings: (fake) => ({
+      MODEL: 'openai:fake-model',
+      OPENAI_BASE_URL: fake!.baseURL,
+      OPENAI_API_KEY: 'sk-fuzz',
+      MODEL_IDLE_TIMEOUT_MS: '5000',
+    }),
   },
 ];
 console.log(
@@ -61,8 +66,15 @@ interface Target {
 
 // ---- plausible values for the real fields ---------------------------------------------------
 
-const text = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('Hello', 'What is the price of a desk lamp?', '', ' ', '\u0000', '💥'.repeat(3)));
-const count = fc.oneof(fc.integer({ min: -10, max: 5000 }), fc.constantFrom(0, 1, 4000, 4001, 1e12, -0, 0.5, Number.MAX_SAFE_INTEGER), fc.string({ maxLength: 6 }));
+const text = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom('Hello', 'What is the price of a desk lamp?', '', ' ', '\u0000', '💥'.repeat(3)),
+);
+const count = fc.oneof(
+  fc.integer({ min: -10, max: 5000 }),
+  fc.constantFrom(0, 1, 4000, 4001, 1e12, -0, 0.5, Number.MAX_SAFE_INTEGER),
+  fc.string({ maxLength: 6 }),
+);
 const sessionId = fc.oneof(fc.stringMatching(/^[\w-]{1,20}$/), fc.string({ maxLength: 120 }), fc.constant('../../etc/passwd'));
 const anything: fc.Arbitrary<unknown> = fc.oneof(
   { depthSize: 'small' },
@@ -70,7 +82,15 @@ const anything: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(null, true, [], {}, '', 0, -1),
 );
 const uiMessage = fc.oneof(
-  fc.record({ role: fc.constantFrom('user', 'assistant', 'system', ''), parts: fc.array(fc.record({ type: fc.constantFrom('text', 'file', ''), text: fc.option(text, { nil: undefined }) }), { maxLength: 3 }) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      role: fc.constantFrom('user', 'assistant', 'system', ''),
+      parts: fc.array(fc.record({ type: fc.constantFrom('text', 'file', ''), text: fc.option(text, { nil: undefined }) }), {
+        maxLength: 3,
+      }),
+    },
+    { requiredKeys: [] },
+  ),
   anything,
 );
 const agUiMessage = fc.record(
@@ -79,7 +99,14 @@ const agUiMessage = fc.record(
     role: fc.constantFrom('user', 'assistant', 'tool', 'system', 'developer', 'wizard'),
     content: fc.oneof(text, anything),
     toolCallId: fc.string({ maxLength: 8 }),
-    toolCalls: fc.array(fc.record({ id: fc.string({ maxLength: 6 }), type: fc.constant('function'), function: fc.record({ name: fc.string({ maxLength: 10 }), arguments: fc.string({ maxLength: 20 }) }) }), { maxLength: 2 }),
+    toolCalls: fc.array(
+      fc.record({
+        id: fc.string({ maxLength: 6 }),
+        type: fc.constant('function'),
+        function: fc.record({ name: fc.string({ maxLength: 10 }), arguments: fc.string({ maxLength: 20 }) }),
+      }),
+      { maxLength: 2 },
+    ),
   },
   { requiredKeys: ['id', 'role'] },
 );
@@ -95,14 +122,25 @@ const TARGETS: Record<string, Target> = {
       runId: fc.string({ maxLength: 12 }),
       protocolVersion: fc.constantFrom('1.0.0', '0.0.1', ''),
       messages: fc.array(agUiMessage, { maxLength: 3 }),
-      tools: fc.array(fc.record({ name: fc.constantFrom('lookup_price', 'confirm', ''), description: text, parameters: anything }, { requiredKeys: [] }), { maxLength: 2 }),
+      tools: fc.array(
+        fc.record({ name: fc.constantFrom('lookup_price', 'confirm', ''), description: text, parameters: anything }, { requiredKeys: [] }),
+        { maxLength: 2 },
+      ),
       context: fc.array(fc.record({ description: text, value: text }, { requiredKeys: [] }), { maxLength: 2 }),
       state: anything,
       forwardedProps: fc.oneof(fc.record({ max_tokens: count }), anything),
     },
   },
-  'auth/[...nextauth]': { methods: ['GET', 'POST'], path: '/api/auth/{rest}', fields: { csrfToken: text, email: text, password: text, callbackUrl: text, json: fc.constantFrom('true', 'false') } },
-  'auth/signup': { methods: ['POST'], path: '/api/auth/signup', fields: { email: fc.oneof(fc.emailAddress(), text), password: text, name: fc.oneof(text, anything) } },
+  'auth/[...nextauth]': {
+    methods: ['GET', 'POST'],
+    path: '/api/auth/{rest}',
+    fields: { csrfToken: text, email: text, password: text, callbackUrl: text, json: fc.constantFrom('true', 'false') },
+  },
+  'auth/signup': {
+    methods: ['POST'],
+    path: '/api/auth/signup',
+    fields: { email: fc.oneof(fc.emailAddress(), text), password: text, name: fc.oneof(text, anything) },
+  },
   chat: { methods: ['POST'], path: '/api/chat', fields: { session_id: sessionId, message: text, max_tokens: count } },
   health: { methods: ['GET'], path: '/api/health', fields: {} },
   'keys/[id]': { methods: ['DELETE'], path: '/api/keys/{id}', fields: {} },
@@ -125,7 +163,14 @@ const TARGETS: Record<string, Target> = {
   'ui/chat': {
     methods: ['POST'],
     path: '/api/ui/chat',
-    fields: { id: sessionId, message: uiMessage, messages: fc.array(uiMessage, { maxLength: 2 }), trigger: fc.constantFrom('submit-message', 'regenerate-message', 'x'), messageId: fc.oneof(sessionId, anything), max_tokens: count },
+    fields: {
+      id: sessionId,
+      message: uiMessage,
+      messages: fc.array(uiMessage, { maxLength: 2 }),
+      trigger: fc.constantFrom('submit-message', 'regenerate-message', 'x'),
+      messageId: fc.oneof(sessionId, anything),
+      max_tokens: count,
+    },
   },
   'ui/report': { methods: ['POST'], path: '/api/ui/report', fields: { topic: text, max_tokens: count, debounce_ms: count } },
 };
@@ -171,10 +216,27 @@ function requests(name: string, ids: string[]): fc.Arbitrary<Generated> {
       fc.stringMatching(/^[\w-]{1,30}$/),
       fc.webSegment(),
       name === '[[...path]]' || name === 'auth/[...nextauth]'
-        ? fc.constantFrom('session', 'csrf', 'providers', 'signin', 'signout', 'callback/credentials', 'error', 'nope/deeper/still', '%2e%2e', 'signin/credentials')
+        ? fc.constantFrom(
+            'session',
+            'csrf',
+            'providers',
+            'signin',
+            'signout',
+            'callback/credentials',
+            'error',
+            'nope/deeper/still',
+            '%2e%2e',
+            'signin/credentials',
+          )
         : fc.constant('x'),
     ),
-    query: fc.array(fc.tuple(fieldNames.length ? fc.oneof(fc.constantFrom(...fieldNames), fc.string({ maxLength: 8 })) : fc.string({ maxLength: 8 }), queryValue), { maxLength: 4 }),
+    query: fc.array(
+      fc.tuple(
+        fieldNames.length ? fc.oneof(fc.constantFrom(...fieldNames), fc.string({ maxLength: 8 })) : fc.string({ maxLength: 8 }),
+        queryValue,
+      ),
+      { maxLength: 4 },
+    ),
     headers: fc.record(
       {
         'x-request-id': headerValue,
@@ -192,15 +254,33 @@ function requests(name: string, ids: string[]): fc.Arbitrary<Generated> {
         weight: 5,
         arbitrary: fc.record({
           kind: fc.constant('json' as const),
-          value: fc.oneof({ weight: 4, arbitrary: fieldObject }, { weight: 1, arbitrary: anything }, { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 10 }), anything, { maxKeys: 4 }) }),
-          type: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/vnd.api+json', 'text/plain', 'application/x-www-form-urlencoded'),
+          value: fc.oneof(
+            { weight: 4, arbitrary: fieldObject },
+            { weight: 1, arbitrary: anything },
+            { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 10 }), anything, { maxKeys: 4 }) },
+          ),
+          type: fc.constantFrom(
+            'application/json',
+            'application/json; charset=utf-8',
+            'application/vnd.api+json',
+            'text/plain',
+            'application/x-www-form-urlencoded',
+          ),
         }),
       },
       {
         weight: 2,
         arbitrary: fc.record({
           kind: fc.constant('raw' as const),
-          bytes: fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.string({ maxLength: 200 }).map((s) => new TextEncoder().encode(s)), fc.constantFrom(new TextEncoder().encode('{"q":'), new TextEncoder().encode('\ufeff{}'), new TextEncoder().encode('{"__proto__":{"x":1}}'))),
+          bytes: fc.oneof(
+            fc.uint8Array({ maxLength: 200 }),
+            fc.string({ maxLength: 200 }).map((s) => new TextEncoder().encode(s)),
+            fc.constantFrom(
+              new TextEncoder().encode('{"q":'),
+              new TextEncoder().encode('\ufeff{}'),
+              new TextEncoder().encode('{"__proto__":{"x":1}}'),
+            ),
+          ),
           type: fc.constantFrom('application/json', 'multipart/form-data; boundary=x', 'application/octet-stream', ''),
         }),
       },
@@ -209,7 +289,8 @@ function requests(name: string, ids: string[]): fc.Arbitrary<Generated> {
 }
 
 /** `internal` inside a 2xx stream: the envelope's error event, AG-UI's RUN_ERROR, the UI stream's error. */
-const INTERNAL_IN_STREAM = /event: error\ndata: \{"error":"internal"|"type":"RUN_ERROR"[^\n]*"code":"internal"|"type":"error","errorText":"[^"]*internal/i;
+const INTERNAL_IN_STREAM =
+  /event: error\ndata: \{"error":"internal"|"type":"RUN_ERROR"[^\n]*"code":"internal"|"type":"error","errorText":"[^"]*internal/i;
 
 // ---- the run ---------------------------------------------------------------------------------
 
@@ -229,14 +310,29 @@ async function startFuzzed(model: Model): Promise<Fuzzed> {
   // A capped heap: V8 otherwise lets garbage pile up to hundreds of MB before it collects, which
   // says nothing; with the cap, memory that is really kept ends the server (out of memory) or
   // shows in its RSS.
-  const app = await startApp({ METRICS_TOKEN, DEFAULT_OUTPUT_TOKENS: '40', NODE_OPTIONS: '--max-old-space-size=256', ...model.settings(fake) });
+  const app = await startApp({
+    METRICS_TOKEN,
+    DEFAULT_OUTPUT_TOKENS: '40',
+    NODE_OPTIONS: '--max-old-space-size=256',
+    ...model.settings(fake),
+  });
   const [user, other] = [await newUser(app), await newUser(app)];
   // Real ids of both users' things, so generated requests reach past "not found".
   const ids: string[] = [];
   for (const owner of [user, other]) {
     const session = `fuzz-${owner === user ? 'mine' : 'theirs'}`;
-    await (await fetch(`${app.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...owner.bearer }, body: JSON.stringify({ session_id: session, message: 'Hello', max_tokens: 5 }) })).text();
-    const report = await fetch(`${app.url}/api/ui/report`, { method: 'POST', headers: { 'content-type': 'application/json', ...owner.bearer }, body: JSON.stringify({ topic: 'Tides', max_tokens: 30 }) });
+    await (
+      await fetch(`${app.url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...owner.bearer },
+        body: JSON.stringify({ session_id: session, message: 'Hello', max_tokens: 5 }),
+      })
+    ).text();
+    const report = await fetch(`${app.url}/api/ui/report`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...owner.bearer },
+      body: JSON.stringify({ topic: 'Tides', max_tokens: 30 }),
+    });
     ids.push(session, report.headers.get('x-report-id') ?? 'no-report', (await createKey(app, owner.bearer, 'spare')).id);
     await report.text();
   }
@@ -298,7 +394,14 @@ describe('fuzzing every route under app/api', () => {
       let rssBefore = 0;
       test('warm-up: every route answered once', async () => {
         for (const name of Object.keys(TARGETS)) {
-          await send(fuzzed, name, { method: TARGETS[name]!.methods[0]!, auth: 'key', segment: fuzzed.ids[0]!, query: [], headers: {}, body: { kind: 'none' } });
+          await send(fuzzed, name, {
+            method: TARGETS[name]!.methods[0]!,
+            auth: 'key',
+            segment: fuzzed.ids[0]!,
+            query: [],
+            headers: {},
+            body: { kind: 'none' },
+          });
         }
         rssBefore = rss(fuzzed.app);
       });
@@ -338,7 +441,10 @@ describe('fuzzing every route under app/api', () => {
         if (fuzzed.fake) {
           // The generated requests reached the model on the other side of the socket, on its wires.
           const paths = new Set(fuzzed.fake.requests.map((r) => r.path));
-          assert.ok(fuzzed.fake.requests.length >= Object.keys(TARGETS).length, `only ${fuzzed.fake.requests.length} model calls reached the fake OpenAI server`);
+          assert.ok(
+            fuzzed.fake.requests.length >= Object.keys(TARGETS).length,
+            `only ${fuzzed.fake.requests.length} model calls reached the fake OpenAI server`,
+          );
           assert.deepEqual([...paths], ['/v1/responses']);
         }
       });

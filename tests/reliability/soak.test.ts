@@ -96,7 +96,11 @@ async function firstChunk(response: Response) {
 const actions: Record<string, (user: TestUser) => Promise<void>> = {
   async chat(user) {
     const id = randomUUID();
-    const response = await fetch(`${app.url}/api/chat`, { method: 'POST', headers: json(user), body: JSON.stringify({ session_id: id, message: 'Soak chat [[slow 10]]' }) });
+    const response = await fetch(`${app.url}/api/chat`, {
+      method: 'POST',
+      headers: json(user),
+      body: JSON.stringify({ session_id: id, message: 'Soak chat [[slow 10]]' }),
+    });
     turns.set(id, { user, ending: 'complete' });
     assert.match(await drain(response), /event: done\ndata: \{\}\n\n$/);
   },
@@ -115,7 +119,14 @@ const actions: Record<string, (user: TestUser) => Promise<void>> = {
     const response = await fetch(`${app.url}/api/ag-ui`, {
       method: 'POST',
       headers: json(user),
-      body: JSON.stringify({ threadId, runId: randomUUID(), messages: [{ id: 'u1', role: 'user', content: 'Soak AG-UI [[slow 10]]' }], tools: [], context: [], state: {} }),
+      body: JSON.stringify({
+        threadId,
+        runId: randomUUID(),
+        messages: [{ id: 'u1', role: 'user', content: 'Soak AG-UI [[slow 10]]' }],
+        tools: [],
+        context: [],
+        state: {},
+      }),
     });
     turns.set(threadId, { user, ending: 'complete' });
     assert.match(await drain(response), /"type":"RUN_FINISHED"/);
@@ -131,7 +142,10 @@ const actions: Record<string, (user: TestUser) => Promise<void>> = {
   },
   async leaveStream(user) {
     const leaving = new AbortController();
-    const response = await fetch(`${app.url}/api/stream/text?q=${encodeURIComponent('Soak leaving [[slow 10]]')}`, { headers: user.bearer, signal: leaving.signal });
+    const response = await fetch(`${app.url}/api/stream/text?q=${encodeURIComponent('Soak leaving [[slow 10]]')}`, {
+      headers: user.bearer,
+      signal: leaving.signal,
+    });
     await firstChunk(response);
     leaving.abort();
   },
@@ -150,7 +164,11 @@ const actions: Record<string, (user: TestUser) => Promise<void>> = {
   },
   async stop(user) {
     const id = randomUUID();
-    const response = await fetch(`${app.url}/api/chat`, { method: 'POST', headers: json(user), body: JSON.stringify({ session_id: id, message: 'Soak stop [[slow 20]]' }) });
+    const response = await fetch(`${app.url}/api/chat`, {
+      method: 'POST',
+      headers: json(user),
+      body: JSON.stringify({ session_id: id, message: 'Soak stop [[slow 20]]' }),
+    });
     turns.set(id, { user, ending: 'stopped' });
     const reader = await firstChunk(response);
     const stop = await fetch(`${app.url}/api/sessions/${id}/stop`, { method: 'POST', headers: user.bearer });
@@ -194,18 +212,28 @@ test(`soak: ${SECONDS} s of mixed traffic from ${WORKERS} clients`, { timeout: (
   assert.ok(warm, 'the run passed its warm-up');
 
   // Every chat turn that started is stored once, and has ended the way it was meant to.
-  await eventually(async () => {
-    for (const [id, { user }] of turns) {
-      const session = (await (await fetch(`${app.url}/api/sessions/${id}`, { headers: user.bearer })).json()) as { messages: Array<{ status: string }> };
-      if (session.messages.some((m) => m.status === 'streaming')) return false;
-    }
-    return true;
-  }, 'every reply stored', 30_000);
+  await eventually(
+    async () => {
+      for (const [id, { user }] of turns) {
+        const session = (await (await fetch(`${app.url}/api/sessions/${id}`, { headers: user.bearer })).json()) as {
+          messages: Array<{ status: string }>;
+        };
+        if (session.messages.some((m) => m.status === 'streaming')) return false;
+      }
+      return true;
+    },
+    'every reply stored',
+    30_000,
+  );
   for (const [id, { user, ending }] of turns) {
     const session = (await (await fetch(`${app.url}/api/sessions/${id}`, { headers: user.bearer })).json()) as {
       messages: Array<{ role: string; status: string; parts: Array<{ type: string; text?: string }> }>;
     };
-    assert.deepEqual(session.messages.map((m) => m.role), ['user', 'assistant'], `${id}: one turn, stored once`);
+    assert.deepEqual(
+      session.messages.map((m) => m.role),
+      ['user', 'assistant'],
+      `${id}: one turn, stored once`,
+    );
     const reply = session.messages[1]!;
     if (ending !== 'any') assert.equal(reply.status, ending, `${id}: ${ending}`);
     const text = reply.parts.map((p) => p.text ?? '').join('');
@@ -215,7 +243,9 @@ test(`soak: ${SECONDS} s of mixed traffic from ${WORKERS} clients`, { timeout: (
     users.map(async (user) => {
       let total = 0;
       for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-        const page = (await (await fetch(`${app.url}/api/sessions?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { headers: user.bearer })).json()) as {
+        const page = (await (
+          await fetch(`${app.url}/api/sessions?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { headers: user.bearer })
+        ).json()) as {
           sessions: unknown[];
           next_cursor: string | null;
         };
@@ -225,7 +255,11 @@ test(`soak: ${SECONDS} s of mixed traffic from ${WORKERS} clients`, { timeout: (
       return total;
     }),
   );
-  assert.equal(listed.reduce((a, b) => a + b, 0), turns.size, 'as many sessions as turns started, none twice');
+  assert.equal(
+    listed.reduce((a, b) => a + b, 0),
+    turns.size,
+    'as many sessions as turns started, none twice',
+  );
 
   // No upstream call left open: every request the fake saw has ended, and its connections close
   // once idle (the fake server's keep-alive timeout is 5 s).
@@ -234,7 +268,11 @@ test(`soak: ${SECONDS} s of mixed traffic from ${WORKERS} clients`, { timeout: (
 
   // Open files back near the warm baseline: every socket to a client or upstream closed, no
   // pipe or event handle left behind. A few may be mid-close.
-  await eventually(() => openFiles().other <= warm!.files.other + 5, `open files back near ${warm!.files.other} (${warm!.kinds}); now ${fileKinds()}`, 15_000);
+  await eventually(
+    () => openFiles().other <= warm!.files.other + 5,
+    `open files back near ${warm!.files.other} (${warm!.kinds}); now ${fileKinds()}`,
+    15_000,
+  );
   // SQLite's files (database, WAL, shared memory) stay what a bounded pool of connections holds:
   // a connection left open per transaction would add two each chat turn.
   assert.ok(openFiles().sqlite <= warm.files.sqlite + 6, `SQLite files ${warm.files.sqlite} after warm-up, now ${fileKinds()}`);

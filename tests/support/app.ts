@@ -98,7 +98,11 @@ export async function startApp(env: Record<string, string>, database: Database =
   };
   // Migrations reach the database directly (a test's proxy lives in this process, which spawnSync blocks).
   const migrateEnv = { ...appEnv, ...(pgDatabase ? { DATABASE_URL: pgDatabase.url } : {}) };
-  const migrated = spawnSync(process.execPath, [join(BUNDLE, 'scripts/db.mjs'), 'deploy'], { cwd: dataDir, env: migrateEnv as NodeJS.ProcessEnv, encoding: 'utf8' });
+  const migrated = spawnSync(process.execPath, [join(BUNDLE, 'scripts/db.mjs'), 'deploy'], {
+    cwd: dataDir,
+    env: migrateEnv as NodeJS.ProcessEnv,
+    encoding: 'utf8',
+  });
   if (migrated.status !== 0) {
     await discard();
     throw new Error(`migrations failed:\n${migrated.stdout}${migrated.stderr}`);

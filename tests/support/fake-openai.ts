@@ -159,7 +159,15 @@ function plan(ask: Ask, seen: Set<string>): Reply {
   }
   const slow = directive('slow');
   if (slow) return text(Array.from({ length: 200 }, (_, i) => `word${i}`).join(' '), Number(slow[1]) || 40);
-  const ending = directive('cut') ? 'cut' : directive('hang') ? 'hang' : directive('ping') ? 'ping' : directive('stream-error') ? 'error' : 'finish';
+  const ending = directive('cut')
+    ? 'cut'
+    : directive('hang')
+      ? 'hang'
+      : directive('ping')
+        ? 'ping'
+        : directive('stream-error')
+          ? 'error'
+          : 'finish';
   const reasoning = directive('think') ? ['Thinking', ' it', ' over.'] : undefined;
   const malformed = directive('bad-json') ? 'json' : directive('bad-shape') ? 'shape' : undefined;
   return { ...text(`Echo: ${plain}`, 0, ending), reasoning, malformed };
@@ -243,7 +251,8 @@ const chatWire: Wire = {
       limit,
       (token) => chunk({ content: token }),
       () => send(res, { error: { message: 'The server had an error', type: 'server_error', code: null, param: null } }),
-      (kind) => (kind === 'json' ? sendRaw(res, 'data: {"choices":[{"delta":{"content":"oops\n\n') : send(res, { ...base, choices: 'none' })),
+      (kind) =>
+        kind === 'json' ? sendRaw(res, 'data: {"choices":[{"delta":{"content":"oops\n\n') : send(res, { ...base, choices: 'none' }),
     );
     if (sent === undefined) return;
     chunk({}, sent < reply.tokens.length ? 'length' : 'stop');
@@ -333,7 +342,8 @@ const responsesWire: Wire = {
       res,
       reply,
       limit,
-      (delta) => event('response.output_text.delta', { item_id: 'msg_1', output_index: outputIndex, content_index: 0, delta, logprobs: [] }),
+      (delta) =>
+        event('response.output_text.delta', { item_id: 'msg_1', output_index: outputIndex, content_index: 0, delta, logprobs: [] }),
       () => event('error', { code: 'server_error', message: 'The server had an error', param: null, sequence_number: 9 }),
       (kind) =>
         kind === 'json'
@@ -402,7 +412,13 @@ function end(res: ServerResponse) {
   res.end();
 }
 
-function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = { 'retry-after-ms': '1' }, code: string | null = null) {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = { 'retry-after-ms': '1' },
+  code: string | null = null,
+) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify({ error: { message, type: code ?? 'invalid_request_error', code, param: null } }));
 }

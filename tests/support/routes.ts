@@ -29,7 +29,9 @@ export function routeSource(route: string): string {
 /** The HTTP methods a route's file exports (`export const GET`, `export function GET`, `handle as GET`). */
 export function exportedMethods(route: string): HttpMethod[] {
   const source = routeSource(route);
-  return HTTP_METHODS.filter((method) => new RegExp(`export const ${method}\\b|as ${method}\\b|export (async )?function ${method}\\b`).test(source));
+  return HTTP_METHODS.filter((method) =>
+    new RegExp(`export const ${method}\\b|as ${method}\\b|export (async )?function ${method}\\b`).test(source),
+  );
 }
 
 /** Whether a route has a dynamic segment: `[id]`, `[...rest]` or `[[...rest]]`. */

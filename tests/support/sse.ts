@@ -29,10 +29,16 @@ export function parseFrames(body: string): Frame[] {
   let at = skipComments(body, 0);
   for (const { event, data } of events) {
     const frame = `${event === undefined ? '' : `event: ${event}\n`}data: ${data}\n\n`;
-    if (!body.startsWith(frame, at)) throw new Error(`frame other than an optional event line and exactly one data line: ${JSON.stringify(body.slice(at, body.indexOf('\n\n', at) + 2))}`);
+    if (!body.startsWith(frame, at))
+      throw new Error(
+        `frame other than an optional event line and exactly one data line: ${JSON.stringify(body.slice(at, body.indexOf('\n\n', at) + 2))}`,
+      );
     at = skipComments(body, at + frame.length);
   }
-  if (at !== body.length) throw new Error(`frame other than an optional event line and exactly one data line: ${JSON.stringify(body.slice(at, body.indexOf('\n\n', at) + 2))}`);
+  if (at !== body.length)
+    throw new Error(
+      `frame other than an optional event line and exactly one data line: ${JSON.stringify(body.slice(at, body.indexOf('\n\n', at) + 2))}`,
+    );
   return events.map(({ event, data }) => (event === undefined ? { data: JSON.parse(data) } : { event, data: JSON.parse(data) }));
 }
 

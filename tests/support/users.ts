@@ -26,14 +26,24 @@ export async function signUp(app: RunningApp, email: string, password: string, v
 }
 
 /** Signs in with email and password; returns the cookie header, or undefined when refused. */
-export async function signIn(app: RunningApp, email: string, password: string, via: Record<string, string> = {}): Promise<string | undefined> {
+export async function signIn(
+  app: RunningApp,
+  email: string,
+  password: string,
+  via: Record<string, string> = {},
+): Promise<string | undefined> {
   const jar = cookiesOf(await signInSetCookies(app, email, password, via));
   // Named `__Secure-next-auth.session-token` when the app is served over https.
   return [...jar.keys()].some((name) => name.endsWith('next-auth.session-token')) ? header(jar) : undefined;
 }
 
 /** next-auth's credentials flow (its CSRF token, then the callback): every Set-Cookie line it answered. */
-export async function signInSetCookies(app: RunningApp, email: string, password: string, via: Record<string, string> = {}): Promise<string[]> {
+export async function signInSetCookies(
+  app: RunningApp,
+  email: string,
+  password: string,
+  via: Record<string, string> = {},
+): Promise<string[]> {
   const csrf = await fetch(`${app.url}/api/auth/csrf`, { headers: via });
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const response = await fetch(`${app.url}/api/auth/callback/credentials`, {

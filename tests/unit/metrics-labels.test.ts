@@ -67,7 +67,15 @@ describe('metrics endpoint labels', () => {
   }
 
   test("a tree's labels: static over dynamic over catch-all, route groups left out, optional catch-alls unlabelled", () => {
-    const label = endpointLabeller(['[[...path]]', 'keys/[id]', 'keys/new', 'files/[...rest]', 'files/[id]/meta', '(admin)/audit', 'v1.0/x']);
+    const label = endpointLabeller([
+      '[[...path]]',
+      'keys/[id]',
+      'keys/new',
+      'files/[...rest]',
+      'files/[id]/meta',
+      '(admin)/audit',
+      'v1.0/x',
+    ]);
     assert.equal(label('/api/keys/new'), '/api/keys/new');
     assert.equal(label('/api/keys/k-1'), '/api/keys/:id');
     assert.equal(label('/api/files/f-1/meta'), '/api/files/:id/meta');

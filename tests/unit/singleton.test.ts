@@ -17,14 +17,23 @@ describe('processSingleton', () => {
 
   test('a value that is falsy is kept too', () => {
     let made = 0;
-    assert.equal(processSingleton('test.zero', () => (made++, 0)), 0);
-    assert.equal(processSingleton('test.zero', () => (made++, 1)), 0);
+    assert.equal(
+      processSingleton('test.zero', () => (made++, 0)),
+      0,
+    );
+    assert.equal(
+      processSingleton('test.zero', () => (made++, 1)),
+      0,
+    );
     assert.equal(made, 1);
   });
 
   test('a create that throws keeps nothing, so the next call tries again', () => {
     assert.throws(() => processSingleton('test.fails', () => assert.fail('no connection')));
-    assert.equal(processSingleton('test.fails', () => 'made'), 'made');
+    assert.equal(
+      processSingleton('test.fails', () => 'made'),
+      'made',
+    );
   });
 
   test("kept on globalThis under Symbol.for('streamwright.' + key), where code outside the bundles finds it", async () => {
@@ -35,6 +44,10 @@ describe('processSingleton', () => {
     const write = async () => {};
     onShutdown(write);
     assert.deepEqual([...((made as { finalWrites?: Set<unknown> }).finalWrites ?? [])], [write]);
-    assert.equal(processSingleton('test.other-key', () => 'own'), 'own', 'another key is another value');
+    assert.equal(
+      processSingleton('test.other-key', () => 'own'),
+      'own',
+      'another key is another value',
+    );
   });
 });

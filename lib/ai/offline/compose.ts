@@ -8,9 +8,7 @@ import type { ResearchReport } from '../report';
 // report schema, and call a tool (`lookup_price`, or a tool the client offers when the question
 // names it) then answer from its result.
 
-export type Script =
-  | { kind: 'text'; text: string }
-  | { kind: 'tool-call'; toolName: string; input: string };
+export type Script = { kind: 'text'; text: string } | { kind: 'tool-call'; toolName: string; input: string };
 
 const SIGN_OFF = 'Set OPENAI_API_KEY (or OPENAI_BASE_URL and MODEL) to stream answers from a real model.';
 
@@ -49,9 +47,7 @@ function composeAnswer(question: string, earlier: string[], context: string[]): 
   const opening = /^\s*(hello|hi|hey|good (morning|afternoon|evening))\b/i.test(question)
     ? "Hello! I'm Streamwright's built-in offline model."
     : `Here is a short reply about “${shorten(question, 80)}” from Streamwright's built-in offline model.`;
-  const memory = earlier.length
-    ? ` Earlier in this conversation you asked: “${shorten(earlier.at(-1) ?? '', 60)}”.`
-    : '';
+  const memory = earlier.length ? ` Earlier in this conversation you asked: “${shorten(earlier.at(-1) ?? '', 60)}”.` : '';
   const shared = context.length ? ` Your app shared: ${context.map((item) => `“${shorten(item, 60)}”`).join(', ')}.` : '';
   const [first, second] = pick(REMARKS, hash(question), 2);
   return `${opening}${memory}${shared} ${first} ${second} ${SIGN_OFF}`;
@@ -63,7 +59,9 @@ function answerFromToolResults(message: Extract<LanguageModelV4Message, { role: 
     const output = part.output;
     const value = 'value' in output ? output.value : undefined;
     if (part.toolName !== 'lookup_price') {
-      return [`The ${part.toolName} tool answered: ${shorten(typeof value === 'string' ? value : JSON.stringify(value) ?? 'nothing', 200)}.`];
+      return [
+        `The ${part.toolName} tool answered: ${shorten(typeof value === 'string' ? value : (JSON.stringify(value) ?? 'nothing'), 200)}.`,
+      ];
     }
     if (output.type === 'json' && isPrice(value)) {
       return [`According to the catalogue, the ${value.product} costs ${value.price.toFixed(2)} ${value.currency}.`];
@@ -116,7 +114,15 @@ function sharedContext(prompt: LanguageModelV4Message[]): string[] {
 function sampleInput(schema: unknown, question: string): Record<string, unknown> {
   const { properties = {}, required = [] } = schema as { properties?: Record<string, { type?: string }>; required?: string[] };
   const sample = (type: string | undefined): unknown =>
-    type === 'number' || type === 'integer' ? 1 : type === 'boolean' ? true : type === 'array' ? [] : type === 'object' ? {} : shorten(question, 200);
+    type === 'number' || type === 'integer'
+      ? 1
+      : type === 'boolean'
+        ? true
+        : type === 'array'
+          ? []
+          : type === 'object'
+            ? {}
+            : shorten(question, 200);
   return Object.fromEntries(required.map((name) => [name, sample(properties[name]?.type)]));
 }
 

@@ -17,7 +17,8 @@ async function partsOf(options: Partial<LanguageModelV4CallOptions> & Pick<Langu
   return parts;
 }
 const deltas = (parts: LanguageModelV4StreamPart[]) => parts.flatMap((p) => (p.type === 'text-delta' ? [p.delta] : []));
-const finishOf = (parts: LanguageModelV4StreamPart[]) => parts.find((p) => p.type === 'finish') as Extract<LanguageModelV4StreamPart, { type: 'finish' }>;
+const finishOf = (parts: LanguageModelV4StreamPart[]) =>
+  parts.find((p) => p.type === 'finish') as Extract<LanguageModelV4StreamPart, { type: 'finish' }>;
 
 describe('the offline model', () => {
   test('tokenize keeps every character and cuts words into small pieces', () => {
@@ -50,18 +51,29 @@ describe('the offline model', () => {
       tools: [{ type: 'function', name: 'lookup_price', inputSchema: {} }],
     });
     const call = parts.find((p) => p.type === 'tool-call');
-    assert.deepEqual(call, { type: 'tool-call', toolCallId: 'call_offline_1', toolName: 'lookup_price', input: '{"product":"Standing desk"}' });
+    assert.deepEqual(call, {
+      type: 'tool-call',
+      toolCallId: 'call_offline_1',
+      toolName: 'lookup_price',
+      input: '{"product":"Standing desk"}',
+    });
     assert.equal(finishOf(parts).finishReason.unified, 'tool-calls');
   });
 
   test('without the tool offered, a price question is answered in prose', async () => {
     const parts = await partsOf({ prompt: [user('How much does the standing desk cost?')] });
-    assert.equal(parts.some((p) => p.type === 'tool-call'), false);
+    assert.equal(
+      parts.some((p) => p.type === 'tool-call'),
+      false,
+    );
   });
 
   test('a tool loop through streamText runs the real tool and answers from it', async () => {
     const result = streamText({ model, prompt: 'What is the price of a USB-C hub?', tools, stopWhen: () => false });
-    assert.equal(await result.text, "According to the catalogue, the USB-C hub costs 39.99 USD. (Answered by Streamwright's offline model from the lookup_price tool.)");
+    assert.equal(
+      await result.text,
+      "According to the catalogue, the USB-C hub costs 39.99 USD. (Answered by Streamwright's offline model from the lookup_price tool.)",
+    );
     assert.equal((await result.steps).length, 2);
   });
 
@@ -75,7 +87,11 @@ describe('the offline model', () => {
 
   test('earlier turns of a conversation reach the reply', async () => {
     const parts = await partsOf({
-      prompt: [user('What is a tide?'), { role: 'assistant', content: [{ type: 'text', text: 'A rise of the sea.' }] }, user('And a wave?')],
+      prompt: [
+        user('What is a tide?'),
+        { role: 'assistant', content: [{ type: 'text', text: 'A rise of the sea.' }] },
+        user('And a wave?'),
+      ],
     });
     assert.match(deltas(parts).join(''), /Earlier in this conversation you asked: “What is a tide\?”/);
   });
@@ -83,7 +99,10 @@ describe('the offline model', () => {
   test('tokens are paced, and an abort stops the stream at once', async () => {
     const slow = new OfflineModel({ tokenDelayMs: 40 });
     const controller = new AbortController();
-    const { stream } = await slow.doStream({ prompt: [user('Tell me about tides')], abortSignal: controller.signal } as LanguageModelV4CallOptions);
+    const { stream } = await slow.doStream({
+      prompt: [user('Tell me about tides')],
+      abortSignal: controller.signal,
+    } as LanguageModelV4CallOptions);
     const reader = stream.getReader();
     const started = Date.now();
     let received = 0;

@@ -103,11 +103,7 @@ function plan(options: LanguageModelV4CallOptions): LanguageModelV4StreamPart[] 
   ];
 }
 
-function finish(
-  reason: LanguageModelV4FinishReason['unified'],
-  inputTokens: number,
-  outputTokens: number,
-): LanguageModelV4StreamPart {
+function finish(reason: LanguageModelV4FinishReason['unified'], inputTokens: number, outputTokens: number): LanguageModelV4StreamPart {
   return { type: 'finish', finishReason: { unified: reason, raw: reason }, usage: usageOf(inputTokens, outputTokens) };
 }
 

@@ -57,7 +57,8 @@ export function chatCompletionsEvents(emit: Emit, to: AnswerTo): WireEvents {
       if (!isRecord(delta)) return fail(invalidEvent(chunk, 'delta must be an object'));
 
       const { content, refusal, tool_calls } = delta;
-      if (!isAbsentOr(content, 'string') || !isAbsentOr(refusal, 'string')) return fail(invalidEvent(chunk, 'content and refusal must be strings'));
+      if (!isAbsentOr(content, 'string') || !isAbsentOr(refusal, 'string'))
+        return fail(invalidEvent(chunk, 'content and refusal must be strings'));
       if (typeof content === 'string' && content.length > 0) text(content);
       if (typeof refusal === 'string' && refusal.length > 0) {
         refused = true;
@@ -65,7 +66,8 @@ export function chatCompletionsEvents(emit: Emit, to: AnswerTo): WireEvents {
       }
       if (content === '' && !refusal) text('');
       if (tool_calls !== undefined && tool_calls !== null) {
-        if (!Array.isArray(tool_calls) || !tool_calls.every(isToolCallDelta)) return fail(invalidEvent(chunk, 'each tool call needs an index, and strings for its id, name and arguments'));
+        if (!Array.isArray(tool_calls) || !tool_calls.every(isToolCallDelta))
+          return fail(invalidEvent(chunk, 'each tool call needs an index, and strings for its id, name and arguments'));
         output = true;
         for (const call of tool_calls) toolCalls.processDelta(call);
       }
@@ -75,7 +77,9 @@ export function chatCompletionsEvents(emit: Emit, to: AnswerTo): WireEvents {
       if (textOpen) emit({ type: 'text-end', id: '0' });
       toolCalls.flush();
       const finishReason: LanguageModelV4FinishReason =
-        rawFinish !== undefined ? { unified: unifiedFinish(rawFinish, refused), raw: rawFinish } : { unified: failed ? 'error' : 'interrupted', raw: undefined };
+        rawFinish !== undefined
+          ? { unified: unifiedFinish(rawFinish, refused), raw: rawFinish }
+          : { unified: failed ? 'error' : 'interrupted', raw: undefined };
       emit({ type: 'finish', finishReason, usage: chatUsage(usage) });
     },
   };
@@ -119,7 +123,12 @@ const isAbsentOr = (value: unknown, type: 'string') => value === undefined || va
 
 /** `{ index, id?, type?, function?: { name?, arguments? } }`, as the tool-call tracker reads it. */
 function isToolCallDelta(value: unknown): value is StreamingToolCallDelta {
-  if (!isRecord(value) || !isAbsentOr(value.id, 'string') || (value.index !== undefined && value.index !== null && typeof value.index !== 'number')) return false;
+  if (
+    !isRecord(value) ||
+    !isAbsentOr(value.id, 'string') ||
+    (value.index !== undefined && value.index !== null && typeof value.index !== 'number')
+  )
+    return false;
   const fn = value.function;
   return fn === undefined || fn === null || (isRecord(fn) && isAbsentOr(fn.name, 'string') && isAbsentOr(fn.arguments, 'string'));
 }

@@ -32,12 +32,15 @@ async function readInto(stream: ReadableStream<LanguageModelV4StreamPart>, parts
 }
 
 const sse = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
-const chat = (delta: object, finish: string | null = null) => sse({ id: 'c1', created: 1_700_000_000, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
-const chatUsage = (completion: number) => sse({ id: 'c1', choices: [], usage: { prompt_tokens: 5, completion_tokens: completion, total_tokens: 5 + completion } });
+const chat = (delta: object, finish: string | null = null) =>
+  sse({ id: 'c1', created: 1_700_000_000, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
+const chatUsage = (completion: number) =>
+  sse({ id: 'c1', choices: [], usage: { prompt_tokens: 5, completion_tokens: completion, total_tokens: 5 + completion } });
 const without = (type: string) => (parts: LanguageModelV4StreamPart[]) => parts.filter((p) => p.type !== type);
 const withoutMeta = (parts: LanguageModelV4StreamPart[]) => without('response-metadata')(without('stream-start')(parts));
 const textOf = (parts: LanguageModelV4StreamPart[]) => parts.flatMap((p) => (p.type === 'text-delta' ? [p.delta] : []));
-const finishOf = (parts: LanguageModelV4StreamPart[]) => parts.find((p) => p.type === 'finish') as Extract<LanguageModelV4StreamPart, { type: 'finish' }>;
+const finishOf = (parts: LanguageModelV4StreamPart[]) =>
+  parts.find((p) => p.type === 'finish') as Extract<LanguageModelV4StreamPart, { type: 'finish' }>;
 
 describe('SSE framing', () => {
   test('an event cut anywhere across reads, CRLF line ends, comments and [DONE] all read the same', async () => {
@@ -51,7 +54,9 @@ describe('SSE framing', () => {
   });
 
   test('a last event the body ends without a blank line still counts', async () => {
-    const parts = await partsOf('chat', [chat({ content: 'Hi' }) + `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}`]);
+    const parts = await partsOf('chat', [
+      chat({ content: 'Hi' }) + `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}`,
+    ]);
     assert.equal(finishOf(parts).finishReason.unified, 'stop');
   });
 
@@ -64,7 +69,10 @@ describe('SSE framing', () => {
   test('an event that is not JSON, or not an object, is an error part; the events around it still arrive', async () => {
     const parts = await partsOf('chat', [chat({ content: 'a' }), 'data: {"choices":\n\n', 'data: [1]\n\n', chat({ content: 'b' }, 'stop')]);
     assert.deepEqual(textOf(parts), ['a', 'b']);
-    assert.deepEqual(parts.filter((p) => p.type === 'error').map((p) => (p as { error: Error }).error.name), ['AI_JSONParseError', 'AI_JSONParseError']);
+    assert.deepEqual(
+      parts.filter((p) => p.type === 'error').map((p) => (p as { error: Error }).error.name),
+      ['AI_JSONParseError', 'AI_JSONParseError'],
+    );
     assert.equal(finishOf(parts).finishReason.unified, 'stop');
   });
 
@@ -85,7 +93,12 @@ describe('SSE framing', () => {
 
 describe('Chat Completions events', () => {
   test('text, metadata, usage and the finish reason', async () => {
-    const parts = await partsOf('chat', [chat({ role: 'assistant', content: '' }), chat({ content: 'Hi' }), chat({}, 'length'), chatUsage(1)]);
+    const parts = await partsOf('chat', [
+      chat({ role: 'assistant', content: '' }),
+      chat({ content: 'Hi' }),
+      chat({}, 'length'),
+      chatUsage(1),
+    ]);
     assert.deepEqual(parts, [
       { type: 'stream-start', warnings: [] },
       { type: 'response-metadata', id: 'c1', modelId: 'm', timestamp: new Date(1_700_000_000_000) },
@@ -106,7 +119,8 @@ describe('Chat Completions events', () => {
   });
 
   test('parallel tool calls, their arguments in pieces, each a tool-call part with its whole input', async () => {
-    const call = (index: number, fn: object, id?: string) => chat({ tool_calls: [{ index, ...(id ? { id, type: 'function' } : {}), function: fn }] });
+    const call = (index: number, fn: object, id?: string) =>
+      chat({ tool_calls: [{ index, ...(id ? { id, type: 'function' } : {}), function: fn }] });
     const parts = await partsOf('chat', [
       call(0, { name: 'lookup', arguments: '' }, 'call_a'),
       call(0, { arguments: '{"q":' }),
@@ -137,9 +151,19 @@ describe('Chat Completions events', () => {
     assert.deepEqual([error.error.message, error.error.type], ['boom', 'server_error']);
     assert.equal(finishOf(failed).finishReason.unified, 'error');
 
-    for (const bad of [{ choices: 'none' }, { choices: [7] }, { choices: [{ delta: 'x' }] }, { choices: [{ delta: { content: 42 } }] }, { choices: [{ delta: { tool_calls: {} } }] }]) {
+    for (const bad of [
+      { choices: 'none' },
+      { choices: [7] },
+      { choices: [{ delta: 'x' }] },
+      { choices: [{ delta: { content: 42 } }] },
+      { choices: [{ delta: { tool_calls: {} } }] },
+    ]) {
       const parts = await partsOf('chat', [sse(bad)]);
-      assert.equal((parts.find((p) => p.type === 'error') as { error: Error } | undefined)?.error.name, 'AI_TypeValidationError', JSON.stringify(bad));
+      assert.equal(
+        (parts.find((p) => p.type === 'error') as { error: Error } | undefined)?.error.name,
+        'AI_TypeValidationError',
+        JSON.stringify(bad),
+      );
       assert.equal(finishOf(parts).finishReason.unified, 'error');
     }
   });
@@ -151,15 +175,26 @@ describe('Chat Completions events', () => {
     assert.deepEqual([error.statusCode, error.isRetryable, error.url], [429, true, ANSWER_TO.url]);
     const quota = await partsOf('responses', [sse({ type: 'error', code: 'insufficient_quota', message: 'No credit' })]);
     const quotaError = (quota.find((p) => p.type === 'error') as { error: APICallError }).error;
-    assert.deepEqual([quotaError.statusCode, quotaError.isRetryable, JSON.parse(quotaError.responseBody!).error.code], [429, false, 'insufficient_quota']);
+    assert.deepEqual(
+      [quotaError.statusCode, quotaError.isRetryable, JSON.parse(quotaError.responseBody!).error.code],
+      [429, false, 'insufficient_quota'],
+    );
     const late = await partsOf('chat', [chat({ content: 'a' }), sse({ error: { message: 'Slow down', code: 'rate_limit_exceeded' } })]);
     assert.equal(APICallError.isInstance((late.find((p) => p.type === 'error') as { error: unknown }).error), false);
   });
 
   test('tool-call deltas of the wrong shape are error parts, not a thrown stream', async () => {
-    for (const call of [{ index: 0, id: 7, function: { name: 'x' } }, { index: 0, function: { name: 'x', arguments: 5 } }, { index: 'a' }]) {
+    for (const call of [
+      { index: 0, id: 7, function: { name: 'x' } },
+      { index: 0, function: { name: 'x', arguments: 5 } },
+      { index: 'a' },
+    ]) {
       const parts = await partsOf('chat', [chat({ tool_calls: [call] }), chat({ content: 'after' }, 'stop')]);
-      assert.equal((parts.find((p) => p.type === 'error') as { error: Error } | undefined)?.error.name, 'AI_TypeValidationError', JSON.stringify(call));
+      assert.equal(
+        (parts.find((p) => p.type === 'error') as { error: Error } | undefined)?.error.name,
+        'AI_TypeValidationError',
+        JSON.stringify(call),
+      );
       assert.deepEqual(textOf(parts), ['after']);
     }
   });
@@ -173,13 +208,20 @@ describe('Chat Completions events', () => {
 
 describe('Responses events', () => {
   const event = (type: string, data: object = {}) => `event: ${type}\n${sse({ type, ...data })}`;
-  const usage = { input_tokens: 5, input_tokens_details: { cached_tokens: 2 }, output_tokens: 4, output_tokens_details: { reasoning_tokens: 1 }, total_tokens: 9 };
+  const usage = {
+    input_tokens: 5,
+    input_tokens_details: { cached_tokens: 2 },
+    output_tokens: 4,
+    output_tokens_details: { reasoning_tokens: 1 },
+    total_tokens: 9,
+  };
   const created = event('response.created', { response: { id: 'r1', created_at: 1_700_000_000, model: 'm' } });
   const message = { type: 'message', id: 'msg_1' };
   const text = (delta: string) => event('response.output_text.delta', { item_id: 'msg_1', output_index: 1, content_index: 0, delta });
 
   test('reasoning summary, text, usage and finish', async () => {
-    const summary = (type: string, index: number, extra: object = {}) => event(type, { item_id: 'rs_1', output_index: 0, summary_index: index, ...extra });
+    const summary = (type: string, index: number, extra: object = {}) =>
+      event(type, { item_id: 'rs_1', output_index: 0, summary_index: index, ...extra });
     const parts = await partsOf('responses', [
       created,
       event('response.output_item.added', { output_index: 0, item: { type: 'reasoning', id: 'rs_1' } }),
@@ -209,14 +251,24 @@ describe('Responses events', () => {
       {
         type: 'finish',
         finishReason: { unified: 'stop', raw: undefined },
-        usage: { inputTokens: { total: 5, noCache: 3, cacheRead: 2, cacheWrite: undefined }, outputTokens: { total: 4, text: 3, reasoning: 1 }, raw: usage },
+        usage: {
+          inputTokens: { total: 5, noCache: 3, cacheRead: 2, cacheWrite: undefined },
+          outputTokens: { total: 4, text: 3, reasoning: 1 },
+          raw: usage,
+        },
       },
     ]);
     assert.deepEqual(parts[1], { type: 'response-metadata', id: 'r1', modelId: 'm', timestamp: new Date(1_700_000_000_000) });
   });
 
   test('parallel function calls, each a tool-call part with its arguments', async () => {
-    const fn = (index: number, args: string) => ({ type: 'function_call', id: `fc_${index}`, call_id: `call_${index}`, name: 'lookup', arguments: args });
+    const fn = (index: number, args: string) => ({
+      type: 'function_call',
+      id: `fc_${index}`,
+      call_id: `call_${index}`,
+      name: 'lookup',
+      arguments: args,
+    });
     const parts = await partsOf('responses', [
       event('response.output_item.added', { output_index: 0, item: fn(0, '') }),
       event('response.output_item.added', { output_index: 1, item: fn(1, '') }),
@@ -252,7 +304,10 @@ describe('Responses events', () => {
     ]);
     assert.deepEqual(textOf(refusal), ['No.']);
     assert.equal(finishOf(refusal).finishReason.unified, 'content-filter');
-    const cut = await partsOf('responses', [text('a'), event('response.incomplete', { response: { incomplete_details: { reason: 'max_output_tokens' }, usage } })]);
+    const cut = await partsOf('responses', [
+      text('a'),
+      event('response.incomplete', { response: { incomplete_details: { reason: 'max_output_tokens' }, usage } }),
+    ]);
     assert.deepEqual(finishOf(cut).finishReason, { unified: 'length', raw: 'max_output_tokens' });
   });
 
@@ -263,11 +318,14 @@ describe('Responses events', () => {
       event('response.output_item.done', { output_index: 0, item: { type: 'message', id: 'msg_a' } }),
       event('response.completed', { response: { usage } }),
     ]);
-    assert.deepEqual(parts.filter((p) => p.type.startsWith('text-')).map((p) => [p.type, (p as { id: string }).id]), [
-      ['text-start', 'msg_a'],
-      ['text-delta', 'msg_a'],
-      ['text-end', 'msg_a'],
-    ]);
+    assert.deepEqual(
+      parts.filter((p) => p.type.startsWith('text-')).map((p) => [p.type, (p as { id: string }).id]),
+      [
+        ['text-start', 'msg_a'],
+        ['text-delta', 'msg_a'],
+        ['text-end', 'msg_a'],
+      ],
+    );
   });
 
   test('text that is not JSON fails the stream even when the response then completes', async () => {
@@ -277,10 +335,15 @@ describe('Responses events', () => {
 
   test('an error event, a failed response, or an event of the wrong shape is an error part and finishes as error', async () => {
     const streamError = await partsOf('responses', [text('a'), event('error', { code: 'server_error', message: 'boom' })]);
-    assert.deepEqual([textOf(streamError), (streamError.find((p) => p.type === 'error') as { error: { message: string } }).error.message], [['a'], 'boom']);
+    assert.deepEqual(
+      [textOf(streamError), (streamError.find((p) => p.type === 'error') as { error: { message: string } }).error.message],
+      [['a'], 'boom'],
+    );
     assert.equal(finishOf(streamError).finishReason.unified, 'error');
 
-    const failed = await partsOf('responses', [event('response.failed', { response: { error: { code: 'server_error', message: 'gone' }, usage } })]);
+    const failed = await partsOf('responses', [
+      event('response.failed', { response: { error: { code: 'server_error', message: 'gone' }, usage } }),
+    ]);
     assert.equal((failed.find((p) => p.type === 'error') as { error: { message: string } }).error.message, 'gone');
     assert.deepEqual(finishOf(failed).finishReason, { unified: 'error', raw: 'error' });
     assert.equal(finishOf(failed).usage.outputTokens.total, 4);
@@ -292,7 +355,11 @@ describe('Responses events', () => {
       { type: 'response.reasoning_summary_text.delta', item_id: 'rs', summary_index: 0 },
     ]) {
       const parts = await partsOf('responses', [sse(bad)]);
-      assert.equal((parts.find((p) => p.type === 'error') as { error: Error } | undefined)?.error.name, 'AI_TypeValidationError', JSON.stringify(bad));
+      assert.equal(
+        (parts.find((p) => p.type === 'error') as { error: Error } | undefined)?.error.name,
+        'AI_TypeValidationError',
+        JSON.stringify(bad),
+      );
       assert.equal(finishOf(parts).finishReason.unified, 'error');
     }
   });

@@ -82,13 +82,21 @@ export class LeanOpenAIModel implements LanguageModelV4 {
       const stock = await this.stock(async (input, init) => {
         const response = await this.options.fetch(input, init);
         if (!response.ok || !response.body) return response;
-        answer = { url: String(input instanceof Request ? input.url : input), body: response.body, headers: Object.fromEntries(response.headers) };
+        answer = {
+          url: String(input instanceof Request ? input.url : input),
+          body: response.body,
+          headers: Object.fromEntries(response.headers),
+        };
         return new Response('', { status: response.status, headers: response.headers });
       }).doStream(options);
       const warnings = await streamStartWarnings(stock.stream);
       if (!answer) throw new Error('The model answered without a body');
       const to: AnswerTo = { url: answer.url, requestBody: stock.request?.body, responseHeaders: answer.headers };
-      return { stream: partStream(answer.body, this.options.wire, warnings, to), request: stock.request, response: { headers: answer.headers } };
+      return {
+        stream: partStream(answer.body, this.options.wire, warnings, to),
+        request: stock.request,
+        response: { headers: answer.headers },
+      };
     } catch (error) {
       await answer?.body.cancel(error).catch(() => {}); // the connection is not left open
       throw error;
@@ -113,7 +121,12 @@ async function streamStartWarnings(stream: ReadableStream<LanguageModelV4StreamP
  * mark), so a failed read (connection lost, model silent, aborted), which errors the stream with
  * its error as the stock model's does, reaches the reader after every part that came before it.
  */
-export function partStream(body: ReadableStream<Uint8Array>, wire: OpenAIWire, warnings: SharedV4Warning[], to: AnswerTo): ReadableStream<LanguageModelV4StreamPart> {
+export function partStream(
+  body: ReadableStream<Uint8Array>,
+  wire: OpenAIWire,
+  warnings: SharedV4Warning[],
+  to: AnswerTo,
+): ReadableStream<LanguageModelV4StreamPart> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const batch = new DeltaBatch();
@@ -127,7 +140,8 @@ export function partStream(body: ReadableStream<Uint8Array>, wire: OpenAIWire, w
     } catch (cause) {
       return events.fail(new JSONParseError({ text: data, cause }));
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return events.fail(new JSONParseError({ text: data, cause: new TypeError('not a JSON object') }));
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      return events.fail(new JSONParseError({ text: data, cause: new TypeError('not a JSON object') }));
     try {
       events.event(parsed as Record<string, unknown>);
     } catch (cause) {
@@ -136,36 +150,34 @@ export function partStream(body: ReadableStream<Uint8Array>, wire: OpenAIWire, w
     }
   });
 
-  return new ReadableStream<LanguageModelV4StreamPart>(
-    {
-      start(controller) {
-        controller.enqueue({ type: 'stream-start', warnings });
-      },
-      async pull(controller) {
-        try {
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) {
-              sse.push(decoder.decode());
-              sse.end();
-              events.end();
-              batch.flushInto(controller);
-              controller.close();
-              return;
-            }
-            sse.push(decoder.decode(value, { stream: true }));
-            if (batch.flushInto(controller) > 0) return;
-          }
-        } catch (error) {
-          await reader.cancel(error).catch(() => {});
-          throw error;
-        }
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      },
+  return new ReadableStream<LanguageModelV4StreamPart>({
+    start(controller) {
+      controller.enqueue({ type: 'stream-start', warnings });
     },
-  );
+    async pull(controller) {
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            sse.push(decoder.decode());
+            sse.end();
+            events.end();
+            batch.flushInto(controller);
+            controller.close();
+            return;
+          }
+          sse.push(decoder.decode(value, { stream: true }));
+          if (batch.flushInto(controller) > 0) return;
+        }
+      } catch (error) {
+        await reader.cancel(error).catch(() => {});
+        throw error;
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
 }
 
 /**
@@ -177,7 +189,14 @@ class DeltaBatch {
 
   readonly emit: Emit = (part) => {
     const last = this.parts.at(-1);
-    if (last && (part.type === 'text-delta' || part.type === 'reasoning-delta') && last.type === part.type && last.id === part.id && !last.providerMetadata && !part.providerMetadata) {
+    if (
+      last &&
+      (part.type === 'text-delta' || part.type === 'reasoning-delta') &&
+      last.type === part.type &&
+      last.id === part.id &&
+      !last.providerMetadata &&
+      !part.providerMetadata
+    ) {
       this.parts[this.parts.length - 1] = { ...last, delta: last.delta + part.delta };
       return;
     }

@@ -27,7 +27,8 @@ export function responsesEvents(emit: Emit, to: AnswerTo): WireEvents {
   };
   const streamError = (error: Json, data: Json) => modelStreamError(error, data, !output, to);
   /** The item a delta belongs to: by its output index, as the item was opened, else by its own id. */
-  const itemOf = (event: Json) => (typeof event.output_index === 'number' ? items.get(event.output_index) : undefined) ?? optionalString(event.item_id);
+  const itemOf = (event: Json) =>
+    (typeof event.output_index === 'number' ? items.get(event.output_index) : undefined) ?? optionalString(event.item_id);
   const endReasoning = (itemId: string, partId?: string, item?: Json) => {
     const open = reasoning.get(itemId);
     for (const id of partId ? [partId] : [...(open ?? [])]) {
@@ -51,7 +52,8 @@ export function responsesEvents(emit: Emit, to: AnswerTo): WireEvents {
         case 'response.output_item.added':
         case 'response.output_item.done': {
           const { item, output_index } = event;
-          if (!isRecord(item) || typeof output_index !== 'number') return fail(invalidEvent(event, 'an output item event needs item and output_index'));
+          if (!isRecord(item) || typeof output_index !== 'number')
+            return fail(invalidEvent(event, 'an output item event needs item and output_index'));
           const added = event.type === 'response.output_item.added';
           const id = optionalString(item.id) ?? items.get(output_index) ?? `item-${output_index}`;
           if (added) items.set(output_index, id);
@@ -63,7 +65,8 @@ export function responsesEvents(emit: Emit, to: AnswerTo): WireEvents {
             return emit({ type: 'reasoning-start', id: `${id}:0`, providerMetadata: itemMetadata(id, item) });
           }
           if (item.type === 'function_call') {
-            if (typeof item.call_id !== 'string' || typeof item.name !== 'string') return fail(invalidEvent(event, 'a function call needs call_id and name'));
+            if (typeof item.call_id !== 'string' || typeof item.name !== 'string')
+              return fail(invalidEvent(event, 'a function call needs call_id and name'));
             output = true;
             if (added) {
               calls.set(output_index, { id: item.call_id, name: item.name });
@@ -72,7 +75,13 @@ export function responsesEvents(emit: Emit, to: AnswerTo): WireEvents {
             calls.delete(output_index);
             calledFunction = true;
             emit({ type: 'tool-input-end', id: item.call_id });
-            return emit({ type: 'tool-call', toolCallId: item.call_id, toolName: item.name, input: typeof item.arguments === 'string' ? item.arguments : '', providerMetadata: itemMetadata(id) });
+            return emit({
+              type: 'tool-call',
+              toolCallId: item.call_id,
+              toolName: item.name,
+              input: typeof item.arguments === 'string' ? item.arguments : '',
+              providerMetadata: itemMetadata(id),
+            });
           }
           return;
         }
@@ -80,7 +89,8 @@ export function responsesEvents(emit: Emit, to: AnswerTo): WireEvents {
         case 'response.refusal.delta': {
           const id = itemOf(event);
           const { delta } = event;
-          if (id === undefined || typeof delta !== 'string' || (event.item_id !== undefined && typeof event.item_id !== 'string')) return fail(invalidEvent(event, 'a text delta needs item_id and delta'));
+          if (id === undefined || typeof delta !== 'string' || (event.item_id !== undefined && typeof event.item_id !== 'string'))
+            return fail(invalidEvent(event, 'a text delta needs item_id and delta'));
           if (event.type === 'response.refusal.delta') refused = true;
           output = true;
           return emit({ type: 'text-delta', id, delta });
@@ -97,7 +107,8 @@ export function responsesEvents(emit: Emit, to: AnswerTo): WireEvents {
         case 'response.reasoning_summary_part.done':
         case 'response.reasoning_summary_text.delta': {
           const { item_id, summary_index } = event;
-          if (typeof item_id !== 'string' || typeof summary_index !== 'number') return fail(invalidEvent(event, 'a reasoning event needs item_id and summary_index'));
+          if (typeof item_id !== 'string' || typeof summary_index !== 'number')
+            return fail(invalidEvent(event, 'a reasoning event needs item_id and summary_index'));
           const id = `${item_id}:${summary_index}`;
           const open = reasoning.get(item_id);
           if (event.type === 'response.reasoning_summary_part.done') return endReasoning(item_id, id);
@@ -173,7 +184,12 @@ function responsesUsage(usage: Json | undefined): LanguageModelV4Usage {
   const cacheWrite = typeof inputDetails.cache_write_tokens === 'number' ? inputDetails.cache_write_tokens : undefined;
   const reasoningTokens = typeof outputDetails.reasoning_tokens === 'number' ? outputDetails.reasoning_tokens : 0;
   return {
-    inputTokens: { total: input, noCache: input === undefined ? undefined : input - cached - (cacheWrite ?? 0), cacheRead: cached, cacheWrite },
+    inputTokens: {
+      total: input,
+      noCache: input === undefined ? undefined : input - cached - (cacheWrite ?? 0),
+      cacheRead: cached,
+      cacheWrite,
+    },
     outputTokens: { total: output, text: output === undefined ? undefined : output - reasoningTokens, reasoning: reasoningTokens },
     raw: usage as LanguageModelV4Usage['raw'],
   };

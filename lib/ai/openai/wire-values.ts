@@ -33,7 +33,10 @@ export function modelStreamError(error: Json, frame: Json, beforeOutput: boolean
   const code = typeof error.code === 'string' || typeof error.code === 'number' ? String(error.code) : undefined;
   const type = optionalString(error.type);
   const statusCode = statusOf(code, type);
-  const isRetryable = code !== 'insufficient_quota' && type !== 'insufficient_quota' && (statusCode === 408 || statusCode === 409 || statusCode === 429 || statusCode >= 500);
+  const isRetryable =
+    code !== 'insufficient_quota' &&
+    type !== 'insufficient_quota' &&
+    (statusCode === 408 || statusCode === 409 || statusCode === 429 || statusCode >= 500);
   if (!beforeOutput) return createProviderStreamError({ message, type, code, statusCode, isRetryable, data: frame });
   return new APICallError({
     message,

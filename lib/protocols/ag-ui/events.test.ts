@@ -23,10 +23,21 @@ const finish = (finishReason = 'stop') => [
 ];
 
 async function events(parts: RunPart[], options: { protocolVersion?: string; state?: unknown } = { protocolVersion: '1.0' }) {
-  const run: Run = { parts: streamOf((async function* () { yield* parts; })()), model: 'test', maxOutputTokens: 500 };
+  const run: Run = {
+    parts: streamOf(
+      (async function* () {
+        yield* parts;
+      })(),
+    ),
+    model: 'test',
+    maxOutputTokens: 500,
+  };
   const response = toResponse(run, { threadId: 'th', runId: 'r', replyId: 'msg-1', state: {}, ...options });
   const frames = parseFrames(await response.text());
-  assert.ok(frames.every((frame) => frame.event === undefined), 'data-only frames');
+  assert.ok(
+    frames.every((frame) => frame.event === undefined),
+    'data-only frames',
+  );
   return frames.map((frame) => {
     const { timestamp, ...event } = frame.data as Record<string, unknown>;
     assert.equal(typeof timestamp, 'number');
@@ -52,7 +63,14 @@ describe('AG-UI events', () => {
       { type: 'TEXT_MESSAGE_CONTENT', messageId: 'msg-1-2', delta: 'Hi' },
       { type: 'TEXT_MESSAGE_CONTENT', messageId: 'msg-1-2', delta: ' there' },
       { type: 'TEXT_MESSAGE_END', messageId: 'msg-1-2' },
-      { type: 'RUN_FINISHED', threadId: 'th', runId: 'r', result: 'Hi there', outcome: { type: 'success' }, usage: [{ model: 'test', ...usage }] },
+      {
+        type: 'RUN_FINISHED',
+        threadId: 'th',
+        runId: 'r',
+        result: 'Hi there',
+        outcome: { type: 'success' },
+        usage: [{ model: 'test', ...usage }],
+      },
     ]);
   });
 
@@ -61,7 +79,13 @@ describe('AG-UI events', () => {
       step,
       ...text('t0', 'Let me look'),
       part({ type: 'tool-call', toolCallId: 'c1', toolName: 'lookup_price', input: { product: 'Kettle' } }),
-      part({ type: 'tool-result', toolCallId: 'c1', toolName: 'lookup_price', input: {}, output: { product: 'Kettle', price: 9, currency: 'USD' } }),
+      part({
+        type: 'tool-result',
+        toolCallId: 'c1',
+        toolName: 'lookup_price',
+        input: {},
+        output: { product: 'Kettle', price: 9, currency: 'USD' },
+      }),
       step,
       part({ type: 'tool-call', toolCallId: 'c2', toolName: 'lookup_price', input: {} }),
       part({ type: 'tool-error', toolCallId: 'c2', toolName: 'lookup_price', input: {}, error: new ToolFailure('No such product') }),
@@ -72,7 +96,13 @@ describe('AG-UI events', () => {
       { type: 'TOOL_CALL_START', toolCallId: 'c1', toolCallName: 'lookup_price', parentMessageId: 'msg-1' },
       { type: 'TOOL_CALL_ARGS', toolCallId: 'c1', delta: '{"product":"Kettle"}' },
       { type: 'TOOL_CALL_END', toolCallId: 'c1' },
-      { type: 'TOOL_CALL_RESULT', messageId: 'msg-1-2', toolCallId: 'c1', content: '{"product":"Kettle","price":9,"currency":"USD"}', role: 'tool' },
+      {
+        type: 'TOOL_CALL_RESULT',
+        messageId: 'msg-1-2',
+        toolCallId: 'c1',
+        content: '{"product":"Kettle","price":9,"currency":"USD"}',
+        role: 'tool',
+      },
       { type: 'TOOL_CALL_START', toolCallId: 'c2', toolCallName: 'lookup_price' },
       { type: 'TOOL_CALL_ARGS', toolCallId: 'c2', delta: '{}' },
       { type: 'TOOL_CALL_END', toolCallId: 'c2' },
@@ -98,13 +128,23 @@ describe('AG-UI events', () => {
       { type: 'REASONING_MESSAGE_END', messageId: 'msg-1-3' },
       { type: 'REASONING_END', messageId: 'msg-1-3' },
       { type: 'TOOL_CALL_END', toolCallId: 'c1' },
-      { type: 'RUN_ERROR', message: 'The model provider answered HTTP 503: the provider failed', code: 'model', usage: [{ model: 'test', ...usage }] },
+      {
+        type: 'RUN_ERROR',
+        message: 'The model provider answered HTTP 503: the provider failed',
+        code: 'model',
+        usage: [{ model: 'test', ...usage }],
+      },
     ]);
   });
 
   test('the budget running out is RUN_ERROR "budget"; no usage is claimed when none is known', async () => {
     const cut = await events([step, ...text('t0', 'Hi'), ...finish('length')]);
-    assert.deepEqual(cut.at(-1), { type: 'RUN_ERROR', message: 'The reply reached its budget of 500 output tokens', code: 'budget', usage: [{ model: 'test', ...usage }] });
+    assert.deepEqual(cut.at(-1), {
+      type: 'RUN_ERROR',
+      message: 'The reply reached its budget of 500 output tokens',
+      code: 'budget',
+      usage: [{ model: 'test', ...usage }],
+    });
     const broken = await events([step, part({ type: 'error', error: new Error('bug') })]);
     assert.deepEqual(broken.at(-1), { type: 'RUN_ERROR', message: 'Internal server error', code: 'internal' });
   });
@@ -135,10 +175,11 @@ describe('AG-UI events', () => {
       ],
     );
     const kept = await events(parts, { protocolVersion: '1.0', state: { prices: { 'a~b': 1 } } });
-    assert.deepEqual(kept.find((e) => e.type === 'STATE_DELTA')?.delta, [{ op: 'add', path: '/prices/Tea~1Green', value: { price: 1, currency: 'USD' } }]);
+    assert.deepEqual(kept.find((e) => e.type === 'STATE_DELTA')?.delta, [
+      { op: 'add', path: '/prices/Tea~1Green', value: { price: 1, currency: 'USD' } },
+    ]);
     const notAnObject = await events(parts, { protocolVersion: '1.0', state: ['a list'] });
     assert.equal(notAnObject.filter((e) => e.type === 'STATE_DELTA').length, 0, 'a state that is not an object is left alone');
     assert.equal((await events(parts)).filter((e) => e.type === 'STATE_SNAPSHOT').length, 0, 'no snapshot of an empty state');
   });
 });
-

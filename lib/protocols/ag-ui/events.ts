@@ -126,7 +126,8 @@ export class AgUiEvents {
         // Calls to the client's own tools wait for the client: it runs them and starts the next run.
         const pending = this.calls.filter((id) => !this.answered.has(id));
         const result = pending.length === 0 && outcome.finalText ? { result: outcome.finalText } : {};
-        const success = pending.length > 0 && this.run.protocolVersion ? { type: 'success', pendingToolCallIds: pending } : { type: 'success' };
+        const success =
+          pending.length > 0 && this.run.protocolVersion ? { type: 'success', pendingToolCallIds: pending } : { type: 'success' };
         return this.emit('RUN_FINISHED', { ...ids, ...result, outcome: success, ...usage });
       }
       case 'aborted':

@@ -15,15 +15,27 @@ describe('a client’s thread joined to the stored one', () => {
   const call = (state: string, name = 'show_card', extra = {}) =>
     ({ type: `tool-${name}`, toolCallId: 'c1', state, input: { title: 'Hi' }, ...extra }) as UIMessage['parts'][number];
   const stored: UIMessage[] = [...first.added, { id: 's2', role: 'assistant', parts: [call('input-available')] }];
-  const clientCopy = [user('x1', 'Show a card'), { id: 'x2', role: 'assistant' as const, toolCalls: [{ id: 'c1', function: { name: 'show_card', arguments: '{}' } }] }];
+  const clientCopy = [
+    user('x1', 'Show a card'),
+    { id: 'x2', role: 'assistant' as const, toolCalls: [{ id: 'c1', function: { name: 'show_card', arguments: '{}' } }] },
+  ];
 
   test('a new thread starts from the whole client history, with the server’s own ids', () => {
-    const update = threadUpdate('th', [], [
-      { id: 'x0', role: 'system', content: 'You are a pirate' },
-      user('x1', 'Hello'),
-      { id: 'x2', role: 'assistant', content: 'Hi', toolCalls: [{ id: 'c1', function: { name: 'show_card', arguments: '{"title":"Hi"}' } }] },
-      { id: 'x3', role: 'tool', toolCallId: 'c1', content: 'not json' },
-    ]);
+    const update = threadUpdate(
+      'th',
+      [],
+      [
+        { id: 'x0', role: 'system', content: 'You are a pirate' },
+        user('x1', 'Hello'),
+        {
+          id: 'x2',
+          role: 'assistant',
+          content: 'Hi',
+          toolCalls: [{ id: 'c1', function: { name: 'show_card', arguments: '{"title":"Hi"}' } }],
+        },
+        { id: 'x3', role: 'tool', toolCallId: 'c1', content: 'not json' },
+      ],
+    );
     assert.deepEqual(update.updated, []);
     assert.deepEqual(
       update.added.map((m) => [m.role, m.parts]),
@@ -37,28 +49,51 @@ describe('a client’s thread joined to the stored one', () => {
   });
 
   test('a known thread takes only new user messages and the results of waiting calls', () => {
-    const update = threadUpdate('th', stored, [...clientCopy, { id: 'x3', role: 'tool', toolCallId: 'c1', content: '{"shown":true}' }, user('x4', 'Thanks')]);
-    assert.deepEqual(update.added.map((m) => m.parts), [[{ type: 'text', text: 'Thanks' }]]);
-    assert.deepEqual(update.updated.map((m) => [m.id, m.parts]), [['s2', [call('output-available', 'show_card', { output: { shown: true } })]]]);
+    const update = threadUpdate('th', stored, [
+      ...clientCopy,
+      { id: 'x3', role: 'tool', toolCallId: 'c1', content: '{"shown":true}' },
+      user('x4', 'Thanks'),
+    ]);
+    assert.deepEqual(
+      update.added.map((m) => m.parts),
+      [[{ type: 'text', text: 'Thanks' }]],
+    );
+    assert.deepEqual(
+      update.updated.map((m) => [m.id, m.parts]),
+      [['s2', [call('output-available', 'show_card', { output: { shown: true } })]]],
+    );
     assert.equal((stored[1]?.parts[0] as { state: string }).state, 'input-available', 'the stored copy is not changed in place');
   });
 
   test('a retry after a reply that produced nothing stores the question once', () => {
     const update = threadUpdate('th', first.added, [user('x1', 'Show a card'), user('x5', 'Hello?')]);
-    assert.deepEqual(update.added.map((m) => m.parts), [[{ type: 'text', text: 'Hello?' }]]);
+    assert.deepEqual(
+      update.added.map((m) => m.parts),
+      [[{ type: 'text', text: 'Hello?' }]],
+    );
     const again = threadUpdate('th', first.added, [user('x1', 'Show a card')]);
     assert.ok(again.added.length === 0, 'the unanswered question is answered again, not stored twice');
   });
 
   test('a tool error is kept as the call’s error', () => {
-    const update = threadUpdate('th', stored, [...clientCopy, { id: 'x3', role: 'tool', toolCallId: 'c1', content: '', error: 'The user closed it' }]);
+    const update = threadUpdate('th', stored, [
+      ...clientCopy,
+      { id: 'x3', role: 'tool', toolCallId: 'c1', content: '', error: 'The user closed it' },
+    ]);
     assert.deepEqual(update.updated[0]?.parts[0], call('output-error', 'show_card', { errorText: 'The user closed it' }));
   });
 
   test('answered calls and the server’s own tools keep their results', () => {
     const answered: UIMessage[] = [
       ...first.added,
-      { id: 's2', role: 'assistant', parts: [call('output-available', 'show_card', { output: 1 }), call('output-available', 'lookup_price', { toolCallId: 'c2', output: 2 })] },
+      {
+        id: 's2',
+        role: 'assistant',
+        parts: [
+          call('output-available', 'show_card', { output: 1 }),
+          call('output-available', 'lookup_price', { toolCallId: 'c2', output: 2 }),
+        ],
+      },
       { id: 's3', role: 'user', parts: [{ type: 'text', text: 'More' }] },
     ];
     const forged = [

@@ -66,7 +66,12 @@ export function threadUpdate(threadId: string, stored: UIMessage[], messages: Ag
         if (!fresh) break; // the stored replies are the record
         const parts: UIMessage['parts'] = message.content ? [{ type: 'text', text: message.content, state: 'done' }] : [];
         for (const call of message.toolCalls ?? []) {
-          parts.push({ type: `tool-${call.function.name}`, toolCallId: call.id, state: 'input-available', input: parseJson(call.function.arguments) } as UIMessage['parts'][number]);
+          parts.push({
+            type: `tool-${call.function.name}`,
+            toolCallId: call.id,
+            state: 'input-available',
+            input: parseJson(call.function.arguments),
+          } as UIMessage['parts'][number]);
         }
         added.push({ id: newMessageId(), role: 'assistant', parts });
         break;

@@ -58,7 +58,10 @@ test('a held frame is sent when the debounce window ends, not only at the end', 
     yield part({ type: 'text-delta', id: 't', text: '", "score": 1}' });
     yield part({ type: 'finish', finishReason: 'stop', totalUsage: usage });
   }
-  const body = toResponse({ parts: streamOf(parts()), model: 'test', maxOutputTokens: 100 }, { view: structuredView({ schema: Schema, debounceMs: 50 }) }).body!;
+  const body = toResponse(
+    { parts: streamOf(parts()), model: 'test', maxOutputTokens: 100 },
+    { view: structuredView({ schema: Schema, debounceMs: 50 }) },
+  ).body!;
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const arrivals: Array<[number, string]> = [];
@@ -92,7 +95,11 @@ test('a reply that is not JSON at all is a validation error', async () => {
   assert.deepEqual(frames, [
     {
       event: 'error',
-      data: { error: 'validation', detail: 'The final object does not match the schema', issues: [{ path: '', message: 'The model did not return valid JSON' }] },
+      data: {
+        error: 'validation',
+        detail: 'The final object does not match the schema',
+        issues: [{ path: '', message: 'The model did not return valid JSON' }],
+      },
     },
     { event: 'done', data: {} },
   ]);

@@ -24,7 +24,15 @@ const finish = (finishReason = 'stop', totalUsage = usage) => [
 ];
 
 async function transcript(parts: RunPart[], view: ViewFactory, budget = 500) {
-  const run: Run = { parts: streamOf((async function* () { yield* parts; })()), model: 'test', maxOutputTokens: budget };
+  const run: Run = {
+    parts: streamOf(
+      (async function* () {
+        yield* parts;
+      })(),
+    ),
+    model: 'test',
+    maxOutputTokens: budget,
+  };
   return parseFrames(await toResponse(run, { view }).text());
 }
 
@@ -74,7 +82,10 @@ describe('full view', () => {
 
   test('a tool-calls finish within budget is not an error', async () => {
     const frames = await transcript([...start, ...finish('tool-calls')], fullView, 100);
-    assert.deepEqual(frames.map((f) => f.event), ['usage', 'done']);
+    assert.deepEqual(
+      frames.map((f) => f.event),
+      ['usage', 'done'],
+    );
   });
 
   test('a provider HTTP error becomes model_error with the status, not the provider text', async () => {
@@ -85,7 +96,10 @@ describe('full view', () => {
       statusCode: 401,
     });
     assert.deepEqual(await transcript([...start, part({ type: 'error', error })], fullView), [
-      { event: 'error', data: { error: 'model_error', detail: 'The model provider answered HTTP 401: the server’s model credentials were refused' } },
+      {
+        event: 'error',
+        data: { error: 'model_error', detail: 'The model provider answered HTTP 401: the server’s model credentials were refused' },
+      },
       { event: 'done', data: {} },
     ]);
   });
@@ -156,16 +170,21 @@ describe('events view', () => {
 
   test('no final result when the budget cut the run', async () => {
     const frames = await transcript([...start, ...text('Hi'), ...finish('length')], eventsView, 1);
-    assert.deepEqual(frames.map((f) => f.event ?? 'data'), ['data', 'data', 'usage', 'error', 'done']);
+    assert.deepEqual(
+      frames.map((f) => f.event ?? 'data'),
+      ['data', 'data', 'usage', 'error', 'done'],
+    );
   });
 });
 
 test('cancelling the body stops the run', async () => {
   let stopped = false;
-  const never = streamOf((async function* () {
-    yield part({ type: 'start' });
-    await new Promise(() => {});
-  })());
+  const never = streamOf(
+    (async function* () {
+      yield part({ type: 'start' });
+      await new Promise(() => {});
+    })(),
+  );
   const body = toResponse({ parts: never, model: 'test', maxOutputTokens: 1 }, { view: textView, stop: () => (stopped = true) }).body!;
   await body.cancel();
   assert.equal(stopped, true);

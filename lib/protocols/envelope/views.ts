@@ -81,4 +81,4 @@ export const eventsView: ViewFactory = (emit) => ({
 });
 
 const cut = (text: string) => text.slice(0, TOOL_RESULT_LIMIT);
-const stringify = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+const stringify = (value: unknown) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));

@@ -22,7 +22,10 @@ export type ChatMessage = UIMessage<ReplyMetadata>;
 export function chatTurn(input: z.output<typeof UiChatInput>): ChatTurn {
   return {
     sessionId: input.id,
-    input: input.text === undefined ? { kind: 'regenerate' } : { kind: 'message', text: input.text, id: input.messageId, replaces: input.replaces },
+    input:
+      input.text === undefined
+        ? { kind: 'regenerate' }
+        : { kind: 'message', text: input.text, id: input.messageId, replaces: input.replaces },
     maxOutputTokens: input.max_tokens,
   };
 }
