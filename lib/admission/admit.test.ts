@@ -3,6 +3,7 @@ import { after, afterEach, describe, test } from 'node:test';
 import type { Admission, StreamRequest } from './admit';
 import type { ErrorCode } from '../errors';
 import { scratchDatabase } from '../../tests/support/scratch-database';
+import { processSingleton } from '../singleton';
 
 // Who may open a stream, in this process (no Redis), with an SQLite file for the daily budget.
 // lib/env.ts reads the settings once as it loads, so they are set before any app module is.
@@ -21,10 +22,9 @@ Object.assign(process.env, {
 });
 delete process.env.REDIS_URL;
 
-// The server's lifecycle, made before the app loads as scripts/serve.mjs makes it: the tests
+// The server's lifecycle, made before the app loads, under the key scripts/serve.mjs uses: the tests
 // drain it and count the streams it holds.
-const lifecycle = { draining: false, open: new Set<AbortController>() };
-(globalThis as unknown as Record<symbol, typeof lifecycle>)[Symbol.for('streamwright.lifecycle')] = lifecycle;
+const lifecycle = processSingleton('lifecycle', () => ({ draining: false, open: new Set<AbortController>() }));
 
 const { admitStream } = await import('./admit');
 const { AppError, ERROR_STATUS } = await import('../errors');

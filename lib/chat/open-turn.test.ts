@@ -8,6 +8,7 @@ import type { StoredMessage } from '../db/owned';
 import type { ErrorCode } from '../errors';
 import type { ChatTurn, TurnInput } from './open-turn';
 import { scratchDatabase } from '../../tests/support/scratch-database';
+import { processSingleton } from '../singleton';
 
 // Chat turns on an SQLite file, with the offline model: what is stored, when the session and the
 // stream's place are freed, and how a turn is refused, stopped or left by its client.
@@ -30,10 +31,9 @@ Object.assign(process.env, {
 });
 delete process.env.REDIS_URL;
 
-// The server's lifecycle, made before the app loads as scripts/serve.mjs makes it, to count the
+// The server's lifecycle, made before the app loads, under the key scripts/serve.mjs uses, to count the
 // streams this process holds.
-const lifecycle = { draining: false, open: new Set<AbortController>() };
-(globalThis as unknown as Record<symbol, typeof lifecycle>)[Symbol.for('streamwright.lifecycle')] = lifecycle;
+const lifecycle = processSingleton('lifecycle', () => ({ draining: false, open: new Set<AbortController>() }));
 
 const { openTurn } = await import('./open-turn');
 const { stopTurn } = await import('./stop');

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { startApp, TEST_REDIS_URL, type RunningApp } from '../support/app';
 import { eventually } from '../support/assertions';
 import { joinedText, parseFrames } from '../support/sse';
-import { newUser, signIn, signUp, type TestUser } from '../support/users';
+import { cookieHeader, newUser, signIn, signUp, type TestUser } from '../support/users';
 
 // Running it in production: rate limits (in memory, and shared by two replicas through Redis),
 // the cap on open streams, the daily token budget, and a graceful shutdown. (Readiness with the
@@ -92,10 +92,7 @@ describe('rate limits', () => {
       redirect: 'manual',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        cookie: csrf.headers
-          .getSetCookie()
-          .map((c) => c.split(';')[0])
-          .join('; '),
+        cookie: cookieHeader(csrf),
       },
       body: new URLSearchParams({ csrfToken, email, password: 'a-long-password', json: 'true' }),
     });
@@ -125,10 +122,7 @@ describe('rate limits', () => {
         redirect: 'manual',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
-          cookie: csrf.headers
-            .getSetCookie()
-            .map((c) => c.split(';')[0])
-            .join('; '),
+          cookie: cookieHeader(csrf),
         },
         body: new URLSearchParams({ csrfToken, email, password, json: 'true' }),
       });

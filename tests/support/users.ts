@@ -87,4 +87,7 @@ function cookiesOf(lines: string[]): Map<string, string> {
   return jar;
 }
 
+/** The cookies a response set, as a request's `cookie` header. */
+export const cookieHeader = (response: Response) => header(cookiesOf(response.headers.getSetCookie()));
+
 const header = (jar: Map<string, string>) => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
