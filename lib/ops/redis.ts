@@ -9,6 +9,10 @@ import { processSingleton } from '../singleton';
 // never hangs on it. A connection that stops answering is closed (and counts as lost).
 
 const COMMAND_TIMEOUT_MS = 2000;
+// Shorter than a command's timeout: a connection that has sent nothing for this long while a
+// command waits is closed, so it counts as lost before that command times out and the next
+// command (the same request's next limit) never waits on it too.
+const SILENT_CONNECTION_MS = 1500;
 
 export function redis(): Redis | undefined {
   return shared()?.client;
@@ -23,7 +27,7 @@ function shared(): { client: Redis; lost: boolean } | undefined {
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
       commandTimeout: COMMAND_TIMEOUT_MS,
-      socketTimeout: COMMAND_TIMEOUT_MS,
+      socketTimeout: SILENT_CONNECTION_MS,
     });
     const state = { client, lost: false };
     client.on('error', (error) => log.warn('redis_error', { error: error.message }));
