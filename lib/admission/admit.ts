@@ -25,6 +25,9 @@ export interface StreamRequest {
   requestId?: string;
 }
 
+/** A run as its stream asks for it: the admission adds the signal, the usage record and the watch. */
+export type AdmittedRun = Omit<RunRequest, 'abortSignal' | 'onUsage' | 'watch'>;
+
 /** A stream's place. Its run is started here, so the place is freed when the run ends. */
 export interface Admission {
   /** The run stops when this aborts: the client left a stateless stream, stop was pressed, or shutdown. */
@@ -36,7 +39,7 @@ export interface Admission {
    * the metrics, and its end frees the place; with `held`, the caller frees it (a chat turn, once
    * its reply is stored, so shutdown waits for the store).
    */
-  startRun(request: Omit<RunRequest, 'abortSignal' | 'onUsage' | 'watch'>, options?: { held?: boolean }): Run;
+  startRun(request: AdmittedRun, options?: { held?: boolean }): Run;
   /** Frees the place, with how the run ended; repeat calls do nothing. */
   release(outcome?: Outcome): void;
 }

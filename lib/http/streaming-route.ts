@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { admitStream, type Admission } from '../admission/admit';
-import type { Run, RunRequest } from '../ai/run';
+import { admitStream, type AdmittedRun, type Admission } from '../admission/admit';
+import type { Run } from '../ai/run';
 import { requireUser } from '../auth/guard';
 import type { AuthUser } from '../db/users';
 import { clientAddress } from './client';
@@ -20,7 +20,7 @@ export interface StreamCall<Input> {
   /** The stream's place: chat turns start their run in it (lib/chat). */
   admission: Admission;
   /** A stateless run, tied to this request: a client that leaves aborts the model call at once. */
-  startRun(run: Omit<RunRequest, 'abortSignal' | 'onUsage' | 'watch'>): Run;
+  startRun(run: AdmittedRun): Run;
   /** Aborts the run: for the adapter to call when the client cancels the body. */
   stop(): void;
 }
