@@ -59,9 +59,23 @@ const origins = z.preprocess(
   ),
 );
 
+/** A comma-separated list of `prefix:model-id` entries; blank is none. */
+const modelList = z.preprocess(
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
+      : [],
+  z.array(z.string()),
+);
+
 const EnvSchema = z.object({
-  /** `provider:model`; see lib/ai/model.ts for the prefixes. Defaults depend on the keys below. */
+  /** The default model, `prefix:model-id`; see lib/ai/model.ts for the prefixes. Defaults depend on the keys below. */
   MODEL: optionalString,
+  /** Every model the deployment offers, comma-separated; unset, MODEL alone. */
+  MODELS: modelList,
   OPENAI_API_KEY: optionalString,
   /** Any OpenAI-compatible server: Ollama, vLLM, llama.cpp's server, LM Studio. */
   OPENAI_BASE_URL: url(/^https?$/, 'http://127.0.0.1:11434/v1'),

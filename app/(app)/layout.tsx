@@ -2,7 +2,7 @@ import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { AppHeader } from '@/components/ui/app-header';
 import { DialogProvider } from '@/components/ui/dialogs';
-import { currentModel } from '@/lib/ai/model';
+import { models } from '@/lib/ai/model';
 import { pageSession } from '@/lib/auth/options';
 
 /** Every signed-in page: the header, and dialogs for the pages to ask with. */
@@ -14,7 +14,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   return (
     <DialogProvider>
       <div className="flex h-dvh flex-col">
-        <AppHeader email={session.user.email ?? ''} model={currentModel().label} />
+        <AppHeader email={session.user.email ?? ''} model={models().defaultId} />
         <div className="min-h-0 flex-1">{children}</div>
       </div>
     </DialogProvider>

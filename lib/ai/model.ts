@@ -9,77 +9,141 @@ import { OfflineModel } from './offline/model';
 import { providerFetch } from './provider-fetch';
 
 /**
- * `MODEL` is `prefix:model-id`. The prefix picks the wire protocol:
+ * A deployment offers one or more models, each named `prefix:model-id`. The prefix picks the
+ * provider and its wire protocol:
  * - `openai:`      OpenAI's Responses API (`POST /v1/responses`), for OpenAI itself;
  * - `openai-chat:` the Chat Completions API (`POST /v1/chat/completions`), which every
  *                  OpenAI-compatible server speaks (Ollama, vLLM, llama.cpp's server, LM Studio);
  * - `offline`      the built-in offline model (no key, no network).
- * Without MODEL: `openai:gpt-4o` when OPENAI_API_KEY is set, `offline` when neither a key nor
- * OPENAI_BASE_URL is set. A base URL alone needs MODEL, since only its server knows its models.
+ *
+ * `MODELS` lists what is offered (comma-separated); `MODEL` is the default, and must be one of
+ * them. With `MODEL` alone it is the only model. With neither: `openai:gpt-4o` when
+ * OPENAI_API_KEY is set, `offline` when neither a key nor OPENAI_BASE_URL is set. A base URL
+ * alone needs MODEL, since only its server knows its models.
  */
+export type Provider = 'openai' | 'openai-chat' | 'offline';
+
+/** A model a deployment offers, as `/api/models` lists it. */
+export interface OfferedModel {
+  /** `prefix:model-id`, as requests name it and responses report it. */
+  id: string;
+  provider: Provider;
+  /** Whether chat turns may offer it tools (`lookup_price`, an AG-UI client's tools). */
+  tools: boolean;
+  /** Whether it can write a report (structured output against a JSON schema). */
+  structuredOutput: boolean;
+}
+
 export interface SelectedModel {
   model: LanguageModel;
   /** What answered, as `prefix:model-id`; sent with every response. */
   label: string;
 }
 
-export function selectModel(settings: Env): SelectedModel {
-  const spec = settings.MODEL ?? defaultModel(settings);
+export interface ModelCatalogue {
+  /** Every offered model, the default first. */
+  readonly offered: readonly OfferedModel[];
+  /** The id of the model a request that names none gets. */
+  readonly defaultId: string;
+  /** Whether `id` is one of the offered models. */
+  offers(id: string): boolean;
+  /** The model for an offered id (the default when none); built once per id. Throws for others. */
+  select(id?: string): SelectedModel;
+}
+
+/** What each provider can do; every wire here carries tools and JSON-schema output. */
+const CAPABILITIES: Record<Provider, Pick<OfferedModel, 'tools' | 'structuredOutput'>> = {
+  openai: { tools: true, structuredOutput: true },
+  'openai-chat': { tools: true, structuredOutput: true },
+  offline: { tools: true, structuredOutput: true },
+};
+
+/** Reads MODELS and MODEL; every entry is checked (and its keys required) before any request. */
+export function modelCatalogue(settings: Env): ModelCatalogue {
+  const ids = settings.MODELS.length > 0 ? settings.MODELS : [settings.MODEL ?? defaultModel(settings)];
+  const modelError = (rule: string) => new SettingsError([{ setting: settings.MODELS.length > 0 ? 'MODELS' : 'MODEL', rule }]);
+  if (new Set(ids).size !== ids.length) throw new SettingsError([{ setting: 'MODELS', rule: 'must not name a model twice' }]);
+  const defaultId = settings.MODEL ?? ids[0]!;
+  if (!ids.includes(defaultId)) throw new SettingsError([{ setting: 'MODEL', rule: 'must be one of the models MODELS lists' }]);
+
+  const builders = new Map(ids.map((id) => [id, builderFor(id, settings, modelError)]));
+  const built = new Map<string, SelectedModel>();
+  const offered = [defaultId, ...ids.filter((id) => id !== defaultId)].map((id) => {
+    const provider = builders.get(id)!.provider;
+    return { id, provider, ...CAPABILITIES[provider] };
+  });
+
+  return {
+    offered,
+    defaultId,
+    offers: (id) => builders.has(id),
+    select(id = defaultId) {
+      const builder = builders.get(id);
+      if (!builder) throw new Error(`${id} is not an offered model`);
+      let selected = built.get(id);
+      if (!selected) built.set(id, (selected = { model: builder.build(), label: id }));
+      return selected;
+    },
+  };
+}
+
+interface Builder {
+  provider: Provider;
+  build(): LanguageModel;
+}
+
+/** Checks one `prefix:model-id` against the settings, and how to build its model. */
+function builderFor(spec: string, settings: Env, modelError: (rule: string) => SettingsError): Builder {
   const [prefix = '', ...rest] = spec.split(':');
   const modelId = rest.join(':');
 
-  if (prefix === 'offline') {
-    return { model: new OfflineModel({ tokenDelayMs: settings.OFFLINE_TOKEN_DELAY_MS }), label: 'offline' };
+  if (spec === 'offline') {
+    return { provider: 'offline', build: () => new OfflineModel({ tokenDelayMs: settings.OFFLINE_TOKEN_DELAY_MS }) };
   }
   if ((prefix === 'openai' || prefix === 'openai-chat') && modelId) {
     if (!settings.OPENAI_API_KEY && !settings.OPENAI_BASE_URL) {
       throw modelError(`${prefix}:… needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server)`);
     }
-    // Retries and silence are handled below the SDK, in the fetch both paths use (provider-fetch.ts).
-    const fetch = providerFetch({ idleMs: settings.MODEL_IDLE_TIMEOUT_MS, maxRetryWaitMs: settings.MODEL_RETRY_MAX_WAIT_MS });
-    // Local OpenAI-compatible servers accept any key; the provider insists on one.
-    const apiKey = settings.OPENAI_API_KEY ?? 'unused';
-    const model =
-      settings.OPENAI_PROVIDER === 'lean'
-        ? new LeanOpenAIModel({
-            wire: prefix === 'openai' ? 'responses' : 'chat',
-            modelId,
-            baseURL: settings.OPENAI_BASE_URL,
-            apiKey,
-            fetch,
-          })
-        : stockModel(prefix, modelId, settings.OPENAI_BASE_URL, apiKey, fetch);
-    return { model, label: `${prefix}:${modelId}` };
+    return { provider: prefix, build: () => openaiModel(prefix, modelId, settings) };
   }
   throw modelError('must be openai:<model>, openai-chat:<model> or offline');
 }
 
-/** @ai-sdk/openai's own model; text deltas that arrive together reach it as one (merge-deltas.ts). */
-function stockModel(
-  prefix: 'openai' | 'openai-chat',
-  modelId: string,
-  baseURL: string | undefined,
-  apiKey: string,
-  fetch: typeof globalThis.fetch,
-) {
-  const provider = createOpenAI({ baseURL, apiKey, fetch: mergingFetch(fetch) });
+function openaiModel(prefix: 'openai' | 'openai-chat', modelId: string, settings: Env): LanguageModel {
+  // Local OpenAI-compatible servers accept any key; the provider insists on one.
+  const apiKey = settings.OPENAI_API_KEY ?? 'unused';
+  const fetch = modelFetch(settings);
+  if (settings.OPENAI_PROVIDER === 'lean') {
+    return new LeanOpenAIModel({
+      wire: prefix === 'openai' ? 'responses' : 'chat',
+      modelId,
+      baseURL: settings.OPENAI_BASE_URL,
+      apiKey,
+      fetch,
+    });
+  }
+  // @ai-sdk/openai's own model; text deltas that arrive together reach it as one (merge-deltas.ts).
+  const provider = createOpenAI({ baseURL: settings.OPENAI_BASE_URL, apiKey, fetch: mergingFetch(fetch) });
   return prefix === 'openai' ? provider.responses(modelId) : provider.chat(modelId);
 }
 
-const modelError = (rule: string) => new SettingsError([{ setting: 'MODEL', rule }]);
+/** Retries and silence are handled below the SDK, in the fetch every provider uses (provider-fetch.ts). */
+function modelFetch(settings: Env): typeof globalThis.fetch {
+  return providerFetch({ idleMs: settings.MODEL_IDLE_TIMEOUT_MS, maxRetryWaitMs: settings.MODEL_RETRY_MAX_WAIT_MS });
+}
 
 function defaultModel(settings: Env): string {
   if (settings.OPENAI_API_KEY) return 'openai:gpt-4o';
   if (settings.OPENAI_BASE_URL) {
-    throw modelError('must name the model when OPENAI_BASE_URL is set, e.g. openai-chat:llama3.2');
+    throw new SettingsError([{ setting: 'MODEL', rule: 'must name the model when OPENAI_BASE_URL is set, e.g. openai-chat:llama3.2' }]);
   }
   return 'offline';
 }
 
-let selected: SelectedModel | undefined;
+let catalogue: ModelCatalogue | undefined;
 
-/** The model every run uses, chosen once from the environment. */
-export function currentModel(): SelectedModel {
-  selected ??= selectModel(env);
-  return selected;
+/** The models this deployment offers, read once from the environment. */
+export function models(): ModelCatalogue {
+  catalogue ??= modelCatalogue(env);
+  return catalogue;
 }

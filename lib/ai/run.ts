@@ -13,7 +13,7 @@ import { env } from '../env';
 import { appDataMessage, type AppData } from './app-data';
 import type { Outcome } from './outcome';
 import { log } from '../log';
-import { currentModel } from './model';
+import { models } from './model';
 import { ResearchReport } from './report';
 import { tools } from './tools';
 import { sumUsage } from './usage';
@@ -25,6 +25,8 @@ type RunKind = 'answer' | 'report';
 
 export interface RunRequest {
   kind: RunKind;
+  /** One of the offered models (lib/ai/model.ts); the default when unset. */
+  model?: string;
   /** One prompt, or a conversation: the stored history, then the new user message. */
   prompt: string | ModelMessage[];
   /** Output tokens the whole run may spend, across every step. */
@@ -74,7 +76,7 @@ const reportSchema = zodSchema(ResearchReport);
  * once, by one adapter, so the SDK keeps no second copy of them (no tee, no recorded steps).
  */
 export function startRun(request: RunRequest): Run {
-  const { model, label } = currentModel();
+  const { model, label } = models().select(request.model);
   const { maxOutputTokens } = request;
   const shared = request.appData && appDataMessage(request.appData);
   const common = {

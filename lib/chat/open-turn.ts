@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { convertToModelMessages, type ToolSet, type UIMessage } from 'ai';
 import type { Admission } from '../admission/admit';
 import type { AppData } from '../ai/app-data';
-import { currentModel } from '../ai/model';
+import { models } from '../ai/model';
 import type { Outcome } from '../ai/outcome';
 import type { Run } from '../ai/run';
 import { tools } from '../ai/tools';
@@ -100,7 +100,7 @@ async function claimAndStart(userId: string, admission: Admission, turn: ChatTur
 
     const replyId = newMessageId();
     const { from, added, updated } = { from: stored[cut]?.id, ...change };
-    await owner.messages.startTurn(sessionId, { from, added, updated, replyId, model: currentModel().label });
+    await owner.messages.startTurn(sessionId, { from, added, updated, replyId, model: models().select().label });
 
     forget = registerTurn(sessionId, admission.controller);
     const prompt = await convertToModelMessages(conversation, { tools, ignoreIncompleteToolCalls: true });
