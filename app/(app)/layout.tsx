@@ -2,7 +2,6 @@ import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { AppHeader } from '@/components/ui/app-header';
 import { DialogProvider } from '@/components/ui/dialogs';
-import { models } from '@/lib/ai/model';
 import { pageSession } from '@/lib/auth/options';
 
 /** Every signed-in page: the header, and dialogs for the pages to ask with. */
@@ -14,7 +13,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   return (
     <DialogProvider>
       <div className="flex h-dvh flex-col">
-        <AppHeader email={session.user.email ?? ''} model={models().defaultId} />
+        <AppHeader email={session.user.email ?? ''} />
         <div className="min-h-0 flex-1">{children}</div>
       </div>
     </DialogProvider>

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { DefaultChatTransport } from 'ai';
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { ChatMessage } from '@/lib/protocols/ui-stream/messages';
+import { ModelPicker } from '../ui/model-picker';
 import { MessageView } from './message-view';
 import { notifySessionsChanged } from './session-events';
 
@@ -13,19 +14,31 @@ export interface ChatViewProps {
   initialMessages: ChatMessage[];
   /** A chat not stored yet: its URL becomes /chat/{id} once the first message is sent. */
   isNew: boolean;
+  /** The offered model ids, the default first. */
+  models: string[];
+  /** The model the next message goes to: the session's (still offered), else the default. */
+  initialModel: string;
 }
 
 /** The chat: `useChat` on /api/ui/chat, with the server owning the history. */
-export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
+export function ChatView({ sessionId, initialMessages, isNew, models, initialModel }: ChatViewProps) {
+  const [model, setModel] = useState(initialModel);
+  // Read when a request is sent; the transport itself is made once.
+  const chosenModel = useRef(model);
+  chosenModel.current = model;
   const transport = useMemo(
     () =>
       new DefaultChatTransport<ChatMessage>({
         api: '/api/ui/chat',
         // The server keeps the history: send only the new message (or ask for the last answer again).
-        // An edited message names the one it replaces (`messageId`).
-        prepareSendMessagesRequest: ({ id, messages, trigger, messageId }) => ({
-          body: trigger === 'regenerate-message' ? { id, trigger } : { id, trigger, message: messages.at(-1), messageId },
-        }),
+        // An edited message names the one it replaces (`messageId`). The chosen model goes with
+        // each request, and the session remembers it.
+        prepareSendMessagesRequest: ({ id, messages, trigger, messageId }) => {
+          const model = chosenModel.current;
+          return {
+            body: trigger === 'regenerate-message' ? { id, trigger, model } : { id, trigger, message: messages.at(-1), messageId, model },
+          };
+        },
       }),
     [],
   );
@@ -180,12 +193,15 @@ export function ChatView({ sessionId, initialMessages, isNew }: ChatViewProps) {
             ↓ Latest
           </button>
         )}
-        {status === 'streaming' && (
-          <p data-testid="streaming" role="status" className="mb-2 flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
-            <span aria-hidden className="size-2 animate-pulse rounded-full bg-indigo-500" />
-            Writing… (Esc or Stop to end it)
-          </p>
-        )}
+        <div className="mb-2 flex flex-wrap items-center gap-3">
+          <ModelPicker models={models} value={model} onChange={setModel} disabled={busy} />
+          {status === 'streaming' && (
+            <p data-testid="streaming" role="status" className="flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
+              <span aria-hidden className="size-2 animate-pulse rounded-full bg-indigo-500" />
+              Writing… (Esc or Stop to end it)
+            </p>
+          )}
+        </div>
         <div className="flex items-end gap-2">
           <label htmlFor="composer" className="sr-only">
             Message

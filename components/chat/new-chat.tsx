@@ -9,10 +9,11 @@ import { onNewChat } from './session-events';
  * an id from the server would come back with a cached page, and a chat started under it (or
  * deleted meanwhile) would reappear.
  */
-export function NewChat() {
+export function NewChat({ models }: { models: string[] }) {
   const [id, setId] = useState(newId);
   useEffect(() => onNewChat(() => setId(newId())), []);
-  return <ChatView key={id} sessionId={id} initialMessages={[]} isNew />;
+  // A new chat starts on the default model (listed first).
+  return <ChatView key={id} sessionId={id} initialMessages={[]} isNew models={models} initialModel={models[0] ?? ''} />;
 }
 
 /** A random UUID; `crypto.randomUUID` needs a secure context, `getRandomValues` does not. */

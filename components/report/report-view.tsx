@@ -1,6 +1,8 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { ModelBadge } from '../ui/model-badge';
+import { ModelPicker } from '../ui/model-picker';
 import { PromptForm } from '../ui/prompt-form';
 import { submittedField, useLatestRequest } from '../ui/use-latest-request';
 import { readSse } from '@/lib/protocols/sse';
@@ -45,7 +47,10 @@ interface PastReport {
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** Type a topic and watch the research report fill in, field by field; reopen past ones. */
-export function ReportView({ initial }: { initial?: StoredReport }) {
+export function ReportView({ initial, models }: { initial?: StoredReport; models: string[] }) {
+  /** The model the next report goes to (the default first), and the one that wrote the report on show. */
+  const [model, setModel] = useState(models[0] ?? '');
+  const [writtenBy, setWrittenBy] = useState<string>();
   const [report, setReport] = useState<Report>(initial?.report ?? {});
   const [phase, setPhase] = useState<Phase>(initial ? phaseOf(initial) : { kind: 'idle' });
   /** The stored report on show, marked in the list. */
@@ -60,6 +65,7 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
     if (!response.ok) return;
     const stored = (await response.json()) as StoredReport;
     setShownId(stored.id);
+    setWrittenBy(undefined);
     setReport(stored.report ?? {});
     setPhase(phaseOf(stored));
   }
@@ -70,12 +76,13 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
     const signal = requests.next();
     setReport({});
     setShownId(undefined);
+    setWrittenBy(undefined);
     setPhase({ kind: 'streaming' });
     try {
       const response = await fetch('/api/ui/report', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ topic, debounce_ms: 50 }),
+        body: JSON.stringify({ topic, debounce_ms: 50, model }),
         signal,
       });
       if (!response.ok) {
@@ -83,6 +90,7 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
         return setPhase({ kind: 'failed', detail: body.detail ?? `The request failed (${response.status}).` });
       }
       setShownId(response.headers.get('x-report-id') ?? undefined);
+      setWrittenBy(response.headers.get('x-streamwright-model') ?? undefined);
       for await (const frame of readSse(response)) {
         if (frame.event === undefined) setReport(frame.data as Report);
         else if (frame.event === 'result') {
@@ -123,6 +131,7 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
           busy={phase.kind === 'streaming'}
           onSubmit={start}
         />
+        <ModelPicker models={models} value={model} onChange={setModel} disabled={phase.kind === 'streaming'} />
 
         <article
           data-testid="report"
@@ -184,6 +193,11 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
                 ))}
               </ul>
             </div>
+          )}
+          {writtenBy && (
+            <p data-testid="report-model" className="flex items-center gap-1 text-xs text-zinc-500 dark:text-zinc-400">
+              Written by <ModelBadge model={writtenBy} />
+            </p>
           )}
           {phase.kind === 'failed' && (
             <p role="alert" data-testid="report-failed" className="text-sm text-red-700 dark:text-red-300">

@@ -2,7 +2,6 @@
 
 import Link from 'next/link';
 import { SignOutButton } from '../auth/sign-out-button';
-import { ModelBadge } from './model-badge';
 import { NavLink } from './nav-link';
 import { usePanel } from './use-panel';
 
@@ -15,10 +14,10 @@ const SECTIONS = [
 ];
 
 /**
- * Every signed-in page's header: the sections, the answering model and the user. On a phone it
- * is one row, the rest behind a menu button.
+ * Every signed-in page's header: the sections and the user (the pages that run a model pick it
+ * themselves). On a phone it is one row, the rest behind a menu button.
  */
-export function AppHeader({ email, model }: { email: string; model: string }) {
+export function AppHeader({ email }: { email: string }) {
   const [open, setOpen] = usePanel();
 
   return (
@@ -34,7 +33,6 @@ export function AppHeader({ email, model }: { email: string; model: string }) {
         ))}
       </nav>
       <div className="ml-auto hidden items-center gap-3 text-sm md:flex">
-        <ModelBadge model={model} />
         <span data-testid="signed-in-as">{email}</span>
         <SignOutButton />
       </div>
@@ -60,7 +58,6 @@ export function AppHeader({ email, model }: { email: string; model: string }) {
             ))}
           </nav>
           <div className="flex flex-wrap items-center gap-3 text-sm">
-            <ModelBadge model={model} />
             <span className="min-w-0 truncate">{email}</span>
             <span className="ml-auto">
               <SignOutButton />

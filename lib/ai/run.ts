@@ -13,7 +13,7 @@ import { env } from '../env';
 import { appDataMessage, type AppData } from './app-data';
 import type { Outcome } from './outcome';
 import { log } from '../log';
-import { models } from './model';
+import { models, type ModelCatalogue } from './model';
 import { ResearchReport } from './report';
 import { tools } from './tools';
 import { sumUsage } from './usage';
@@ -21,7 +21,7 @@ import { sumUsage } from './usage';
 // The one place that starts a model run. Route handlers say what they want (a prose answer or a
 // report, the prompt, the budget, the signal); everything else about the run is decided here.
 
-type RunKind = 'answer' | 'report';
+export type RunKind = 'answer' | 'report';
 
 export interface RunRequest {
   kind: RunKind;
@@ -58,6 +58,21 @@ export interface Run {
   /** The output-token budget the run was given, across every step. */
   maxOutputTokens: number;
   watch?: RunWatch;
+}
+
+/**
+ * Why the model `id` cannot take a run of this kind, or undefined when it can: it must be offered,
+ * and able to use tools (every answer offers `lookup_price`) or to write structured output (a report).
+ */
+export function modelProblem(catalogue: Pick<ModelCatalogue, 'offered'>, id: string, kind: RunKind): string | undefined {
+  const names = (list: ModelCatalogue['offered']) => list.map((offered) => offered.id).join(', ');
+  const model = catalogue.offered.find((offered) => offered.id === id);
+  if (!model) return `must be one of the offered models: ${names(catalogue.offered)}`;
+  const needs = kind === 'report' ? 'structuredOutput' : 'tools';
+  if (model[needs]) return undefined;
+  const able = catalogue.offered.filter((offered) => offered[needs]);
+  const what = kind === 'report' ? 'cannot write a report (no structured output)' : 'cannot use tools';
+  return `${id} ${what}; ${able.length > 0 ? `models that can: ${names(able)}` : 'no offered model can'}`;
 }
 
 const INSTRUCTIONS: Record<RunKind, string> = {

@@ -4,7 +4,7 @@ import type { Admission } from '../admission/admit';
 import type { AppData } from '../ai/app-data';
 import { models } from '../ai/model';
 import type { Outcome } from '../ai/outcome';
-import type { Run } from '../ai/run';
+import { modelProblem, type Run } from '../ai/run';
 import { tools } from '../ai/tools';
 import { forOwner, type StoredMessage } from '../db/owned';
 import { AppError } from '../errors';
@@ -44,6 +44,8 @@ export interface ChatTurn {
   sessionId: string;
   input: TurnInput;
   maxOutputTokens: number;
+  /** The model the request names (offered, checked by its schema); unset, the session's own. */
+  model?: string;
   /** Tools the client runs itself, and data its application shares (AG-UI). */
   clientTools?: ToolSet;
   appData?: AppData;
@@ -76,7 +78,8 @@ async function claimAndStart(userId: string, admission: Admission, turn: ChatTur
   const { sessionId, input } = turn;
   const owner = forOwner(userId);
   const title = input.kind === 'message' ? input.text : input.kind === 'merge' ? input.title : '';
-  if (!(await owner.sessions.ensure(sessionId, titleFrom(title)))) throw new AppError('not_found', 'No such chat session');
+  const session = await owner.sessions.ensure(sessionId, titleFrom(title));
+  if (!session) throw new AppError('not_found', 'No such chat session');
   const turnId = randomUUID();
   if (!(await owner.sessions.claimTurn(sessionId, turnId))) {
     throw new AppError('session_busy', 'A reply is still streaming into this session; wait for it or stop it');
@@ -84,6 +87,9 @@ async function claimAndStart(userId: string, admission: Admission, turn: ChatTur
 
   let forget = () => {};
   try {
+    const model = turnModel(turn.model, session.model);
+    const problem = modelProblem(models(), model, 'answer');
+    if (problem) throw new AppError('invalid_parameter', `model: ${problem}`, { field: 'model' });
     if (input.kind === 'regenerate') await owner.messages.dropLastReply(sessionId);
     const stored = await owner.messages.list(sessionId);
     // An edited message cuts the history where it stood: it and everything after it go.
@@ -100,12 +106,12 @@ async function claimAndStart(userId: string, admission: Admission, turn: ChatTur
 
     const replyId = newMessageId();
     const { from, added, updated } = { from: stored[cut]?.id, ...change };
-    await owner.messages.startTurn(sessionId, { from, added, updated, replyId, model: models().select().label });
+    await owner.messages.startTurn(sessionId, { from, added, updated, replyId, model });
 
     forget = registerTurn(sessionId, admission.controller);
     const prompt = await convertToModelMessages(conversation, { tools, ignoreIncompleteToolCalls: true });
     const { maxOutputTokens, clientTools, appData } = turn;
-    const run = admission.startRun({ kind: 'answer', prompt, maxOutputTokens, clientTools, appData }, { held: true });
+    const run = admission.startRun({ kind: 'answer', model, prompt, maxOutputTokens, clientTools, appData }, { held: true });
     // Once the reply is stored: the session is free for its next turn, and the stream's place too.
     const onStored = async (outcome: Outcome) => {
       forget();
@@ -122,6 +128,15 @@ async function claimAndStart(userId: string, admission: Admission, turn: ChatTur
     else await owner.sessions.releaseTurn(sessionId, turnId);
     throw error;
   }
+}
+
+/**
+ * The model that answers a turn: the one it names, else the session's while it is still offered,
+ * else the default. The session then remembers it (startTurn).
+ */
+function turnModel(named: string | undefined, remembered: string | null): string {
+  const catalogue = models();
+  return named ?? (remembered !== null && catalogue.offers(remembered) ? remembered : catalogue.defaultId);
 }
 
 /** What the turn's input adds to the stored history, and which stored messages it changes. */

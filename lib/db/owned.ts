@@ -46,7 +46,7 @@ function distinctTitle(title: string, taken: string[]): string {
 }
 
 /** What a session is read as, alone or in a list. */
-const SESSION_FIELDS = { id: true, title: true, createdAt: true, updatedAt: true } as const;
+const SESSION_FIELDS = { id: true, title: true, model: true, createdAt: true, updatedAt: true } as const;
 
 /** A page of rows fetched one past `limit`: the extra row only says there is a next page, from the last one kept. */
 function pageOf<Row extends { id: string }>(rows: Row[], limit: number): { items: Row[]; nextCursor: string | undefined } {
@@ -106,10 +106,13 @@ export function forOwner(userId: string) {
         );
       },
 
-      /** Makes sure the session exists and is this owner's: false when another user has the id. */
-      async ensure(id: string, title: string): Promise<boolean> {
-        const existing = await client.chatSession.findUnique({ where: { id }, select: { userId: true } });
-        if (existing) return existing.userId === userId;
+      /**
+       * Makes sure the session exists and is this owner's, and reads the model it remembers;
+       * undefined when another user has the id.
+       */
+      async ensure(id: string, title: string): Promise<{ model: string | null } | undefined> {
+        const existing = await client.chatSession.findUnique({ where: { id }, select: { userId: true, model: true } });
+        if (existing) return existing.userId === userId ? { model: existing.model } : undefined;
         const namesake = await client.chatSession.findMany({
           where: { userId, title: { startsWith: title } },
           select: { title: true },
@@ -120,10 +123,11 @@ export function forOwner(userId: string) {
         );
         try {
           await client.chatSession.create({ data: { id, userId, title: distinct, titleFolded: fold(distinct) } });
-          return true;
+          return { model: null };
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
-          return (await client.chatSession.findUnique({ where: { id }, select: { userId: true } }))?.userId === userId;
+          const raced = await client.chatSession.findUnique({ where: { id }, select: { userId: true, model: true } });
+          return raced?.userId === userId ? { model: raced.model } : undefined;
         }
       },
 
@@ -199,7 +203,8 @@ export function forOwner(userId: string) {
        * Stores a turn's start in one transaction: the stored messages it deletes (`from` a message
        * on, when one is edited), the messages it adds (the user's message, or what a client
        * brought with it), the stored messages it changes (a client tool's result filled in), and
-       * an empty reply marked streaming, last. An added message whose id is taken gets a new one.
+       * an empty reply marked streaming, last, answered by `model`, which the session then
+       * remembers. An added message whose id is taken gets a new one.
        */
       async startTurn(
         sessionId: string,
@@ -253,7 +258,7 @@ export function forOwner(userId: string) {
           await tx.message.create({
             data: { id: turn.replyId, sessionId, position, role: 'assistant', parts: [], model: turn.model, status: 'streaming' },
           });
-          await tx.chatSession.updateMany({ where: ownSession(sessionId), data: { updatedAt: new Date() } });
+          await tx.chatSession.updateMany({ where: ownSession(sessionId), data: { updatedAt: new Date(), model: turn.model } });
         });
       },
 

@@ -1,13 +1,25 @@
+import type { OfferedModel } from '../ai/model';
 import { usageJson } from '../ai/usage';
 import type { StoredMessage } from '../db/owned';
 
 // The JSON the API answers with: snake_case fields, ISO times.
 
-/** A session; a search result also carries `match`, the text around the first message that matched. */
-export function presentSession(session: { id: string; title: string; createdAt: Date; updatedAt: Date; match?: string }) {
+/**
+ * A session, with the model it remembers (null before its first turn); a search result also
+ * carries `match`, the text around the first message that matched.
+ */
+export function presentSession(session: {
+  id: string;
+  title: string;
+  model: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  match?: string;
+}) {
   return {
     id: session.id,
     title: session.title,
+    model: session.model,
     created_at: session.createdAt.toISOString(),
     updated_at: session.updatedAt.toISOString(),
     ...(session.match !== undefined ? { match: session.match } : {}),
@@ -60,5 +72,16 @@ export function presentReport(report: {
     status: report.status,
     created_at: report.createdAt.toISOString(),
     ...('report' in report ? { report: report.report ?? null, issues: report.issues ?? null, error: report.failureCode ?? null } : {}),
+  };
+}
+
+/** An offered model, as `GET /api/models` lists it. */
+export function presentModel(model: OfferedModel, defaultId: string) {
+  return {
+    id: model.id,
+    provider: model.provider,
+    tools: model.tools,
+    structured_output: model.structuredOutput,
+    default: model.id === defaultId,
   };
 }

@@ -14,6 +14,7 @@ export const API_ROUTE_FOLDERS = [
   'me/password',
   'me/sign-out-everywhere',
   'metrics',
+  'models',
   'ready',
   'reports',
   'reports/[id]',

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { models } from '../ai/model';
+import { modelProblem, type RunKind } from '../ai/run';
 import { env } from '../env';
 
-// The request fields every wire protocol shares: a prompt, a chat message, a session id and the
-// output-token budget (`max_tokens` on the wire, `maxOutputTokens` in the code).
+// The request fields every wire protocol shares: a prompt, a chat message, a session id, the
+// output-token budget (`max_tokens` on the wire, `maxOutputTokens` in the code) and the model.
 
 const { MAX_PROMPT_CHARS, MAX_OUTPUT_TOKENS, DEFAULT_OUTPUT_TOKENS, MAX_MESSAGE_CHARS } = env;
 
@@ -37,3 +39,16 @@ export const message = z
   .min(1, `must be 1 to ${MAX_MESSAGE_CHARS} characters`)
   .max(MAX_MESSAGE_CHARS, `must be 1 to ${MAX_MESSAGE_CHARS} characters`)
   .refine((text) => text.trim().length > 0, 'must not be blank');
+
+/**
+ * `model`: one of the offered models (`GET /api/models`), able to take the endpoint's kind of run.
+ * Unset, it stays unset: the default answers, or, in a chat, the session's own model.
+ */
+export const model = (kind: RunKind) =>
+  z
+    .string({ error: 'must be the id of an offered model (GET /api/models)' })
+    .optional()
+    .superRefine((id, ctx) => {
+      const problem = id === undefined ? undefined : modelProblem(models(), id, kind);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });

@@ -76,6 +76,9 @@ const count = fc.oneof(
   fc.string({ maxLength: 6 }),
 );
 const sessionId = fc.oneof(fc.stringMatching(/^[\w-]{1,20}$/), fc.string({ maxLength: 120 }), fc.constant('../../etc/passwd'));
+/** A model id: an offered one, one that is not, or anything. */
+const modelId = fc.oneof(fc.constantFrom('offline', 'openai:nope', ''), text);
+
 const anything: fc.Arbitrary<unknown> = fc.oneof(
   { depthSize: 'small' },
   fc.jsonValue({ maxDepth: 3 }),
@@ -111,7 +114,7 @@ const agUiMessage = fc.record(
   { requiredKeys: ['id', 'role'] },
 );
 
-const stream = { q: text, max_tokens: count };
+const stream = { q: text, max_tokens: count, model: modelId };
 const TARGETS: Record<string, Target> = {
   '[[...path]]': { methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], path: '/api/{rest}', fields: {} },
   'ag-ui': {
@@ -128,7 +131,7 @@ const TARGETS: Record<string, Target> = {
       ),
       context: fc.array(fc.record({ description: text, value: text }, { requiredKeys: [] }), { maxLength: 2 }),
       state: anything,
-      forwardedProps: fc.oneof(fc.record({ max_tokens: count }), anything),
+      forwardedProps: fc.oneof(fc.record({ max_tokens: count, model: modelId }, { requiredKeys: [] }), anything),
     },
   },
   'auth/[...nextauth]': {
@@ -141,7 +144,7 @@ const TARGETS: Record<string, Target> = {
     path: '/api/auth/signup',
     fields: { email: fc.oneof(fc.emailAddress(), text), password: text, name: fc.oneof(text, anything) },
   },
-  chat: { methods: ['POST'], path: '/api/chat', fields: { session_id: sessionId, message: text, max_tokens: count } },
+  chat: { methods: ['POST'], path: '/api/chat', fields: { session_id: sessionId, message: text, max_tokens: count, model: modelId } },
   health: { methods: ['GET'], path: '/api/health', fields: {} },
   'keys/[id]': { methods: ['DELETE'], path: '/api/keys/{id}', fields: {} },
   keys: { methods: ['GET', 'POST'], path: '/api/keys', fields: { name: fc.oneof(text, anything) } },
@@ -149,6 +152,7 @@ const TARGETS: Record<string, Target> = {
   'me/password': { methods: ['POST'], path: '/api/me/password', fields: { current_password: text, new_password: text } },
   'me/sign-out-everywhere': { methods: ['POST'], path: '/api/me/sign-out-everywhere', fields: {} },
   metrics: { methods: ['GET'], path: '/api/metrics', fields: {} },
+  models: { methods: ['GET'], path: '/api/models', fields: {} },
   ready: { methods: ['GET'], path: '/api/ready', fields: {} },
   'reports/[id]': { methods: ['GET'], path: '/api/reports/{id}', fields: {} },
   reports: { methods: ['GET'], path: '/api/reports', fields: {} },
@@ -170,9 +174,14 @@ const TARGETS: Record<string, Target> = {
       trigger: fc.constantFrom('submit-message', 'regenerate-message', 'x'),
       messageId: fc.oneof(sessionId, anything),
       max_tokens: count,
+      model: modelId,
     },
   },
-  'ui/report': { methods: ['POST'], path: '/api/ui/report', fields: { topic: text, max_tokens: count, debounce_ms: count } },
+  'ui/report': {
+    methods: ['POST'],
+    path: '/api/ui/report',
+    fields: { topic: text, max_tokens: count, debounce_ms: count, model: modelId },
+  },
 };
 
 /**

@@ -1,4 +1,5 @@
 import { ReportView, type StoredReport } from '@/components/report/report-view';
+import { models } from '@/lib/ai/model';
 import { pageSession } from '@/lib/auth/options';
 import { forOwner } from '@/lib/db/owned';
 import { presentReport } from '@/lib/http/present';
@@ -10,5 +11,13 @@ export default async function ReportPage({ searchParams }: { searchParams: Promi
   const { id } = await searchParams;
   const userId = (await pageSession())?.user?.id;
   const stored = id && userId ? await forOwner(userId).reports.find(id) : undefined;
-  return <ReportView key={id ?? 'new'} initial={stored ? (presentReport(stored) as StoredReport) : undefined} />;
+  // Only the models that can write a report (structured output) are offered here.
+  const able = models().offered.filter((model) => model.structuredOutput);
+  return (
+    <ReportView
+      key={id ?? 'new'}
+      initial={stored ? (presentReport(stored) as StoredReport) : undefined}
+      models={able.map((model) => model.id)}
+    />
+  );
 }

@@ -2,7 +2,7 @@ import { jsonSchema, tool, type ToolSet } from 'ai';
 import { z } from 'zod';
 import { tools as serverTools } from '../../ai/tools';
 import { isPlainObject } from '../../errors';
-import { maxTokens, SessionId } from '../fields';
+import { maxTokens, model, SessionId } from '../fields';
 
 // AG-UI's request, `RunAgentInput`: what the route checks before any event. Unknown members are
 // dropped, as the protocol asks; the client's tools become tools the model may call.
@@ -62,6 +62,8 @@ const ContextItem = z.object({
   value: z.string().max(10_000, 'must be at most 10000 characters'),
 });
 
+const answerModel = model('answer');
+
 export const RunAgentInput = z
   .object({
     threadId: SessionId,
@@ -78,13 +80,19 @@ export const RunAgentInput = z
     protocolVersion: z.string().optional(),
   })
   .transform((input, ctx) => {
-    // `forwardedProps` is the application's own channel; the budget is the one thing read from it.
-    const budget = maxTokens.safeParse(isPlainObject(input.forwardedProps) ? input.forwardedProps.max_tokens : undefined);
+    // `forwardedProps` is the application's own channel; the budget and the model are the things read from it.
+    const forwarded = isPlainObject(input.forwardedProps) ? input.forwardedProps : {};
+    const budget = maxTokens.safeParse(forwarded.max_tokens);
     if (!budget.success) {
       ctx.addIssue({ code: 'custom', path: ['forwardedProps', 'max_tokens'], message: budget.error.issues[0]?.message ?? 'invalid' });
       return z.NEVER;
     }
-    return { ...input, state: input.state ?? {}, maxOutputTokens: budget.data };
+    const chosen = answerModel.safeParse(forwarded.model);
+    if (!chosen.success) {
+      ctx.addIssue({ code: 'custom', path: ['forwardedProps', 'model'], message: chosen.error.issues[0]?.message ?? 'invalid' });
+      return z.NEVER;
+    }
+    return { ...input, state: input.state ?? {}, maxOutputTokens: budget.data, model: chosen.data };
   });
 
 export type RunAgentInput = z.output<typeof RunAgentInput>;

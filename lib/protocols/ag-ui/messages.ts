@@ -18,11 +18,12 @@ import { clientToolSet, type AgUiMessage, type Content, type RunAgentInput } fro
  * An AG-UI run as a chat turn: the thread is the session, the client's messages are merged into
  * the stored thread, and its tools and shared data go to the model with this run only.
  */
-export function chatTurn({ threadId, messages, tools, context, state, maxOutputTokens }: RunAgentInput): ChatTurn {
+export function chatTurn({ threadId, messages, tools, context, state, maxOutputTokens, model }: RunAgentInput): ChatTurn {
   return {
     sessionId: threadId,
     input: { kind: 'merge', title: threadTitle(messages), merge: (stored) => threadUpdate(threadId, stored, messages) },
     maxOutputTokens,
+    model,
     clientTools: clientToolSet(tools),
     appData: { context, state },
   };

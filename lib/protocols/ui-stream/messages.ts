@@ -27,6 +27,7 @@ export function chatTurn(input: z.output<typeof UiChatInput>): ChatTurn {
         ? { kind: 'regenerate' }
         : { kind: 'message', text: input.text, id: input.messageId, replaces: input.replaces },
     maxOutputTokens: input.max_tokens,
+    model: input.model,
   };
 }
 

@@ -1,5 +1,6 @@
 import { notFound } from 'next/navigation';
 import { ChatView } from '@/components/chat/chat-view';
+import { models } from '@/lib/ai/model';
 import { pageSession } from '@/lib/auth/options';
 import { toChatMessages } from '@/lib/protocols/ui-stream/messages';
 import { forOwner } from '@/lib/db/owned';
@@ -12,7 +13,20 @@ export default async function ChatPage({ params }: { params: Promise<{ id: strin
   const userId = (await pageSession())?.user?.id;
   if (!userId) notFound();
   const owner = forOwner(userId);
-  if (!(await owner.sessions.find(id))) notFound();
+  const session = await owner.sessions.find(id);
+  if (!session) notFound();
   const messages = toChatMessages(await owner.messages.list(id));
-  return <ChatView key={id} sessionId={id} initialMessages={messages} isNew={false} />;
+  const catalogue = models();
+  // The session's model while it is still offered, as its next turn would use it.
+  const model = session.model !== null && catalogue.offers(session.model) ? session.model : catalogue.defaultId;
+  return (
+    <ChatView
+      key={id}
+      sessionId={id}
+      initialMessages={messages}
+      isNew={false}
+      models={catalogue.offered.map((offered) => offered.id)}
+      initialModel={model}
+    />
+  );
 }

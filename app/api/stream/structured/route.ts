@@ -6,7 +6,7 @@ import { streamingRoute } from '@/lib/http/streaming-route';
 
 /** Pattern 2: the research report as it fills in, then the validated report. */
 const handle = streamingRoute({ endpoint: 'stream/structured', input: StructuredInput }, async ({ input, startRun, stop }) => {
-  const run = startRun({ kind: 'report', prompt: input.q, maxOutputTokens: input.max_tokens });
+  const run = startRun({ kind: 'report', model: input.model, prompt: input.q, maxOutputTokens: input.max_tokens });
   return toResponse(run, { view: structuredView({ schema: ResearchReport, debounceMs: input.debounce_ms }), stop });
 });
 

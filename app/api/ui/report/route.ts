@@ -26,6 +26,6 @@ export const POST = streamingRoute({ endpoint: 'ui/report', input: ReportInput }
         })
         .catch((error) => log.error('report_not_stored', { id, error })),
   });
-  const run = startRun({ kind: 'report', prompt: input.topic, maxOutputTokens: input.max_tokens });
+  const run = startRun({ kind: 'report', model: input.model, prompt: input.topic, maxOutputTokens: input.max_tokens });
   return toResponse(run, { view, stop, headers: { 'x-report-id': id } });
 });
