@@ -121,8 +121,7 @@ describe('other answers', () => {
   });
 
   test('5xx: the provider failed; Anthropic’s 529: it is overloaded', () => {
-    for (const status of [500, 502, 503])
-      assert.equal(detail(status), `The model provider answered HTTP ${status}: the provider failed`);
+    for (const status of [500, 502, 503]) assert.equal(detail(status), `The model provider answered HTTP ${status}: the provider failed`);
     assert.equal(detail(529), 'The model provider answered HTTP 529: the provider is overloaded');
   });
 

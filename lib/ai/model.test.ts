@@ -82,7 +82,9 @@ test('another provider’s key without MODEL is refused rather than answered off
 });
 
 test('the native providers’ base URLs must be http(s) URLs', () => {
-  assert.throws(() => parseEnv({ ANTHROPIC_BASE_URL: 'api.anthropic.com' }), { message: /^Invalid setting ANTHROPIC_BASE_URL: must be a URL/ });
+  assert.throws(() => parseEnv({ ANTHROPIC_BASE_URL: 'api.anthropic.com' }), {
+    message: /^Invalid setting ANTHROPIC_BASE_URL: must be a URL/,
+  });
   assert.throws(() => parseEnv({ GOOGLE_BASE_URL: 'ftp://x' }), { message: /^Invalid setting GOOGLE_BASE_URL: must be a URL/ });
 });
 
