@@ -79,6 +79,14 @@ const EnvSchema = z.object({
   OPENAI_API_KEY: optionalString,
   /** Any OpenAI-compatible server: Ollama, vLLM, llama.cpp's server, LM Studio. */
   OPENAI_BASE_URL: url(/^https?$/, 'http://127.0.0.1:11434/v1'),
+  /** For `anthropic:` models (the Messages API). */
+  ANTHROPIC_API_KEY: optionalString,
+  /** Anthropic's API or a gateway that speaks it; unset, https://api.anthropic.com/v1. */
+  ANTHROPIC_BASE_URL: url(/^https?$/, 'https://api.anthropic.com/v1'),
+  /** For `google:` models (the Gemini API). */
+  GOOGLE_GENERATIVE_AI_API_KEY: optionalString,
+  /** The Gemini API or a gateway that speaks it; unset, https://generativelanguage.googleapis.com/v1beta. */
+  GOOGLE_BASE_URL: url(/^https?$/, 'https://generativelanguage.googleapis.com/v1beta'),
   /**
    * How the OpenAI wires' answers are read: `lean` parses each event once, straight into the run
    * (lib/ai/openai/lean-model.ts); `stock` is @ai-sdk/openai's own parser, kept to compare against.

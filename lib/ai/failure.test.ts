@@ -60,6 +60,26 @@ describe('HTTP 429', () => {
     assert.equal(after({ 'retry-after-ms': '3000', 'retry-after': '60' }), 3);
   });
 
+  test('Gemini’s RESOURCE_EXHAUSTED names its wait in the body (RetryInfo.retryDelay); a header wins', () => {
+    const responseBody = JSON.stringify({
+      error: {
+        code: 429,
+        message: 'Resource has been exhausted (e.g. check quota).',
+        status: 'RESOURCE_EXHAUSTED',
+        details: [
+          { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [] },
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '17.2s' },
+        ],
+      },
+    });
+    assert.deepEqual(describeModelFailure(apiError(429, { responseBody })), {
+      error: 'model_rate_limited',
+      detail: 'The model provider is rate limiting this server (HTTP 429); it asks to retry in 18 s',
+      retry_after: 18,
+    });
+    assert.equal(describeModelFailure(apiError(429, { responseBody, responseHeaders: { 'retry-after': '3' } })).retry_after, 3);
+  });
+
   test('retry-after as an HTTP date: the seconds until then', () => {
     const date = new Date(Date.now() + 30_000).toUTCString();
     const seconds = describeModelFailure(apiError(429, { responseHeaders: { 'retry-after': date } })).retry_after;
@@ -100,9 +120,9 @@ describe('other answers', () => {
     assert.equal(detail(404), 'The model provider answered HTTP 404: the model was not found');
   });
 
-  test('5xx: the provider failed', () => {
-    for (const status of [500, 502, 503, 529])
-      assert.equal(detail(status), `The model provider answered HTTP ${status}: the provider failed`);
+  test('5xx: the provider failed; Anthropic’s 529: it is overloaded', () => {
+    for (const status of [500, 502, 503]) assert.equal(detail(status), `The model provider answered HTTP ${status}: the provider failed`);
+    assert.equal(detail(529), 'The model provider answered HTTP 529: the provider is overloaded');
   });
 
   test('any other 4xx: the request was refused', () => {

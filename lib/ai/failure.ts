@@ -1,6 +1,6 @@
 import { APICallError, RetryError } from 'ai';
 import { causeChain } from '../errors';
-import { isOutOfQuota, retryAfterMs } from './provider-fetch';
+import { isOutOfQuota, retryAfterMs, retryDelayMs } from './provider-fetch';
 
 // Why a run failed, in words that are safe to send to the client. Raw provider messages can
 // carry account details (a masked key, an organisation id), so clients get the status and a
@@ -32,7 +32,7 @@ export function describeModelFailure(error: unknown): Failure {
     return { error: 'model_error', detail: 'The model provider answered HTTP 429: the account is out of quota' };
   }
   if (APICallError.isInstance(cause) && cause.statusCode === 429) {
-    const wait = retryAfterMs(cause.responseHeaders);
+    const wait = retryAfterMs(cause.responseHeaders) ?? retryDelayMs(cause.responseBody);
     const seconds = wait === undefined ? undefined : Math.max(1, Math.ceil(wait / 1000));
     return {
       error: 'model_rate_limited',
@@ -57,6 +57,7 @@ export function describeModelFailure(error: unknown): Failure {
 function statusMeaning(status: number): string {
   if (status === 401 || status === 403) return 'the server’s model credentials were refused';
   if (status === 404) return 'the model was not found';
+  if (status === 529) return 'the provider is overloaded';
   if (status >= 500) return 'the provider failed';
   return 'the request was refused';
 }

@@ -35,9 +35,57 @@ test('an OpenAI model without a key or base URL is refused', () => {
 });
 
 test('an unknown prefix is refused', () => {
-  assert.throws(() => label({ MODEL: 'anthropic:claude' }), {
-    message: /^Invalid setting MODEL: must be openai:<model>, openai-chat:<model> or offline$/,
+  assert.throws(() => label({ MODEL: 'mistral:large' }), {
+    message: /^Invalid setting MODEL: must be openai:<model>, openai-chat:<model>, anthropic:<model>, google:<model> or offline$/,
   });
+  assert.throws(() => label({ MODEL: 'anthropic:', ANTHROPIC_API_KEY: 'k' }), { message: /^Invalid setting MODEL: must be openai:/ });
+});
+
+test('anthropic: and google: are the native providers, with their own key and base URL', () => {
+  const catalogue = modelCatalogue(
+    parseEnv({
+      MODELS: 'anthropic:claude-sonnet-4-5,google:gemini-2.5-flash',
+      ANTHROPIC_API_KEY: 'sk-ant',
+      GOOGLE_GENERATIVE_AI_API_KEY: 'g-key',
+      GOOGLE_BASE_URL: 'http://127.0.0.1:9/v1beta',
+    }),
+  );
+  assert.deepEqual(
+    catalogue.offered.map((model) => [model.id, model.provider, model.tools, model.structuredOutput]),
+    [
+      ['anthropic:claude-sonnet-4-5', 'anthropic', true, true],
+      ['google:gemini-2.5-flash', 'google', true, true],
+    ],
+  );
+  const claude = catalogue.select('anthropic:claude-sonnet-4-5').model;
+  const gemini = catalogue.select('google:gemini-2.5-flash').model;
+  assert.deepEqual(typeof claude === 'object' && [claude.provider, claude.modelId], ['anthropic.messages', 'claude-sonnet-4-5']);
+  assert.deepEqual(typeof gemini === 'object' && [gemini.provider, gemini.modelId], ['google.generative-ai', 'gemini-2.5-flash']);
+});
+
+test('a native provider model without its key or base URL is refused, naming its key', () => {
+  assert.throws(() => label({ MODEL: 'anthropic:claude-sonnet-4-5', OPENAI_API_KEY: 'k', GOOGLE_GENERATIVE_AI_API_KEY: 'g' }), {
+    message: /^Invalid setting MODEL: anthropic:… needs ANTHROPIC_API_KEY/,
+  });
+  assert.throws(() => label({ MODEL: 'google:gemini-2.5-flash', ANTHROPIC_API_KEY: 'a' }), {
+    message: /^Invalid setting MODEL: google:… needs GOOGLE_GENERATIVE_AI_API_KEY/,
+  });
+  assert.throws(() => modelCatalogue(parseEnv({ MODELS: 'offline,google:gemini-2.5-flash' })), {
+    message: /^Invalid setting MODELS: google:… needs GOOGLE_GENERATIVE_AI_API_KEY/,
+  });
+  assert.equal(label({ MODEL: 'anthropic:claude-sonnet-4-5', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/v1' }), 'anthropic:claude-sonnet-4-5');
+});
+
+test('another provider’s key without MODEL is refused rather than answered offline', () => {
+  assert.throws(() => label({ ANTHROPIC_API_KEY: 'sk-ant' }), { message: /^Invalid setting MODEL: must name the model when Anthropic/ });
+  assert.throws(() => label({ GOOGLE_GENERATIVE_AI_API_KEY: 'g' }), { message: /^Invalid setting MODEL: must name the model when Google/ });
+});
+
+test('the native providers’ base URLs must be http(s) URLs', () => {
+  assert.throws(() => parseEnv({ ANTHROPIC_BASE_URL: 'api.anthropic.com' }), {
+    message: /^Invalid setting ANTHROPIC_BASE_URL: must be a URL/,
+  });
+  assert.throws(() => parseEnv({ GOOGLE_BASE_URL: 'ftp://x' }), { message: /^Invalid setting GOOGLE_BASE_URL: must be a URL/ });
 });
 
 test('MODELS lists the offered models; MODEL picks the default, which comes first', () => {

@@ -1,6 +1,9 @@
-// First: loading lib/env.ts takes blank values out of process.env, and @ai-sdk/openai reads
-// OPENAI_BASE_URL as it loads.
+// First: loading lib/env.ts takes blank values out of process.env (and stops on a wrong one), and
+// the providers build their default instances as they load: @ai-sdk/openai reads OPENAI_BASE_URL,
+// @ai-sdk/anthropic reads (and checks) ANTHROPIC_BASE_URL.
 import { env, SettingsError, type Env } from '../env';
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createGoogle } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
 import type { LanguageModel } from 'ai';
 import { mergingFetch } from './merge-deltas';
@@ -14,14 +17,17 @@ import { providerFetch } from './provider-fetch';
  * - `openai:`      OpenAI's Responses API (`POST /v1/responses`), for OpenAI itself;
  * - `openai-chat:` the Chat Completions API (`POST /v1/chat/completions`), which every
  *                  OpenAI-compatible server speaks (Ollama, vLLM, llama.cpp's server, LM Studio);
+ * - `anthropic:`   Anthropic's Messages API (`POST /v1/messages`), through @ai-sdk/anthropic;
+ * - `google:`      the Gemini API (`POST /v1beta/models/{id}:streamGenerateContent`), through
+ *                  @ai-sdk/google;
  * - `offline`      the built-in offline model (no key, no network).
  *
  * `MODELS` lists what is offered (comma-separated); `MODEL` is the default, and must be one of
  * them. With `MODEL` alone it is the only model. With neither: `openai:gpt-4o` when
- * OPENAI_API_KEY is set, `offline` when neither a key nor OPENAI_BASE_URL is set. A base URL
- * alone needs MODEL, since only its server knows its models.
+ * OPENAI_API_KEY is set, `offline` when no provider's key or base URL is set. A base URL alone,
+ * or another provider's key, needs MODEL, since there is no one obvious model to pick.
  */
-export type Provider = 'openai' | 'openai-chat' | 'offline';
+export type Provider = 'openai' | 'openai-chat' | 'anthropic' | 'google' | 'offline';
 
 /** A model a deployment offers, as `/api/models` lists it. */
 export interface OfferedModel {
@@ -55,6 +61,8 @@ export interface ModelCatalogue {
 const CAPABILITIES: Record<Provider, Pick<OfferedModel, 'tools' | 'structuredOutput'>> = {
   openai: { tools: true, structuredOutput: true },
   'openai-chat': { tools: true, structuredOutput: true },
+  anthropic: { tools: true, structuredOutput: true },
+  google: { tools: true, structuredOutput: true },
   offline: { tools: true, structuredOutput: true },
 };
 
@@ -106,7 +114,41 @@ function builderFor(spec: string, settings: Env, modelError: (rule: string) => S
     }
     return { provider: prefix, build: () => openaiModel(prefix, modelId, settings) };
   }
-  throw modelError('must be openai:<model>, openai-chat:<model> or offline');
+  if (prefix === 'anthropic' && modelId) {
+    if (!settings.ANTHROPIC_API_KEY && !settings.ANTHROPIC_BASE_URL) {
+      throw modelError('anthropic:… needs ANTHROPIC_API_KEY (or ANTHROPIC_BASE_URL for a gateway that holds the key)');
+    }
+    return { provider: 'anthropic', build: () => anthropicModel(modelId, settings) };
+  }
+  if (prefix === 'google' && modelId) {
+    if (!settings.GOOGLE_GENERATIVE_AI_API_KEY && !settings.GOOGLE_BASE_URL) {
+      throw modelError('google:… needs GOOGLE_GENERATIVE_AI_API_KEY (or GOOGLE_BASE_URL for a gateway that holds the key)');
+    }
+    return { provider: 'google', build: () => googleModel(modelId, settings) };
+  }
+  throw modelError('must be openai:<model>, openai-chat:<model>, anthropic:<model>, google:<model> or offline');
+}
+
+// The native providers read their answers with their own parsers (docs/architecture.md, "The
+// model's wire"). Every setting is passed explicitly, so neither falls back to a variable of its
+// own; a gateway given as the base URL may hold the key itself.
+
+function anthropicModel(modelId: string, settings: Env): LanguageModel {
+  const provider = createAnthropic({
+    apiKey: settings.ANTHROPIC_API_KEY ?? 'unused',
+    baseURL: settings.ANTHROPIC_BASE_URL ?? 'https://api.anthropic.com/v1',
+    fetch: modelFetch(settings),
+  });
+  return provider.messages(modelId);
+}
+
+function googleModel(modelId: string, settings: Env): LanguageModel {
+  const provider = createGoogle({
+    apiKey: settings.GOOGLE_GENERATIVE_AI_API_KEY ?? 'unused',
+    baseURL: settings.GOOGLE_BASE_URL ?? 'https://generativelanguage.googleapis.com/v1beta',
+    fetch: modelFetch(settings),
+  });
+  return provider.chat(modelId);
 }
 
 function openaiModel(prefix: 'openai' | 'openai-chat', modelId: string, settings: Env): LanguageModel {
@@ -136,6 +178,13 @@ function defaultModel(settings: Env): string {
   if (settings.OPENAI_API_KEY) return 'openai:gpt-4o';
   if (settings.OPENAI_BASE_URL) {
     throw new SettingsError([{ setting: 'MODEL', rule: 'must name the model when OPENAI_BASE_URL is set, e.g. openai-chat:llama3.2' }]);
+  }
+  // Rather than the offline model answering a deployment that set a key for another provider.
+  if (settings.ANTHROPIC_API_KEY || settings.ANTHROPIC_BASE_URL) {
+    throw new SettingsError([{ setting: 'MODEL', rule: 'must name the model when Anthropic is set up, e.g. anthropic:claude-sonnet-4-5' }]);
+  }
+  if (settings.GOOGLE_GENERATIVE_AI_API_KEY || settings.GOOGLE_BASE_URL) {
+    throw new SettingsError([{ setting: 'MODEL', rule: 'must name the model when Google is set up, e.g. google:gemini-2.5-flash' }]);
   }
   return 'offline';
 }

@@ -138,6 +138,31 @@ describe('retries', () => {
     }
   });
 
+  test('a Gemini 429 names its wait in the body (RetryInfo.retryDelay): that wait is waited, or not over the limit', async () => {
+    const gemini = (delay: string) =>
+      status(
+        429,
+        { 'content-type': 'application/json' },
+        JSON.stringify({
+          error: {
+            code: 429,
+            status: 'RESOURCE_EXHAUSTED',
+            message: 'quota',
+            details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: delay }],
+          },
+        }),
+      );
+    const short = fakeFetch(gemini('0.04s'), ok);
+    await client(short, { backoffMs: 2000 })('http://model.test', {});
+    const [waited] = gaps(short.calls);
+    assert.ok(waited! >= 39 && waited! < 500, `waited ${waited}`);
+
+    const long = fakeFetch(gemini('30s'), ok);
+    const response = await client(long, { maxRetryWaitMs: 10_000 })('http://model.test', {});
+    assert.equal(long.calls.length, 1, 'a wait over the limit is not waited for');
+    assert.match(await response.text(), /"retryDelay":"30s"/, 'the body is kept for the failure it becomes');
+  });
+
   test('a wait over maxRetryWaitMs is not waited for: that answer comes back at once, retry-after and body kept', async () => {
     const fake = fakeFetch(status(429, { 'retry-after': '30' }, 'slow down'), ok);
     const start = performance.now();

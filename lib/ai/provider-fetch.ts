@@ -3,7 +3,8 @@
 //
 // - Retries. A 408, 409, 429 or 5xx answer, or a connection that fails before any answer, is
 //   tried again up to twice: after the wait the provider asks for (`retry-after-ms` or
-//   `retry-after`) when it asks for one, else after 1 s and then 2 s. A provider that asks for a
+//   `retry-after`; Gemini names it in a 429's body, `RetryInfo.retryDelay`) when it asks for
+//   one, else after 1 s and then 2 s (Anthropic's 529 overloaded is a 5xx like any other). A provider that asks for a
 //   longer wait than `maxRetryWaitMs` is not waited for: its answer goes back at once, so the
 //   client hears "rate limited, retry in N s" instead of a silent minute. (The SDK alone waits up
 //   to 60 s per retry, with nothing sent to the client meanwhile.) Runs therefore call the model
@@ -53,14 +54,15 @@ export function providerFetch({
         continue;
       }
       if (!RETRYABLE_STATUS(response.status) || attempt >= retries) return watchBody(response, idleMs);
+      let body = '';
       if (response.status === 429) {
         // OpenAI answers an account out of quota with a 429 too; asking again cannot help.
-        const text = await response.text().catch(() => '');
-        const again = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
-        if (isOutOfQuota(text)) return again;
+        body = await response.text().catch(() => '');
+        const again = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+        if (isOutOfQuota(body)) return again;
         response = again;
       }
-      const asked = retryAfterMs(response.headers);
+      const asked = retryAfterMs(response.headers) ?? retryDelayMs(body);
       if (asked !== undefined && asked > maxRetryWaitMs) return watchBody(response, idleMs);
       await response.body?.cancel().catch(() => {});
       await wait(asked ?? backoff, signal);
@@ -91,6 +93,23 @@ export function retryAfterMs(headers: Headers | Record<string, string | undefine
   if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
   const date = Date.parse(after);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** The wait a Gemini error body asks for: `error.details[]`'s `RetryInfo` `retryDelay`, such as `"17s"` or `"0.5s"`. */
+export function retryDelayMs(body: string | undefined): number | undefined {
+  if (!body) return undefined;
+  try {
+    const details = (JSON.parse(body) as { error?: { details?: unknown } }).error?.details;
+    if (!Array.isArray(details)) return undefined;
+    for (const detail of details as Array<{ '@type'?: unknown; retryDelay?: unknown }>) {
+      if (typeof detail?.['@type'] !== 'string' || !detail['@type'].endsWith('google.rpc.RetryInfo')) continue;
+      const seconds = /^(\d+(?:\.\d+)?)s$/.exec(String(detail.retryDelay))?.[1];
+      if (seconds !== undefined) return Number(seconds) * 1000;
+    }
+  } catch {
+    // not JSON: no wait named
+  }
+  return undefined;
 }
 
 /** The answer's headers within `idleMs`; the request is aborted when they do not come. */

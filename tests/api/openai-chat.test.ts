@@ -1,4 +1,5 @@
-import { describeOpenAIWire } from './openai-wire';
+import { openaiWire } from '../support/model-wires';
+import { describeModelWire } from './model-wire';
 
-describeOpenAIWire('openai-chat', 'lean');
-describeOpenAIWire('openai-chat', 'stock');
+describeModelWire(openaiWire('openai-chat', 'lean'));
+describeModelWire(openaiWire('openai-chat', 'stock'));

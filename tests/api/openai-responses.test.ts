@@ -1,4 +1,5 @@
-import { describeOpenAIWire } from './openai-wire';
+import { openaiWire } from '../support/model-wires';
+import { describeModelWire } from './model-wire';
 
-describeOpenAIWire('openai', 'lean');
-describeOpenAIWire('openai', 'stock');
+describeModelWire(openaiWire('openai', 'lean'));
+describeModelWire(openaiWire('openai', 'stock'));

@@ -1,200 +1,44 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { encodeFrame } from '../../lib/protocols/sse';
+import type { ServerResponse } from 'node:http';
+import {
+  contentText,
+  end as endBody,
+  PROMPT_TOKENS,
+  send,
+  sendJson,
+  sendRaw,
+  startFakeServer,
+  streamTokens,
+  type FakeProvider,
+  type StatusReply,
+  type Wire,
+} from './fake-provider';
+
+export { FAKE_REPORT, PROMPT_TOKENS, REFUSAL, type RecordedRequest } from './fake-provider';
 
 /**
  * A fake OpenAI-compatible server on 127.0.0.1 that speaks both wire protocols the product uses:
  * Chat Completions (`POST /v1/chat/completions`) and Responses (`POST /v1/responses`), streamed.
- *
- * What it does is chosen by directives in the last user message, so one server serves every test
- * and tests can run side by side:
- *   [[status 429]]        answer that HTTP status with an OpenAI-style error body and
- *                         `retry-after-ms: 1`; `[[status 429 retry-after=30]]` sends
- *                         `retry-after: 30` instead, `[[status 429 bare]]` neither;
- *                         `[[status 429 quota]]` is OpenAI's out-of-quota answer
- *                         (code `insufficient_quota`, no retry headers)
- *   [[fail-once 401]]     answer that status the first time this message is seen, then reply
- *                         (takes the same header options as status)
- *   [[cut]]               stream a few tokens, then drop the connection
- *   [[hang]]              stream a few tokens, then go silent with the connection open
- *   [[ping]]              stream a few tokens, then only SSE comments (`: ping`), every 200 ms
- *   [[silent]]            answer 200 and its headers, then send nothing
- *   [[stall]]             accept the request and never answer, not even the headers
- *   [[bad-json]]          stream a few tokens, a chunk that is not JSON, then the rest
- *   [[bad-shape]]         stream a few tokens, a JSON chunk of the wrong shape, then the rest
- *   [[slow]], [[slow MS]] stream a 200-token reply, one token every 40 ms (or MS)
- *   [[stream-error]]      stream a few tokens, then an in-stream error object
- *   [[call NAME {json}]]  call tool NAME with those arguments (then echo the tool's result);
- *                         `[[call NAME {json} | NAME {json}]]` makes the calls in parallel, in one turn
- *   [[refuse]]            refuse, in the wire's refusal field, a few tokens at a time
- *   [[bad-report]]        with a JSON schema requested: a report whose confidence_score is 1.5
- *   [[think]]             (Responses only) stream a reasoning summary before the reply
- * Otherwise the reply is "Echo: <the message>", or a fixed report when a JSON schema is asked for
- * (one 8-character token every 5 ms, so its partial objects arrive one by one).
- * Every reply honours the request's output-token limit and reports usage.
+ * What it answers is scripted by directives in the last user message (fake-provider.ts). A 429
+ * asks for its wait in `retry-after-ms` (`retry-after` for `[[status 429 retry-after=30]]`).
  */
 
-export interface RecordedRequest {
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: Record<string, unknown>;
-  /** The client closed the connection before the reply was complete. */
-  closedEarly: boolean;
+export type FakeOpenAI = FakeProvider;
+
+export function startFakeOpenAI(): Promise<FakeOpenAI> {
+  return startFakeServer('/v1', (path) =>
+    path === '/v1/chat/completions' ? chatWire : path === '/v1/responses' ? responsesWire : undefined,
+  );
 }
 
-export interface FakeOpenAI {
-  baseURL: string;
-  requests: RecordedRequest[];
-  /** Requests whose reply is still being written (or never will be). */
-  openRequests(): number;
-  /** Connections open to this server (kept-alive idle ones included). */
-  openSockets(): number;
-  close(): Promise<void>;
-}
-
-export const PROMPT_TOKENS = 21;
-
-export const REFUSAL = 'I can’t help with that request.';
-
-export const FAKE_REPORT = {
-  title: 'Tidal energy',
-  summary: 'Tidal power is predictable but costly to build.',
-  key_findings: ['Tides are predictable', 'Sites are scarce'],
-  confidence_score: 0.8,
-};
-
-type Reply =
-  | { kind: 'text'; tokens: string[]; pace: number; ending: Ending; reasoning?: string[]; malformed?: 'json' | 'shape' }
-  | { kind: 'tool'; calls: Array<{ name: string; args: string }> }
-  | { kind: 'refusal'; tokens: string[] }
-  | { kind: 'status'; status: number; headers: Record<string, string>; code?: string }
-  | { kind: 'silent' }
-  | { kind: 'stall' };
-
-type Ending = 'finish' | 'cut' | 'hang' | 'ping' | 'error';
-
-export async function startFakeOpenAI(): Promise<FakeOpenAI> {
-  const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
-  const seen = new Set<string>();
-  let open = 0;
-
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-    const record: RecordedRequest = { path: req.url ?? '', headers: req.headers, body, closedEarly: false };
-    requests.push(record);
-    open++;
-    res.on('close', () => {
-      open--;
-      if (!res.writableFinished) record.closedEarly = true;
-    });
-
-    const wire = req.url === '/v1/chat/completions' ? chatWire : req.url === '/v1/responses' ? responsesWire : undefined;
-    if (!wire || req.method !== 'POST') return sendError(res, 404, 'Unknown endpoint');
-    const reply = plan(wire.read(body), seen);
-    if (reply.kind === 'status') return sendError(res, reply.status, `simulated ${reply.status}`, reply.headers, reply.code);
-    if (reply.kind === 'stall') return; // the request stays open, unanswered
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    if (reply.kind === 'silent') return void res.flushHeaders();
-    await wire.write(res, reply, limitOf(body));
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
-    requests,
-    openRequests: () => open,
-    openSockets: () => sockets.size,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** What the request asks for, read the same way from either wire protocol. */
-interface Ask {
-  userText: string;
-  toolResult: string | undefined;
-  wantsJson: boolean;
-  tools: string[];
-}
-
-function plan(ask: Ask, seen: Set<string>): Reply {
-  const directive = (name: string) => new RegExp(`\\[\\[${name}(?:\\s+([^\\]]*))?\\]\\]`).exec(ask.userText);
-  const plain = ask.userText.replace(/\s*\[\[[^\]]*\]\]\s*/g, ' ').trim();
-
-  const status = directive('status');
-  if (status) return statusReply(status[1]);
-  const failOnce = directive('fail-once');
-  if (failOnce && !seen.has(ask.userText)) {
-    seen.add(ask.userText);
-    return statusReply(failOnce[1]);
-  }
-  if (directive('stall')) return { kind: 'stall' };
-  if (directive('silent')) return { kind: 'silent' };
-  if (ask.toolResult !== undefined) return text(`The tool said: ${ask.toolResult}`);
-  const call = directive('call');
-  if (call?.[1]) {
-    const calls = call[1].split(' | ').map((spec) => {
-      const [name = '', ...args] = spec.trim().split(' ');
-      return { name, args: args.join(' ') };
-    });
-    if (calls.every(({ name }) => ask.tools.includes(name))) return { kind: 'tool', calls };
-  }
-  if (directive('refuse')) return { kind: 'refusal', tokens: REFUSAL.match(/\s*\S+/g) ?? [] };
-  if (ask.wantsJson) {
-    const report = directive('bad-report') ? { ...FAKE_REPORT, confidence_score: 1.5 } : FAKE_REPORT;
-    // Paced so that, even on a busy machine, the title arrives in a read of its own before the
-    // summary starts (the server merges deltas that arrive in one read).
-    return { kind: 'text', tokens: JSON.stringify(report).match(/.{1,8}/g) ?? [], pace: 15, ending: 'finish' };
-  }
-  const slow = directive('slow');
-  if (slow) return text(Array.from({ length: 200 }, (_, i) => `word${i}`).join(' '), Number(slow[1]) || 40);
-  const ending = directive('cut')
-    ? 'cut'
-    : directive('hang')
-      ? 'hang'
-      : directive('ping')
-        ? 'ping'
-        : directive('stream-error')
-          ? 'error'
-          : 'finish';
-  const reasoning = directive('think') ? ['Thinking', ' it', ' over.'] : undefined;
-  const malformed = directive('bad-json') ? 'json' : directive('bad-shape') ? 'shape' : undefined;
-  return { ...text(`Echo: ${plain}`, 0, ending), reasoning, malformed };
-}
-
-/** `429`, `429 retry-after=30`, `429 bare` or `429 quota`: the status and the retry headers it is sent with. */
-function statusReply(spec = ''): Extract<Reply, { kind: 'status' }> {
-  const [code = '500', option] = spec.split(/\s+/);
-  if (option === 'quota') return { kind: 'status', status: Number(code), headers: {}, code: 'insufficient_quota' };
-  const retryAfter = /^retry-after=(\S+)$/.exec(option ?? '')?.[1];
-  const headers: Record<string, string> =
-    retryAfter !== undefined ? { 'retry-after': retryAfter } : option === 'bare' ? {} : { 'retry-after-ms': '1' };
-  return { kind: 'status', status: Number(code), headers };
-}
-
-function text(reply: string, pace = 0, ending: Ending = 'finish'): Extract<Reply, { kind: 'text' }> {
-  return { kind: 'text', tokens: reply.match(/\s*\S+/g) ?? [], pace, ending };
-}
-
-function limitOf(body: Record<string, unknown>): number {
+function limitOf(body: Record<string, unknown>): number | undefined {
   const limit = body.max_tokens ?? body.max_completion_tokens ?? body.max_output_tokens;
-  return typeof limit === 'number' ? limit : Number.POSITIVE_INFINITY;
+  return typeof limit === 'number' ? limit : undefined;
 }
 
-interface Wire {
-  read(body: Record<string, unknown>): Ask;
-  write(res: ServerResponse, reply: Extract<Reply, { kind: 'text' | 'tool' | 'refusal' }>, limit: number): Promise<void>;
+function sendError(res: ServerResponse, { status, wait, code }: StatusReply) {
+  const headers: Record<string, string> = wait === 'short' ? { 'retry-after-ms': '1' } : wait === 'none' ? {} : { 'retry-after': wait };
+  const message = `simulated ${status}`;
+  sendJson(res, status, { error: { message, type: code ?? 'invalid_request_error', code: code ?? null, param: null } }, headers);
 }
 
 // ---- Chat Completions -------------------------------------------------------------------------
@@ -202,6 +46,8 @@ interface Wire {
 type ChatMessage = { role: string; content: unknown };
 
 const chatWire: Wire = {
+  limit: limitOf,
+  sendError,
   read(body) {
     const messages = (body.messages ?? []) as ChatMessage[];
     const last = messages.at(-1);
@@ -245,15 +91,13 @@ const chatWire: Wire = {
     }
 
     chunk({ role: 'assistant', content: '' });
-    const sent = await streamTokens(
-      res,
-      reply,
-      limit,
-      (token) => chunk({ content: token }),
-      () => send(res, { error: { message: 'The server had an error', type: 'server_error', code: null, param: null } }),
-      (kind) =>
+    const sent = await streamTokens(res, reply, limit, {
+      token: (token) => chunk({ content: token }),
+      streamError: () => send(res, { error: { message: 'The server had an error', type: 'server_error', code: null, param: null } }),
+      malformed: (kind) =>
         kind === 'json' ? sendRaw(res, 'data: {"choices":[{"delta":{"content":"oops\n\n') : send(res, { ...base, choices: 'none' }),
-    );
+      end: () => end(res),
+    });
     if (sent === undefined) return;
     chunk({}, sent < reply.tokens.length ? 'length' : 'stop');
     usage(sent);
@@ -261,17 +105,13 @@ const chatWire: Wire = {
   },
 };
 
-function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content.map((part: { text?: string }) => part.text ?? '').join('');
-}
-
 // ---- Responses ----------------------------------------------------------------------------------
 
 type InputItem = { role?: string; type?: string; content?: unknown; output?: unknown };
 
 const responsesWire: Wire = {
+  limit: limitOf,
+  sendError,
   read(body) {
     const input = (body.input ?? []) as InputItem[];
     const last = input.at(-1);
@@ -311,7 +151,7 @@ const responsesWire: Wire = {
         event('response.output_item.done', { output_index: index, item: { ...item, arguments: args, status: 'completed' } });
       }
       done(9 * reply.calls.length, false);
-      return end(res);
+      return endBody(res);
     }
     if (reply.kind === 'refusal') {
       const message = { type: 'message', id: 'msg_1', role: 'assistant', status: 'in_progress', content: [] };
@@ -321,7 +161,7 @@ const responsesWire: Wire = {
       event('response.refusal.done', { ...at, refusal: reply.tokens.join('') });
       event('response.output_item.done', { output_index: 0, item: { ...message, status: 'completed' } });
       done(reply.tokens.length, false);
-      return end(res);
+      return endBody(res);
     }
 
     let outputIndex = 0;
@@ -338,87 +178,25 @@ const responsesWire: Wire = {
     }
     const message = { type: 'message', id: 'msg_1', role: 'assistant', status: 'in_progress', content: [] };
     event('response.output_item.added', { output_index: outputIndex, item: message });
-    const sent = await streamTokens(
-      res,
-      reply,
-      limit,
-      (delta) =>
+    const sent = await streamTokens(res, reply, limit, {
+      token: (delta) =>
         event('response.output_text.delta', { item_id: 'msg_1', output_index: outputIndex, content_index: 0, delta, logprobs: [] }),
-      () => event('error', { code: 'server_error', message: 'The server had an error', param: null, sequence_number: 9 }),
-      (kind) =>
+      streamError: () => event('error', { code: 'server_error', message: 'The server had an error', param: null, sequence_number: 9 }),
+      malformed: (kind) =>
         kind === 'json'
           ? sendRaw(res, 'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":\n\n')
           : event('response.output_text.delta', { item_id: 7, output_index: 'first', content_index: 0, delta: 42 }),
-    );
+      end: () => endBody(res),
+    });
     if (sent === undefined) return;
     event('response.output_item.done', { output_index: outputIndex, item: { ...message, status: 'completed' } });
     done(sent, sent < reply.tokens.length);
-    end(res);
+    endBody(res);
   },
 };
 
-// ---- shared --------------------------------------------------------------------------------------
-
-/** Streams the reply's tokens up to `limit`; undefined when the reply ended abnormally. */
-async function streamTokens(
-  res: ServerResponse,
-  reply: Extract<Reply, { kind: 'text' }>,
-  limit: number,
-  sendToken: (token: string) => void,
-  sendStreamError: () => void,
-  sendMalformed: (kind: 'json' | 'shape') => void,
-): Promise<number | undefined> {
-  const tokens = reply.tokens.slice(0, limit);
-  const early = reply.ending === 'finish' ? tokens.length : Math.min(3, tokens.length);
-  for (const [i, token] of tokens.slice(0, early).entries()) {
-    if (res.destroyed) return undefined;
-    if (i === 3 && reply.malformed) sendMalformed(reply.malformed);
-    sendToken(token);
-    if (reply.pace) await new Promise((resolve) => setTimeout(resolve, reply.pace));
-  }
-  if (reply.ending === 'cut') {
-    // Let the tokens reach the client first, then drop the connection without ending the body.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    res.socket?.destroy();
-    return undefined;
-  }
-  if (reply.ending === 'hang') return undefined; // the connection stays open, silent
-  if (reply.ending === 'ping') {
-    // A gateway keeping the line open while nothing comes from the model.
-    const ping = setInterval(() => (res.destroyed ? clearInterval(ping) : res.write(': ping\n\n')), 200);
-    res.once('close', () => clearInterval(ping));
-    return undefined;
-  }
-  if (reply.ending === 'error') {
-    sendStreamError();
-    end(res);
-    return undefined;
-  }
-  return tokens.length;
-}
-
-function send(res: ServerResponse, data: unknown, event?: string) {
-  if (!res.destroyed) res.write(encodeFrame({ event, data }));
-}
-
-/** Text written as it is: the malformed frames of [[bad-json]], which no encoder would write. */
-function sendRaw(res: ServerResponse, text: string) {
-  if (!res.destroyed) res.write(text);
-}
-
+/** Chat Completions ends its stream with `data: [DONE]`. */
 function end(res: ServerResponse) {
-  if (res.destroyed) return;
-  if (res.req.url === '/v1/chat/completions') res.write('data: [DONE]\n\n');
-  res.end();
-}
-
-function sendError(
-  res: ServerResponse,
-  status: number,
-  message: string,
-  headers: Record<string, string> = { 'retry-after-ms': '1' },
-  code: string | null = null,
-) {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify({ error: { message, type: code ?? 'invalid_request_error', code, param: null } }));
+  if (!res.destroyed) res.write('data: [DONE]\n\n');
+  endBody(res);
 }

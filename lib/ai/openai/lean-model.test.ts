@@ -6,7 +6,7 @@ import { partStream, type OpenAIWire } from './lean-model';
 // The lean model's reading of an answer body, read by read: SSE framing cut anywhere, each
 // wire's events turned into the parts the stock provider gives, and the shape checks that stand
 // in for its schema. End to end (both wires, both providers, against the fake OpenAI server) is
-// in tests/api/openai-wire.ts and tests/reliability/faults.test.ts.
+// in tests/api/model-wire.ts and tests/reliability/faults.test.ts.
 
 const ANSWER_TO = { url: 'http://model.test/v1', requestBody: { model: 'm' } };
 

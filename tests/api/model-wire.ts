@@ -1,24 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startApp, type RunningApp } from '../support/app';
-import { FAKE_REPORT, PROMPT_TOKENS, REFUSAL, startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai';
+import { FAKE_REPORT, PROMPT_TOKENS, REFUSAL, type FakeProvider } from '../support/fake-provider';
 import { assertFillsIn } from '../support/assertions';
-import { coalesced, fetchFrames } from '../support/sse';
+import type { WireUnderTest } from '../support/model-wires';
+import { coalesced, fetchFrames, type Frame } from '../support/sse';
 import { newUser, type TestUser } from '../support/users';
 
-// Every endpoint, end to end over real HTTP: the built app, the model on the OpenAI wire inside
-// it, and the fake OpenAI server on the other side of a real socket. Shared by both wire
-// protocols, and run on both ways of reading their answers (OPENAI_PROVIDER lean and stock):
-// the same requests must give the same transcripts. What the
-// app does when the provider fails (HTTP errors, hangs, cut or malformed streams, a client that
-// leaves) is in tests/reliability/faults.test.ts.
+// Every endpoint, end to end over real HTTP: the built app, the model inside it, and a fake
+// provider on the other side of a real socket. Shared by every wire (OpenAI's two, each read both
+// ways, OPENAI_PROVIDER lean and stock; Anthropic's; Gemini's): the fakes answer alike, so the
+// same requests must give the same transcripts. What the app does when the provider fails in
+// every other way (hangs, cut or malformed streams, a client that leaves) is in
+// tests/reliability/faults.test.ts.
 
-export function describeOpenAIWire(prefix: 'openai' | 'openai-chat', provider: 'lean' | 'stock') {
-  const wirePath = prefix === 'openai' ? '/v1/responses' : '/v1/chat/completions';
-  const limitField = prefix === 'openai' ? 'max_output_tokens' : 'max_tokens';
-
-  describe(`endpoints over the OpenAI ${prefix === 'openai' ? 'Responses' : 'Chat Completions'} wire, ${provider} provider`, () => {
-    let fake: FakeOpenAI;
+export function describeModelWire(wire: WireUnderTest) {
+  describe(`endpoints over ${wire.name}`, () => {
+    let fake: FakeProvider;
     let app: RunningApp;
     let user: TestUser;
     const get = (path: string, params: Record<string, string>) =>
@@ -27,14 +25,8 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat', provider: '
     const upstream = (marker: string) => fake.requests.filter((r) => JSON.stringify(r.body).includes(marker));
 
     before(async () => {
-      fake = await startFakeOpenAI();
-      app = await startApp({
-        MODEL: `${prefix}:fake-model`,
-        OPENAI_BASE_URL: fake.baseURL,
-        OPENAI_API_KEY: 'sk-test',
-        OPENAI_PROVIDER: provider,
-        MODEL_IDLE_TIMEOUT_MS: '1500',
-      });
+      fake = await wire.startFake();
+      app = await startApp({ MODEL: wire.model, ...wire.settings(fake), MODEL_IDLE_TIMEOUT_MS: '1500' });
       user = await newUser(app);
     });
     after(async () => {
@@ -46,18 +38,21 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat', provider: '
       const { status, contentType, model, frames } = await get('/api/stream', { q: 'Hello World' });
       assert.equal(status, 200);
       assert.equal(contentType, 'text/event-stream; charset=utf-8');
-      assert.equal(model, `${prefix}:fake-model`);
+      assert.equal(model, wire.model);
       assert.deepEqual(coalesced(frames), [
         { data: { text: 'Echo: Hello World' } },
         { event: 'usage', data: { input_tokens: PROMPT_TOKENS, output_tokens: 3, total_tokens: PROMPT_TOKENS + 3 } },
         { event: 'done', data: {} },
       ]);
       const [request] = upstream('Hello World');
-      assert.equal(request?.path, wirePath);
-      assert.equal(request?.headers.authorization, 'Bearer sk-test');
-      assert.equal(request?.body[limitField], 500);
-      assert.equal(request?.body.stream, true);
-      assert.match(JSON.stringify(request?.body), /You are a concise, helpful assistant/);
+      assert.ok(request, 'the model was called');
+      if (typeof wire.path === 'string') assert.equal(request.path, wire.path);
+      else assert.match(request.path, wire.path);
+      assert.equal(request.headers[wire.key[0]], wire.key[1]);
+      assert.equal(wire.limit(request.body), 500);
+      assert.ok(wire.streams(request), 'a streamed answer was asked for');
+      assert.match(wire.system(request.body), /^You are a concise, helpful assistant/);
+      assert.deepEqual(wire.texts(request.body), ['Hello World'], 'the prompt, apart from the instructions');
     });
 
     test('/api/stream/text: text frames then done', async () => {
@@ -73,7 +68,7 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat', provider: '
       });
       assert.equal(status, 200);
       assert.deepEqual(coalesced(frames).at(-2), { data: { text: 'Echo: posted prompt' } });
-      assert.equal(upstream('posted prompt')[0]?.body[limitField], 50);
+      assert.equal(wire.limit(upstream('posted prompt')[0]?.body ?? {}), 50);
     });
 
     test('/api/stream/events: a tool call and its result, then the final answer', async () => {
@@ -116,11 +111,11 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat', provider: '
       const calls = upstream('Two prices');
       assert.equal(calls.length, 2, 'one model call for both tools, one for the answer');
       const answered = JSON.stringify(calls[1]?.body);
-      assert.match(answered, /call_1/);
-      assert.match(answered, /call_2/);
+      // Each result, as text (OpenAI, Anthropic) or as an object (Gemini).
+      for (const result of [/\\?"price\\?":249/, /\\?"price\\?":89.5/, ...wire.callIds]) assert.match(answered, result);
     });
 
-    test('/api/stream/events: a refusal streams as the answer', async () => {
+    test('/api/stream/events: a refusal streams as the answer', { skip: !wire.refusals && 'no refusal field on this wire' }, async () => {
       const { frames } = await get('/api/stream/events', { q: 'Something forbidden [[refuse]]' });
       const events = coalesced(frames);
       assert.deepEqual(events.slice(0, 2), [
@@ -153,8 +148,9 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat', provider: '
       ]);
       assertFillsIn(partials, FAKE_REPORT);
       const [request] = upstream('Tidal energy');
-      assert.match(JSON.stringify(request?.body), /json_schema/);
+      assert.match(JSON.stringify(request?.body), wire.asksForSchema);
       assert.match(JSON.stringify(request?.body), /confidence_score/);
+      assert.equal(wire.limit(request?.body ?? {}), 500);
     });
 
     test('/api/stream/structured: a final object that fails the schema ends in a validation error', async () => {
@@ -179,7 +175,60 @@ export function describeOpenAIWire(prefix: 'openai' | 'openai-chat', provider: '
         { event: 'error', data: { error: 'budget_exceeded', detail: 'The reply reached its budget of 3 output tokens' } },
         { event: 'done', data: {} },
       ]);
-      assert.equal(upstream('one two three')[0]?.body[limitField], 3);
+      assert.equal(wire.limit(upstream('one two three')[0]?.body ?? {}), 3);
+    });
+
+    const ending = (frames: Frame[]) => frames.slice(-2);
+
+    test('an HTTP error before any output: model_error, and the call is not retried', async () => {
+      const { frames } = await get('/api/stream', { q: 'Refused [[status 401]]' });
+      assert.deepEqual(ending(frames), [
+        {
+          event: 'error',
+          data: { error: 'model_error', detail: 'The model provider answered HTTP 401: the server’s model credentials were refused' },
+        },
+        { event: 'done', data: {} },
+      ]);
+      assert.equal(upstream('Refused [[status 401]]').length, 1);
+    });
+
+    test('429 asking for longer than the server waits: model_rate_limited with retry_after, not retried', async () => {
+      const { frames } = await get('/api/stream', { q: 'Limited [[status 429 retry-after=120]]' });
+      assert.deepEqual(ending(frames), [
+        {
+          event: 'error',
+          data: {
+            error: 'model_rate_limited',
+            detail: 'The model provider is rate limiting this server (HTTP 429); it asks to retry in 120 s',
+            retry_after: 120,
+          },
+        },
+        { event: 'done', data: {} },
+      ]);
+      assert.equal(upstream('Limited [[status 429').length, 1);
+    });
+
+    test('429 asking for a short wait: that wait, not the backoff, then the answer', async () => {
+      const started = performance.now();
+      const { frames } = await get('/api/stream/text', { q: 'Briefly limited [[fail-once 429]]' });
+      assert.deepEqual(coalesced(frames).at(-2), { data: { text: 'Echo: Briefly limited' } });
+      assert.equal(upstream('Briefly limited').length, 2);
+      assert.ok(performance.now() - started < 900, 'the provider’s short wait was read, not the 1 s backoff');
+    });
+
+    test(`${wire.busyStatus} (busy): retried, then the answer`, async () => {
+      const { frames } = await get('/api/stream/text', { q: `Busy [[fail-once ${wire.busyStatus}]]` });
+      assert.deepEqual(coalesced(frames).at(-2), { data: { text: 'Echo: Busy' } });
+      assert.equal(upstream('Busy [[fail-once').length, 2);
+    });
+
+    test('an error event mid-stream: the text so far, then model_error', async () => {
+      const { frames } = await get('/api/stream', { q: 'Half an answer [[stream-error]]' });
+      assert.deepEqual(coalesced(frames), [
+        { data: { text: 'Echo: Half an' } },
+        { event: 'error', data: { error: 'model_error', detail: 'The model provider sent a response that could not be used' } },
+        { event: 'done', data: {} },
+      ]);
     });
   });
 }
