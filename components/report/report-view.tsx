@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { DownloadLinks } from '../ui/download-links';
 import { PromptForm } from '../ui/prompt-form';
 import { submittedField, useLatestRequest } from '../ui/use-latest-request';
 import { readSse } from '@/lib/protocols/sse';
@@ -143,6 +144,9 @@ export function ReportView({ initial }: { initial?: StoredReport }) {
               </span>
             )}
           </div>
+          {shownId && phase.kind !== 'streaming' && phase.kind !== 'idle' && (
+            <DownloadLinks href={`/api/reports/${encodeURIComponent(shownId)}/export`} what="this report" />
+          )}
           {report.summary !== undefined && <p data-testid="report-summary">{report.summary}</p>}
           {report.key_findings && report.key_findings.length > 0 && (
             <section>
