@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { DefaultChatTransport } from 'ai';
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { ChatMessage } from '@/lib/protocols/ui-stream/messages';
+import { DownloadLinks } from '../ui/download-links';
 import { ModelPicker } from '../ui/model-picker';
 import { MessageView } from './message-view';
 import { notifySessionsChanged } from './session-events';
@@ -140,6 +141,11 @@ export function ChatView({ sessionId, initialMessages, isNew, models, initialMod
 
   return (
     <div className="flex h-full min-h-0 flex-col">
+      {messages.length > 0 && (
+        <div className="flex justify-end border-b border-zinc-200 px-3 dark:border-zinc-800">
+          <DownloadLinks href={`/api/sessions/${encodeURIComponent(sessionId)}/export`} what="this chat" />
+        </div>
+      )}
       <div
         ref={scroller}
         data-testid="messages"

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { DownloadLinks } from '../ui/download-links';
 import { ModelBadge } from '../ui/model-badge';
 import { ModelPicker } from '../ui/model-picker';
 import { PromptForm } from '../ui/prompt-form';
@@ -152,6 +153,9 @@ export function ReportView({ initial, models }: { initial?: StoredReport; models
               </span>
             )}
           </div>
+          {shownId && phase.kind !== 'streaming' && phase.kind !== 'idle' && (
+            <DownloadLinks href={`/api/reports/${encodeURIComponent(shownId)}/export`} what="this report" />
+          )}
           {report.summary !== undefined && <p data-testid="report-summary">{report.summary}</p>}
           {report.key_findings && report.key_findings.length > 0 && (
             <section>

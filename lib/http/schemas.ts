@@ -55,3 +55,8 @@ export const PasswordChange = z.object({
 export const AccountDeletion = z.object({
   password: z.string({ error: 'required' }).max(200, 'must be at most 200 characters'),
 });
+
+/** `GET /api/sessions/{id}/export` and `/api/reports/{id}/export`: the file's format. */
+export const ExportQuery = z.object({
+  format: z.enum(['markdown', 'json'], { error: 'must be markdown or json' }).default('markdown'),
+});

@@ -110,6 +110,26 @@ const CROSS_USER: Record<string, { resource: Resource; attempts: Partial<Record<
       DELETE: [{ what: 'delete her session', path: (id) => `/api/sessions/${id}`, detail: 'No such chat session' }],
     },
   },
+  'reports/[id]/export': {
+    resource: 'report',
+    attempts: {
+      GET: ['markdown', 'json'].map((format) => ({
+        what: `download her report as ${format}`,
+        path: (id: string) => `/api/reports/${id}/export?format=${format}`,
+        detail: 'No such report',
+      })),
+    },
+  },
+  'sessions/[id]/export': {
+    resource: 'session',
+    attempts: {
+      GET: ['markdown', 'json'].map((format) => ({
+        what: `download her session as ${format}`,
+        path: (id: string) => `/api/sessions/${id}/export?format=${format}`,
+        detail: 'No such chat session',
+      })),
+    },
+  },
   'sessions/[id]/stop': {
     resource: 'session',
     attempts: { POST: [{ what: 'stop her reply', path: (id) => `/api/sessions/${id}/stop`, detail: 'No such chat session' }] },

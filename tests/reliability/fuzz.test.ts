@@ -154,8 +154,18 @@ const TARGETS: Record<string, Target> = {
   metrics: { methods: ['GET'], path: '/api/metrics', fields: {} },
   models: { methods: ['GET'], path: '/api/models', fields: {} },
   ready: { methods: ['GET'], path: '/api/ready', fields: {} },
+  'reports/[id]/export': {
+    methods: ['GET'],
+    path: '/api/reports/{id}/export',
+    fields: { format: fc.constantFrom('markdown', 'json', 'pdf', '') },
+  },
   'reports/[id]': { methods: ['GET'], path: '/api/reports/{id}', fields: {} },
   reports: { methods: ['GET'], path: '/api/reports', fields: {} },
+  'sessions/[id]/export': {
+    methods: ['GET'],
+    path: '/api/sessions/{id}/export',
+    fields: { format: fc.constantFrom('markdown', 'json', 'pdf', '') },
+  },
   'sessions/[id]/stop': { methods: ['POST'], path: '/api/sessions/{id}/stop', fields: {} },
   'sessions/[id]': { methods: ['GET', 'PATCH', 'DELETE'], path: '/api/sessions/{id}', fields: { title: fc.oneof(text, anything) } },
   sessions: { methods: ['GET'], path: '/api/sessions', fields: { limit: count, cursor: sessionId, q: fc.oneof(text, anything) } },

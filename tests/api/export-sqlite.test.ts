@@ -1,0 +1,3 @@
+import { describeExport } from './export';
+
+describeExport('sqlite');
