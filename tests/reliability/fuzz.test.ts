@@ -76,8 +76,12 @@ const count = fc.oneof(
   fc.string({ maxLength: 6 }),
 );
 const sessionId = fc.oneof(fc.stringMatching(/^[\w-]{1,20}$/), fc.string({ maxLength: 120 }), fc.constant('../../etc/passwd'));
-/** A model id: an offered one, one that is not, or anything. */
-const modelId = fc.oneof(fc.constantFrom('offline', 'openai:nope', ''), text);
+/** A model id: each fuzzed server's own, one no server offers, or anything. */
+const modelId = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('offline', 'openai:fake-model') },
+  { weight: 1, arbitrary: fc.constantFrom('openai:nope', '') },
+  { weight: 1, arbitrary: text },
+);
 
 const anything: fc.Arbitrary<unknown> = fc.oneof(
   { depthSize: 'small' },
