@@ -325,6 +325,11 @@ describe('each setting of the table left blank: the server starts and answers', 
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: fake.baseURL,
       OPENAI_PROVIDER: 'stock',
+      // Never called (the model is offline); a blank base URL is one @ai-sdk/anthropic would refuse as it loads.
+      ANTHROPIC_API_KEY: 'sk-ant-test',
+      ANTHROPIC_BASE_URL: fake.baseURL,
+      GOOGLE_GENERATIVE_AI_API_KEY: 'g-test',
+      GOOGLE_BASE_URL: `${fake.baseURL}beta`,
       OFFLINE_TOKEN_DELAY_MS: '5',
       MODEL_IDLE_TIMEOUT_MS: '20000',
       MODEL_RETRY_MAX_WAIT_MS: '5000',
@@ -383,7 +388,14 @@ describe('each setting of the table left blank: the server starts and answers', 
 
 describe('a wrong setting stops the server at start, with one line naming it', { concurrency: 3 }, () => {
   const wrong: Array<[string, string, string]> = [
-    ['MODEL', 'gpt-4o', 'must be openai:<model>, openai-chat:<model> or offline'],
+    ['MODEL', 'gpt-4o', 'must be openai:<model>, openai-chat:<model>, anthropic:<model>, google:<model> or offline'],
+    [
+      'MODEL',
+      'anthropic:claude-sonnet-4-5',
+      'anthropic:… needs ANTHROPIC_API_KEY (or ANTHROPIC_BASE_URL for a gateway that holds the key)',
+    ],
+    ['ANTHROPIC_BASE_URL', 'api.anthropic.com', 'must be a URL such as https://api.anthropic.com/v1'],
+    ['GOOGLE_BASE_URL', 'generativelanguage.googleapis.com', 'must be a URL such as https://generativelanguage.googleapis.com/v1beta'],
     ['OPENAI_BASE_URL', 'localhost:11434/v1', 'must be a URL such as http://127.0.0.1:11434/v1'],
     ['OFFLINE_TOKEN_DELAY_MS', '30ms', 'must be a whole number of milliseconds from 0 to 3600000'],
     ['MAX_STEPS', '50', 'must be a whole number from 1 to 20'],

@@ -62,8 +62,12 @@ const messagesWire: Wire = {
     const results = blocks(messages.at(-1)).filter((block) => block.type === 'tool_result');
     const format = (body.output_config as { format?: { type?: string } } | undefined)?.format;
     return {
+      // The last text block: the SDK joins consecutive user messages (shared data, a question
+      // after a failed reply) into one message of several blocks.
       userText: contentText(
-        blocks(messages.findLast((m) => m.role === 'user' && blocks(m).some((b) => b.type === 'text'))).filter((b) => b.type === 'text'),
+        blocks(messages.findLast((m) => m.role === 'user' && blocks(m).some((b) => b.type === 'text')))
+          .filter((b) => b.type === 'text')
+          .slice(-1),
       ),
       toolResult: results.length > 0 ? contentText(results.at(-1)?.content) : undefined,
       wantsJson: format?.type === 'json_schema' || wantsJsonTool(body),

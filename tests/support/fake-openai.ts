@@ -13,7 +13,7 @@ import {
   type Wire,
 } from './fake-provider';
 
-export { FAKE_REPORT, PROMPT_TOKENS, REFUSAL, type RecordedRequest } from './fake-provider';
+export { PROMPT_TOKENS, type RecordedRequest } from './fake-provider';
 
 /**
  * A fake OpenAI-compatible server on 127.0.0.1 that speaks both wire protocols the product uses:

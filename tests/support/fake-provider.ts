@@ -70,8 +70,8 @@ export type TextReply = {
   reasoning?: string[];
   malformed?: 'json' | 'shape';
 };
-export type ToolReply = { kind: 'tool'; calls: Array<{ name: string; args: string }> };
-export type RefusalReply = { kind: 'refusal'; tokens: string[] };
+type ToolReply = { kind: 'tool'; calls: Array<{ name: string; args: string }> };
+type RefusalReply = { kind: 'refusal'; tokens: string[] };
 /** An HTTP error: the status, and the wait to ask for (seconds, as text), none, or a short one. */
 export type StatusReply = { kind: 'status'; status: number; wait: 'short' | 'none' | string; code?: string };
 
@@ -80,7 +80,7 @@ type Reply = TextReply | ToolReply | RefusalReply | StatusReply | { kind: 'silen
 type Ending = 'finish' | 'cut' | 'hang' | 'ping' | 'error';
 
 /** What the request asks for, read by each wire from its own format. */
-export interface Ask {
+interface Ask {
   userText: string;
   toolResult: string | undefined;
   wantsJson: boolean;
