@@ -78,6 +78,15 @@ test('a chat downloads as Markdown and as JSON from its page, tool call, model a
     expect.objectContaining({ type: 'tool_call', name: 'lookup_price', state: 'result', input: { product: 'Desk lamp' } }),
     { type: 'text', text: reply },
   ]);
+  // A chat longer than the screen: the links stay in view at the top as it scrolls.
+  await page.setViewportSize(SIZES[1][1]);
+  await chat.send('Tell me about tides, please');
+  await chat.settledReply();
+  await page.getByTestId('messages').evaluate((element) => element.scrollTo(0, element.scrollHeight));
+  expect(await page.getByTestId('messages').evaluate((element) => element.scrollTop), 'the chat scrolled').toBeGreaterThan(0);
+  await expect(links).toBeInViewport();
+  await page.setViewportSize(SIZES[0][1]);
+  await page.getByTestId('messages').evaluate((element) => element.scrollTo(0, 0));
   await pictured(page, 'chat-export');
 });
 
