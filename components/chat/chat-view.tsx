@@ -141,11 +141,6 @@ export function ChatView({ sessionId, initialMessages, isNew, models, initialMod
 
   return (
     <div className="flex h-full min-h-0 flex-col">
-      {messages.length > 0 && (
-        <div className="flex justify-end border-b border-zinc-200 px-3 dark:border-zinc-800">
-          <DownloadLinks href={`/api/sessions/${encodeURIComponent(sessionId)}/export`} what="this chat" />
-        </div>
-      )}
       <div
         ref={scroller}
         data-testid="messages"
@@ -157,6 +152,12 @@ export function ChatView({ sessionId, initialMessages, isNew, models, initialMod
         className="min-h-0 flex-1 space-y-4 overflow-y-auto px-4 py-6"
         aria-live="polite"
       >
+        {messages.length > 0 && (
+          // Kept in view at the top while the chat scrolls, without a row of its own above it.
+          <div className="sticky -top-6 z-10 -mx-4 -mt-6 flex justify-end bg-white/90 px-3 py-1 dark:bg-zinc-950/90">
+            <DownloadLinks href={`/api/sessions/${encodeURIComponent(sessionId)}/export`} what="this chat" />
+          </div>
+        )}
         {messages.length === 0 && <FirstRun onPick={(text) => send(text)} />}
         {messages.map((message, index) => (
           <MessageView

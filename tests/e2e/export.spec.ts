@@ -34,7 +34,10 @@ async function pictured(page: Page, name: string) {
       await page.screenshot({ path: `test-results/screenshots/${name}-${device}-${scheme}.png` });
       const { violations } = await new AxeBuilder({ page }).analyze();
       const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${name} ${device} ${scheme}`).toEqual([]);
+      expect(
+        serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+        `${name} ${device} ${scheme}`,
+      ).toEqual([]);
     }
   }
   await page.setViewportSize(SIZES[0][1]);
@@ -75,6 +78,15 @@ test('a chat downloads as Markdown and as JSON from its page, tool call, model a
     expect.objectContaining({ type: 'tool_call', name: 'lookup_price', state: 'result', input: { product: 'Desk lamp' } }),
     { type: 'text', text: reply },
   ]);
+  // A chat longer than the screen: the links stay in view at the top as it scrolls.
+  await page.setViewportSize(SIZES[1][1]);
+  await chat.send('Tell me about tides, please');
+  await chat.settledReply();
+  await page.getByTestId('messages').evaluate((element) => element.scrollTo(0, element.scrollHeight));
+  expect(await page.getByTestId('messages').evaluate((element) => element.scrollTop), 'the chat scrolled').toBeGreaterThan(0);
+  await expect(links).toBeInViewport();
+  await page.setViewportSize(SIZES[0][1]);
+  await page.getByTestId('messages').evaluate((element) => element.scrollTo(0, 0));
   await pictured(page, 'chat-export');
 });
 
@@ -96,7 +108,10 @@ test('a report downloads as Markdown and as JSON from the report page, new or re
 
   // Reopened from the list.
   await page.goto(`${app.url}/report`);
-  await page.getByTestId('past-reports').getByRole('button', { name: /Solar power/ }).click();
+  await page
+    .getByTestId('past-reports')
+    .getByRole('button', { name: /Solar power/ })
+    .click();
   const json = await download(page, links.getByRole('link', { name: 'Download this report as JSON' }));
   expect(json.name).toBe('report-solar-power.json');
   const exported = JSON.parse(json.text) as { format: string; report: { topic: string; status: string; content: { title: string } } };
