@@ -172,6 +172,7 @@ const TARGETS: Record<string, Target> = {
       max_tokens: count,
     },
   },
+  usage: { methods: ['GET'], path: '/api/usage', fields: {} },
   'ui/report': { methods: ['POST'], path: '/api/ui/report', fields: { topic: text, max_tokens: count, debounce_ms: count } },
 };
 
