@@ -42,7 +42,12 @@ function Report({ report }: { report: UsageReport }) {
   const models = [...new Set(report.days.flatMap((day) => day.models.map((entry) => entry.model)))];
   const chartData = report.days.map((day) => ({
     date: day.date.slice(5),
-    ...Object.fromEntries(day.models.flatMap((entry) => [[`${entry.model} in`, entry.input_tokens], [`${entry.model} out`, entry.output_tokens]])),
+    ...Object.fromEntries(
+      day.models.flatMap((entry) => [
+        [`${entry.model} in`, entry.input_tokens],
+        [`${entry.model} out`, entry.output_tokens],
+      ]),
+    ),
   }));
   const active = report.days.filter((day) => day.runs > 0);
 
@@ -54,7 +59,12 @@ function Report({ report }: { report: UsageReport }) {
         </h2>
         <div className="grid gap-3 sm:grid-cols-2">
           <Budget testId="today-input" label="Input tokens" spent={report.today.input_tokens} budget={report.today.budget.input_tokens} />
-          <Budget testId="today-output" label="Output tokens" spent={report.today.output_tokens} budget={report.today.budget.output_tokens} />
+          <Budget
+            testId="today-output"
+            label="Output tokens"
+            spent={report.today.output_tokens}
+            budget={report.today.budget.output_tokens}
+          />
         </div>
       </section>
 
@@ -152,7 +162,9 @@ function Budget({ testId, label, spent, budget }: { testId: string; label: strin
           <span data-testid={`${testId}-spent`} className="text-xl font-semibold">
             {number.format(spent)}
           </span>
-          <span className="text-sm text-zinc-500 dark:text-zinc-400">{budget === null ? ' (no daily budget)' : ` of ${number.format(budget)}`}</span>
+          <span className="text-sm text-zinc-500 dark:text-zinc-400">
+            {budget === null ? ' (no daily budget)' : ` of ${number.format(budget)}`}
+          </span>
         </span>
       </div>
       {budget !== null && (

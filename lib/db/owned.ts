@@ -375,7 +375,17 @@ export function forOwner(userId: string) {
         const unwritten = unwrittenUsage(userId, since);
         const select = { model: true, outcome: true, inputTokens: true, outputTokens: true, totalTokens: true, createdAt: true } as const;
         const written = await client.tokenUsage.findMany({ where: { userId, createdAt: { gte: since } }, select });
-        return [...written, ...unwritten.map(({ model, outcome, inputTokens, outputTokens, totalTokens, createdAt }) => ({ model, outcome, inputTokens, outputTokens, totalTokens, createdAt }))];
+        return [
+          ...written,
+          ...unwritten.map(({ model, outcome, inputTokens, outputTokens, totalTokens, createdAt }) => ({
+            model,
+            outcome,
+            inputTokens,
+            outputTokens,
+            totalTokens,
+            createdAt,
+          })),
+        ];
       },
 
       async totals() {

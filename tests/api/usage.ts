@@ -73,7 +73,8 @@ export function describeUsage(database: Database) {
         body: JSON.stringify({ prompt }),
       });
     const usageFrame = (frames: Array<{ event?: string; data: unknown }>) => frames.find((frame) => frame.event === 'usage')?.data as Tally;
-    const userId = async (user: TestUser) => ((await (await fetch(`${app.url}/api/me`, { headers: user.bearer })).json()) as { id: string }).id;
+    const userId = async (user: TestUser) =>
+      ((await (await fetch(`${app.url}/api/me`, { headers: user.bearer })).json()) as { id: string }).id;
 
     before(async () => {
       fake = await startFakeOpenAI();
@@ -169,7 +170,9 @@ export function describeUsage(database: Database) {
       const withLegacy = await usageOf(alice.bearer);
       assert.deepEqual(withLegacy.runs, { complete: 3, stopped: 2, failed: 1 });
       assert.deepEqual(
-        withLegacy.days.at(-1)?.models.map(({ model, runs, input_tokens, output_tokens }) => ({ model, runs, input_tokens, output_tokens })),
+        withLegacy.days
+          .at(-1)
+          ?.models.map(({ model, runs, input_tokens, output_tokens }) => ({ model, runs, input_tokens, output_tokens })),
         [
           { model: MODEL, runs: 5, input_tokens: input, output_tokens: output },
           { model: OLDER_MODEL, runs: 1, input_tokens: 7, output_tokens: 11 },

@@ -25,7 +25,8 @@ async function violations(page: Page): Promise<string[]> {
   await page.addInitScript(() => {
     document.addEventListener(
       'securitypolicyviolation',
-      (e) => void (window as unknown as { __reportViolation(line: string): void }).__reportViolation(`${e.effectiveDirective} ${e.blockedURI}`),
+      (e) =>
+        void (window as unknown as { __reportViolation(line: string): void }).__reportViolation(`${e.effectiveDirective} ${e.blockedURI}`),
       true,
     );
   });
