@@ -32,7 +32,7 @@ interface Usage {
   runs: { complete: number; stopped: number; failed: number };
 }
 
-/** One SQL statement with `$1`-style arguments (as `?` on SQLite); the first row's `n`, when asked. */
+/** One SQL statement with `$1`-style arguments, in order (each is `?` on SQLite); the first row's `n`, when asked. */
 async function sql(app: RunningApp, statement: string, args: string[]): Promise<number> {
   if (app.database === 'sqlite') {
     const database = createClient({ url: app.databaseUrl });
@@ -70,7 +70,7 @@ export function describeUsage(database: Database) {
       fetchFrames(`${app.url}/api/stream`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...user.bearer },
-        body: JSON.stringify({ prompt }),
+        body: JSON.stringify({ q: prompt }),
       });
     const usageFrame = (frames: Array<{ event?: string; data: unknown }>) => frames.find((frame) => frame.event === 'usage')?.data as Tally;
     const userId = async (user: TestUser) =>
@@ -120,7 +120,7 @@ export function describeUsage(database: Database) {
       const left = await fetch(`${app.url}/api/stream`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...alice.bearer },
-        body: JSON.stringify({ prompt: 'Keep talking [[slow 20]]' }),
+        body: JSON.stringify({ q: 'Keep talking [[slow 20]]' }),
         signal: leaving.signal,
       });
       await left.body!.getReader().read();
@@ -164,9 +164,10 @@ export function describeUsage(database: Database) {
       await sql(
         app,
         `INSERT INTO "TokenUsage" ("id", "userId", "endpoint", "model", "inputTokens", "outputTokens", "totalTokens", "createdAt")
-         SELECT 'legacy-usage', "userId", "endpoint", $2, 7, 11, 18, "createdAt" FROM "TokenUsage" WHERE "userId" = $1 LIMIT 1`,
-        [id, OLDER_MODEL],
+         SELECT 'legacy-usage', "userId", "endpoint", $1, 7, 11, 18, "createdAt" FROM "TokenUsage" WHERE "userId" = $2 LIMIT 1`,
+        [OLDER_MODEL, id],
       );
+      assert.equal(await sql(app, 'SELECT COUNT(*) AS n FROM "TokenUsage" WHERE "userId" = $1', [id]), 6, 'the older row is in');
       const withLegacy = await usageOf(alice.bearer);
       assert.deepEqual(withLegacy.runs, { complete: 3, stopped: 2, failed: 1 });
       assert.deepEqual(

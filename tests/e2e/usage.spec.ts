@@ -43,7 +43,7 @@ test('the usage page shows the figures of the runs made, under the CSP, on deskt
     fetch(`${app.url}/api/stream`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...user.bearer },
-      body: JSON.stringify({ prompt }),
+      body: JSON.stringify({ q: prompt }),
       signal,
     });
   // Two complete runs, and one a client leaves (stopped).
