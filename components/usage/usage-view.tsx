@@ -96,7 +96,10 @@ function Report({ report }: { report: UsageReport }) {
               <XAxis dataKey="date" tick={{ fill: 'currentColor', fontSize: 12 }} stroke="currentColor" minTickGap={16} />
               <YAxis tick={{ fill: 'currentColor', fontSize: 12 }} stroke="currentColor" width={56} allowDecimals={false} />
               <Tooltip cursor={{ fillOpacity: 0.1 }} />
-              <Legend wrapperStyle={{ fontSize: 12 }} />
+              <Legend
+                wrapperStyle={{ fontSize: 12 }}
+                formatter={(value: string) => <span className="text-zinc-700 dark:text-zinc-300">{value}</span>}
+              />
               {models.flatMap((model, index) => {
                 const [input, output] = COLOURS[index % COLOURS.length]!;
                 return [

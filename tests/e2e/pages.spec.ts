@@ -134,7 +134,7 @@ async function withContent(page: Page, path: string) {
     await page.getByRole('button', { name: 'Run' }).click();
     await expect(page.getByTestId('event-label').last()).toHaveText('done');
   } else if (path === '/usage') {
-    await expect(page.getByTestId('usage-chart').locator('.recharts-surface')).toBeVisible();
+    await expect(page.getByTestId('usage-chart').locator('.recharts-wrapper > svg.recharts-surface')).toBeVisible();
   } else if (path === '/keys') {
     await expect(page.getByTestId('key-list').locator('tr').first()).toBeVisible();
   }

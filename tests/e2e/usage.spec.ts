@@ -8,7 +8,7 @@ import { signedIn } from './support';
 
 let app: RunningApp;
 test.beforeAll(async () => {
-  app = await startApp({ OFFLINE_TOKEN_DELAY_MS: '10', DAILY_TOKEN_BUDGET: '50000' });
+  app = await startApp({ OFFLINE_TOKEN_DELAY_MS: '10', DAILY_TOKEN_BUDGET: '50000', DAILY_INPUT_TOKEN_BUDGET: '0' });
 });
 test.afterAll(async () => app?.stop());
 
@@ -84,7 +84,7 @@ test('the usage page shows the figures of the runs made, under the CSP, on deskt
 
   // The chart is drawn: one input and one output bar for today (other days have none).
   const chart = page.getByTestId('usage-chart');
-  await expect(chart.locator('.recharts-surface')).toBeVisible();
+  await expect(chart.locator('.recharts-wrapper > svg.recharts-surface')).toBeVisible();
   await expect(chart.locator('.recharts-bar-rectangle path')).toHaveCount(2);
 
   for (const [device, size] of [
@@ -96,7 +96,10 @@ test('the usage page shows the figures of the runs made, under the CSP, on deskt
       await page.emulateMedia({ colorScheme: scheme });
       await page.reload();
       await expect(chart.locator('.recharts-bar-rectangle path')).toHaveCount(2);
-      await page.screenshot({ path: `test-results/screenshots/usage-${device}-${scheme}.png`, fullPage: true });
+      await page.screenshot({ path: `test-results/screenshots/usage-${device}-${scheme}.png` });
+      // The page scrolls inside the app's frame: the table, below the chart, pictured on its own.
+      await page.getByTestId('usage-table').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `test-results/screenshots/usage-table-${device}-${scheme}.png` });
     }
   }
 
