@@ -39,7 +39,7 @@ function add(tally: Tally | undefined, row: RunRow): Tally {
 }
 
 /** The first UTC day of the window that ends with `today` (its midnight). */
-export function windowStart(today: Date): Date {
+function windowStart(today: Date): Date {
   return new Date(today.getTime() - (USAGE_DAYS - 1) * 86_400_000);
 }
 
