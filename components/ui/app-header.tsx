@@ -9,6 +9,7 @@ const SECTIONS = [
   { href: '/chat', label: 'Chat' },
   { href: '/report', label: 'Report' },
   { href: '/inspector', label: 'Inspector' },
+  { href: '/usage', label: 'Usage' },
   { href: '/keys', label: 'API keys' },
   { href: '/account', label: 'Account' },
 ];

@@ -31,7 +31,7 @@ const { AppError, ERROR_STATUS } = await import('../errors');
 const { metrics } = await import('../ops/metrics');
 const { followRun } = await import('../ai/outcome');
 const { db } = await import('../db/client');
-const { flushUsage, recordTokenUsage, unwrittenUsage } = await import('../db/usage');
+const { flushUsage, recordRun, unwrittenUsage } = await import('../db/usage');
 
 let users = 0;
 let addresses = 0;
@@ -181,11 +181,11 @@ describe('admitStream', () => {
     await db().tokenUsage.create({
       data: { userId, endpoint: 'test', model: 'offline', inputTokens: 0, outputTokens: 5000, totalTokens: 5000, createdAt: yesterday },
     });
-    recordTokenUsage(userId, 'test', 'offline', usage(10, 999));
+    recordRun({ userId, endpoint: 'test', model: 'offline', outcome: 'complete' }, usage(10, 999));
     await flushUsage();
     (await admit(userId)).release();
     // A row still waiting to be written counts at once.
-    recordTokenUsage(userId, 'test', 'offline', usage(0, 1));
+    recordRun({ userId, endpoint: 'test', model: 'offline', outcome: 'complete' }, usage(0, 1));
     assert.equal(unwrittenUsage(userId).length, 1);
     const error = await refused('daily_budget_exceeded', userId);
     assert.match(error.detail, /1000 output tokens/);
@@ -228,8 +228,8 @@ describe('admitStream', () => {
     await admit(userId);
     // What it spent is recorded for the user, under the stream's endpoint.
     assert.deepEqual(
-      unwrittenUsage(userId).map(({ endpoint, model, outputTokens }) => ({ endpoint, model, outputTokens })),
-      [{ endpoint: 'test', model: 'offline', outputTokens: outcome.usage.outputTokens }],
+      unwrittenUsage(userId).map(({ endpoint, model, outputTokens, outcome }) => ({ endpoint, model, outputTokens, outcome })),
+      [{ endpoint: 'test', model: 'offline', outputTokens: outcome.usage.outputTokens, outcome: 'complete' }],
     );
   });
 
@@ -240,6 +240,7 @@ describe('admitStream', () => {
     await admit(userId);
     const outcome = await followRun(run, () => {});
     assert.equal(outcome.kind, 'finished');
+    assert.equal(unwrittenUsage(userId).length, 1, 'the run is recorded as it ends, before its release');
     assert.ok(lifecycle.open.has(admission.controller), 'still held in the process');
     await refused('too_many_streams', userId);
     admission.release(outcome);
@@ -254,6 +255,11 @@ describe('admitStream', () => {
     admission.controller.abort(new DOMException('Stopped', 'AbortError'));
     const outcome = await followRun(run, () => {});
     assert.equal(outcome.kind, 'aborted');
+    assert.deepEqual(
+      unwrittenUsage(userId).map((row) => row.outcome),
+      ['stopped'],
+      'one usage row, stopped',
+    );
     assert.equal(lifecycle.open.has(admission.controller), false);
     await admit(userId);
     await admit(userId);

@@ -1,6 +1,6 @@
 import { startRun, type Run, type RunRequest } from '../ai/run';
 import type { Outcome } from '../ai/outcome';
-import { recordTokenUsage } from '../db/usage';
+import { recordRun, type RunOutcome } from '../db/usage';
 import { env } from '../env';
 import { AppError } from '../errors';
 import { isDraining, trackStream } from '../ops/lifecycle';
@@ -26,7 +26,7 @@ export interface StreamRequest {
 }
 
 /** A run as its stream asks for it: the admission adds the signal, the usage record and the watch. */
-export type AdmittedRun = Omit<RunRequest, 'abortSignal' | 'onUsage' | 'watch'>;
+export type AdmittedRun = Omit<RunRequest, 'abortSignal' | 'watch'>;
 
 /** A stream's place. Its run is started here, so the place is freed when the run ends. */
 export interface Admission {
@@ -66,6 +66,8 @@ export async function admitStream(stream: StreamRequest): Promise<Admission> {
   }
 }
 
+const RUN_OUTCOME: Record<Outcome['kind'], RunOutcome> = { finished: 'complete', aborted: 'stopped', failed: 'failed' };
+
 function admitted(stream: StreamRequest, controller: AbortController, free: () => void): Admission {
   const telemetry = streamTelemetry(stream);
   let started = false;
@@ -86,8 +88,15 @@ function admitted(stream: StreamRequest, controller: AbortController, free: () =
       const run: Run = startRun({
         ...request,
         abortSignal: controller.signal,
-        onUsage: (usage) => recordTokenUsage(stream.userId, stream.endpoint, run.model, usage),
-        watch: { part: telemetry.part, end: options.held ? () => {} : release },
+        watch: {
+          part: telemetry.part,
+          // followRun tells the end once: the run's one usage row, with its outcome.
+          end: (outcome) => {
+            const { userId, endpoint } = stream;
+            recordRun({ userId, endpoint, model: run.model, outcome: RUN_OUTCOME[outcome.kind] }, outcome.usage);
+            if (!options.held) release(outcome);
+          },
+        },
       });
       return run;
     },

@@ -3,7 +3,6 @@ import {
   isStepCount,
   Output,
   zodSchema,
-  type LanguageModelUsage,
   type ModelMessage,
   type StepResult,
   type TextStreamPart,
@@ -16,7 +15,6 @@ import { log } from '../log';
 import { models, type ModelCatalogue } from './model';
 import { ResearchReport } from './report';
 import { tools } from './tools';
-import { sumUsage } from './usage';
 
 // The one place that starts a model run. Route handlers say what they want (a prose answer or a
 // report, the prompt, the budget, the signal); everything else about the run is decided here.
@@ -33,8 +31,6 @@ export interface RunRequest {
   maxOutputTokens: number;
   /** Aborting it stops the model call at once (client gone, stop pressed). */
   abortSignal: AbortSignal;
-  /** Told what the run spent when it ends, whether it finished or was stopped. */
-  onUsage?: (usage: LanguageModelUsage) => void;
   /** Tools the client runs itself (AG-UI frontend tools): offered to the model, never run here. */
   clientTools?: ToolSet;
   /** What an embedding application shares with the model, given to it as data. */
@@ -104,8 +100,6 @@ export function startRun(request: RunRequest): Run {
     // goes silent (lib/ai/provider-fetch.ts), below the SDK and without a timer per part.
     maxRetries: 0,
     onError: ({ error }: { error: unknown }) => log.warn('model_call_failed', { model: label, error }),
-    onEnd: ({ usage }: { usage: LanguageModelUsage }) => request.onUsage?.(usage),
-    onAbort: ({ steps }: { steps: ReadonlyArray<StepResult<ToolSet>> }) => request.onUsage?.(sumUsage(steps.map((step) => step.usage))),
   };
 
   const result =

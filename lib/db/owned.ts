@@ -375,6 +375,24 @@ export function forOwner(userId: string) {
         );
       },
 
+      /** Each run since `since` (its model, outcome, tokens and time), for the usage page. */
+      async runsSince(since: Date) {
+        const unwritten = unwrittenUsage(userId, since);
+        const select = { model: true, outcome: true, inputTokens: true, outputTokens: true, totalTokens: true, createdAt: true } as const;
+        const written = await client.tokenUsage.findMany({ where: { userId, createdAt: { gte: since } }, select });
+        return [
+          ...written,
+          ...unwritten.map(({ model, outcome, inputTokens, outputTokens, totalTokens, createdAt }) => ({
+            model,
+            outcome,
+            inputTokens,
+            outputTokens,
+            totalTokens,
+            createdAt,
+          })),
+        ];
+      },
+
       async totals() {
         const unwritten = unwrittenUsage(userId);
         const sum = await client.tokenUsage.aggregate({

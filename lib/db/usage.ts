@@ -20,6 +20,9 @@ export function countsOf(usage: LanguageModelUsage | undefined): TokenCounts | n
   return { inputTokens: usage.inputTokens ?? null, outputTokens: usage.outputTokens ?? null, totalTokens: usage.totalTokens ?? null };
 }
 
+/** How a run ended, as its usage row keeps it (a stored reply's status uses the same words). */
+export type RunOutcome = 'complete' | 'stopped' | 'failed';
+
 interface UsageRow {
   userId: string;
   endpoint: string;
@@ -27,6 +30,7 @@ interface UsageRow {
   inputTokens: number;
   outputTokens: number;
   totalTokens: number;
+  outcome: RunOutcome;
   createdAt: Date;
 }
 
@@ -42,17 +46,20 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 let lastWrite: Promise<void> = Promise.resolve();
 let flushQueued = false;
 
-/** Notes what a run spent; a failure to write is logged, never passed to the run. */
-export function recordTokenUsage(userId: string, endpoint: string, model: string, usage: LanguageModelUsage): void {
+/**
+ * Notes one run: how it ended and what its finished steps spent (none: zeros). A failure to write
+ * is logged, never passed to the run.
+ */
+export function recordRun(
+  run: { userId: string; endpoint: string; model: string; outcome: RunOutcome },
+  usage: LanguageModelUsage | undefined,
+): void {
   const counts = countsOf(usage);
-  if (!counts) return;
   waiting.push({
-    userId,
-    endpoint,
-    model,
-    inputTokens: counts.inputTokens ?? 0,
-    outputTokens: counts.outputTokens ?? 0,
-    totalTokens: counts.totalTokens ?? 0,
+    ...run,
+    inputTokens: counts?.inputTokens ?? 0,
+    outputTokens: counts?.outputTokens ?? 0,
+    totalTokens: counts?.totalTokens ?? 0,
     createdAt: new Date(),
   });
   if (waiting.length >= BATCH_SIZE && !flushQueued) void flushUsage();

@@ -30,4 +30,5 @@ export const API_ROUTE_FOLDERS = [
   'ui/chat',
   'ui/chat/[id]/stream',
   'ui/report',
+  'usage',
 ] as const;

@@ -35,7 +35,7 @@ test('sign up, sign out, and sign in again through the pages', async ({ page }) 
 });
 
 test('a signed-out visit to any page lands on sign-in', async ({ page }) => {
-  for (const path of ['/', '/chat', '/chat/some-id', '/report', '/inspector', '/keys']) {
+  for (const path of ['/', '/chat', '/chat/some-id', '/report', '/inspector', '/usage', '/keys']) {
     await page.goto(`${app.url}${path}`);
     await expect(page).toHaveURL(new RegExp(`/sign-in\\?callbackUrl=${encodeURIComponent(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
     await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();

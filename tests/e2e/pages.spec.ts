@@ -117,7 +117,7 @@ test('a key revoked while shown disappears from view, stays on record as revoked
   await expect(revoked).toContainText(/revoked .*\d{1,2}:\d{2}/);
 });
 
-const PAGES = ['/sign-in', '/sign-up', '/chat', '/report', '/inspector', '/keys', '/account'];
+const PAGES = ['/sign-in', '/sign-up', '/chat', '/report', '/inspector', '/usage', '/keys', '/account'];
 
 async function withContent(page: Page, path: string) {
   await page.goto(`${app.url}${path}`);
@@ -133,6 +133,8 @@ async function withContent(page: Page, path: string) {
     await page.getByLabel('Prompt').fill('What is the price of a desk lamp?');
     await page.getByRole('button', { name: 'Run' }).click();
     await expect(page.getByTestId('event-label').last()).toHaveText('done');
+  } else if (path === '/usage') {
+    await expect(page.getByTestId('usage-chart').locator('.recharts-wrapper > svg.recharts-surface')).toBeVisible();
   } else if (path === '/keys') {
     await expect(page.getByTestId('key-list').locator('tr').first()).toBeVisible();
   }

@@ -191,6 +191,7 @@ const TARGETS: Record<string, Target> = {
       model: modelId,
     },
   },
+  usage: { methods: ['GET'], path: '/api/usage', fields: {} },
   'ui/report': {
     methods: ['POST'],
     path: '/api/ui/report',

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "TokenUsage" ADD COLUMN     "outcome" TEXT NOT NULL DEFAULT 'complete';

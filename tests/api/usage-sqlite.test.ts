@@ -1,0 +1,3 @@
+import { describeUsage } from './usage';
+
+describeUsage('sqlite');
