@@ -27,7 +27,7 @@ import { providerFetch } from './provider-fetch';
  * OPENAI_API_KEY is set, `offline` when no provider's key or base URL is set. A base URL alone,
  * or another provider's key, needs MODEL, since there is no one obvious model to pick.
  */
-export type Provider = 'openai' | 'openai-chat' | 'anthropic' | 'google' | 'offline';
+type Provider = 'openai' | 'openai-chat' | 'anthropic' | 'google' | 'offline';
 
 /** A model a deployment offers, as `/api/models` lists it. */
 export interface OfferedModel {
@@ -40,7 +40,7 @@ export interface OfferedModel {
   structuredOutput: boolean;
 }
 
-export interface SelectedModel {
+interface SelectedModel {
   model: LanguageModel;
   /** What answered, as `prefix:model-id`; sent with every response. */
   label: string;
