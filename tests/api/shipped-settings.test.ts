@@ -322,6 +322,8 @@ describe('each setting of the table left blank: the server starts and answers', 
     const folder = join(dataDir, name);
     return {
       MODEL: 'offline',
+      // Blank, MODEL alone is offered.
+      MODELS: 'offline,openai-chat:fake-model',
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: fake.baseURL,
       OPENAI_PROVIDER: 'stock',
