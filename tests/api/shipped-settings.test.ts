@@ -369,7 +369,8 @@ describe('each setting of the table left blank: the server starts and answers', 
     test(`${name}=""`, async () => {
       // A blank PORT means Next.js's own default.
       const port = name === 'PORT' ? 3000 : await freePort();
-      const env = { ...valuesFor(port, name), [name]: '' };
+      // With MODEL blank, MODELS is too: a listed first model would be the default otherwise.
+      const env = { ...valuesFor(port, name), [name]: '', ...(name === 'MODEL' ? { MODELS: '' } : {}) };
       const app = await startApp(env, 'sqlite', { asShipped: true, port });
       try {
         // Blank MODEL with a key: OpenAI's default model, here at the fake's Responses API.
