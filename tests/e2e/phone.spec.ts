@@ -38,7 +38,7 @@ test('on a phone the header is one row, the chat keeps the screen, and the chat 
   await assertTappable(menu);
   await menu.click();
   const sections = page.locator('#phone-menu').getByRole('link');
-  await expect(sections).toHaveText(['Chat', 'Report', 'Inspector', 'API keys', 'Account']);
+  await expect(sections).toHaveText(['Chat', 'Report', 'Inspector', 'Usage', 'API keys', 'Account']);
   for (const link of await sections.all()) expect((await link.boundingBox())!.height).toBeGreaterThanOrEqual(MIN_TAP);
   await page.keyboard.press('Escape');
   await expect(page.locator('#phone-menu')).toHaveCount(0);
