@@ -15,6 +15,7 @@ export const API_ROUTE_FOLDERS = [
   'me/sign-out-everywhere',
   'metrics',
   'models',
+  'openapi.json',
   'ready',
   'reports',
   'reports/[id]',

@@ -37,6 +37,7 @@ const PUBLIC: Record<string, { why: string; answers: Partial<Record<HttpMethod, 
     why: "next-auth's sign-in, sign-out, session and CSRF endpoints",
     answers: { GET: { path: '/api/auth/session', status: 200, json: {} }, POST: { path: '/api/auth/signout', status: 302 } },
   },
+  'openapi.json': { why: 'the description of this API, for tools and the /docs page', answers: { GET: { status: 200 } } },
   'auth/signup': {
     why: 'creating an account',
     answers: { POST: { body: '{}', status: 400 } },

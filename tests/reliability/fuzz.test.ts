@@ -157,6 +157,7 @@ const TARGETS: Record<string, Target> = {
   'me/sign-out-everywhere': { methods: ['POST'], path: '/api/me/sign-out-everywhere', fields: {} },
   metrics: { methods: ['GET'], path: '/api/metrics', fields: {} },
   models: { methods: ['GET'], path: '/api/models', fields: {} },
+  'openapi.json': { methods: ['GET'], path: '/api/openapi.json', fields: {} },
   ready: { methods: ['GET'], path: '/api/ready', fields: {} },
   'reports/[id]/export': {
     methods: ['GET'],

@@ -1,0 +1,97 @@
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { openApiDocument, openApiPath } from '../../lib/openapi/document';
+import { SseParser } from '../../lib/sse-parser';
+import { routeFiles } from './routes';
+
+// Checks an answer of the API against the OpenAPI document (lib/openapi/document.ts): its status
+// must be one the operation lists, its content type one that status lists, and its JSON (or each
+// SSE event, as `{event, data}`) must validate against that content's schema. Used by the API
+// suite on every answer it gets (./openapi-check.ts) and by tests/api/openapi.test.ts.
+
+type Json = Record<string, unknown>;
+
+/** The document as served: plain JSON. */
+export const DOCUMENT = JSON.parse(JSON.stringify(openApiDocument())) as Json & { paths: Record<string, Record<string, Json>> };
+
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+ajv.addSchema(DOCUMENT, 'openapi');
+
+/** A route folder as a pattern for URL paths: `[id]` takes one segment, `[...x]` one or more, `[[...x]]` any. */
+function patternOf(folder: string): RegExp {
+  let source = '^/api';
+  for (const segment of folder.split('/')) {
+    if (/^\[\[\.\.\.\w+\]\]$/.test(segment)) source += '(?:/.*)?';
+    else if (/^\[\.\.\.\w+\]$/.test(segment)) source += '/.+';
+    else if (/^\[\w+\]$/.test(segment)) source += '/[^/]+';
+    else source += `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+  }
+  return new RegExp(`${source}/?$`);
+}
+
+/** Static routes first, then those with a dynamic segment, catch-alls last, as Next.js routes. */
+const rankOf = (folder: string) =>
+  (folder.includes('[[...') ? 2 : folder.includes('[...') ? 1 : 0) * 100 + (folder.match(/\[/g)?.length ?? 0);
+
+const ROUTES = routeFiles().map((folder) => ({ folder, pattern: patternOf(folder), rank: rankOf(folder) }));
+
+/** The route folder a path under /api reaches. */
+export function routeOf(pathname: string): string | undefined {
+  return ROUTES.filter((route) => route.pattern.test(pathname)).sort((a, b) => a.rank - b.rank)[0]?.folder;
+}
+
+const validators = new Map<string, ValidateFunction>();
+
+function validatorAt(pointer: string[]): ValidateFunction {
+  const ref = `openapi#/${pointer.map((key) => key.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
+  let validate = validators.get(ref);
+  if (!validate) validators.set(ref, (validate = ajv.compile({ $ref: ref })));
+  return validate;
+}
+
+export interface Answer {
+  method: string;
+  pathname: string;
+  status: number;
+  contentType: string | null;
+  body: string;
+}
+
+/** What is wrong with an answer, by the document: nothing (an empty list) when it matches. */
+export function answerProblems({ method, pathname, status, contentType, body }: Answer): string[] {
+  const folder = routeOf(pathname);
+  const where = `${method} ${pathname}`;
+  if (folder === undefined) return [`${where}: no route under app/api takes this path`];
+  const path = openApiPath(folder);
+  const operation = DOCUMENT.paths[path]?.[method.toLowerCase()] as { responses: Record<string, { content?: Json }> } | undefined;
+  if (!operation) return [`${where}: ${method} ${path} is not in the document`];
+  const response = operation.responses[String(status)];
+  if (!response) return [`${where}: status ${status} is not documented for ${method} ${path}`];
+  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!response.content) return body === '' ? [] : [`${where}: ${status} is documented without a body, and one came (${type})`];
+  if (!(type in response.content))
+    return [`${where}: ${status} answered ${type || 'no content type'}; documented: ${Object.keys(response.content).join(', ')}`];
+  const validate = validatorAt(['paths', path, method.toLowerCase(), 'responses', String(status), 'content', type, 'schema']);
+  const values = type === 'text/event-stream' ? eventsOf(body) : [type.endsWith('json') ? parseJson(body) : body];
+  return values.flatMap((value) =>
+    validate(value)
+      ? []
+      : [`${where} ${status}: ${JSON.stringify(value).slice(0, 300)} does not match: ${ajv.errorsText(validate.errors)}`],
+  );
+}
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
+
+/** A stream's events as the document describes them: `{event, data}`, data parsed when it is JSON. */
+function eventsOf(body: string): unknown[] {
+  const events: unknown[] = [];
+  const parser = new SseParser(({ event, data }) => events.push({ event: event ?? 'message', data: parseJson(data) }));
+  parser.push(body);
+  parser.end();
+  return events;
+}
