@@ -13,9 +13,10 @@ import { contentSecurityPolicy, newNonce } from './lib/http/security-headers';
 //   programs calling the API (curl, scripts, servers) skip the proxy and its cost per request. No
 //   auth redirect: routes answer 401 JSON from their own guard (lib/auth/guard.ts).
 // - Pages: GET and HEAD only (405 JSON otherwise); a Content-Security-Policy with a fresh nonce (lib/http/security-headers.ts), and
-//   without a session a redirect to /sign-in (except the sign-in and sign-up pages themselves).
+//   without a session a redirect to /sign-in (except the sign-in and sign-up pages themselves,
+//   and the API reference, which describes a public document).
 
-const PUBLIC_PAGES = /^\/(sign-in|sign-up)(\/|$)/;
+const PUBLIC_PAGES = /^\/(sign-in|sign-up|docs)(\/|$)/;
 
 let origins: ReadonlySet<string> | undefined;
 

@@ -47,6 +47,8 @@ const sse = (schema: z.ZodType, description: string, headers: Headers = {}) => (
 
 const BODY_REFUSALS: ErrorStatus[] = [400, 401, 413, 415];
 const STREAM_REFUSALS: ErrorStatus[] = [400, 401, 413, 415, 429];
+/** A chat turn also names a session: another user's is 404, one already answering 409. */
+const CHAT_REFUSALS: ErrorStatus[] = [...STREAM_REFUSALS, 404, 409];
 const idParam = (what: string) => z.object({ id: z.string().meta({ description: `The ${what}'s id` }) });
 
 /** A guide endpoint: the same fields as a GET query or a POST JSON body, answered as SSE. */
@@ -75,7 +77,7 @@ const NEXT_AUTH = {
     path: z.object({ nextauth: z.string().meta({ description: 'next-auth’s action, such as `session` or `callback/credentials`' }) }),
   },
   responses: { 200: json(answers.NextAuthAnswer, 'next-auth’s answer'), 302: empty('Where to go next (sign-in forms)') },
-  refusals: [400, 401, 404, 405, 429],
+  refusals: [400, 401, 404, 405, 413, 429],
 } satisfies Operation;
 
 const notFound = (method: string) =>
@@ -89,7 +91,7 @@ const notFound = (method: string) =>
     refusals: [404],
   }) satisfies Operation;
 
-export const API: Record<RouteFolder, Partial<Record<Method, Operation>>> = {
+const API: Record<RouteFolder, Partial<Record<Method, Operation>>> = {
   '[[...path]]': {
     get: notFound('GET'),
     post: notFound('POST'),
@@ -128,7 +130,7 @@ export const API: Record<RouteFolder, Partial<Record<Method, Operation>>> = {
   models: {
     get: {
       summary: 'The models a request may name',
-      tags: ['Models'],
+      tags: ['Model choice'],
       responses: { 200: json(answers.Models, 'The default first') },
       refusals: [401],
     },
@@ -170,7 +172,7 @@ export const API: Record<RouteFolder, Partial<Record<Method, Operation>>> = {
       tags: ['Chat'],
       requestBody: jsonBody(ChatInput),
       responses: { 200: sse(answers.TextEvents, 'The reply', { 'x-session-id': header('The chat session') }) },
-      refusals: [...STREAM_REFUSALS, 409],
+      refusals: CHAT_REFUSALS,
     },
   },
   'ui/chat': {
@@ -180,7 +182,7 @@ export const API: Record<RouteFolder, Partial<Record<Method, Operation>>> = {
       tags: ['Chat'],
       requestBody: jsonBody(UiChatInput),
       responses: { 200: sse(answers.UiMessageEvents, 'The reply', { 'x-session-id': header('The chat session') }) },
-      refusals: [...STREAM_REFUSALS, 409],
+      refusals: CHAT_REFUSALS,
     },
   },
   'ui/chat/[id]/stream': {
@@ -201,7 +203,7 @@ export const API: Record<RouteFolder, Partial<Record<Method, Operation>>> = {
       tags: ['Chat'],
       requestBody: jsonBody(RunAgentInput),
       responses: { 200: sse(answers.AgUiEvents, 'The run’s events', { 'x-session-id': header('The thread’s chat session') }) },
-      refusals: [...STREAM_REFUSALS, 409],
+      refusals: CHAT_REFUSALS,
     },
   },
   'ui/report': {
@@ -419,7 +421,8 @@ function build() {
             operationId: `${method}_${folder.replace(/\W+/g, '_').replace(/^_|_$/g, '')}`,
             ...operation,
             ...(open ? { security: [] } : {}),
-            responses: { ...responses, ...refusals(statuses) },
+            // The operation's own answers win: /api/ready's 503 is its own JSON, not an error.
+            responses: { ...refusals(statuses), ...responses },
           },
         ]),
       ),
@@ -433,13 +436,12 @@ function build() {
       description:
         'Streams AI model output as it is generated: text, structured reports, and tool-call and tool-result events. Send an API key as `Authorization: Bearer <key>` (create one on the Keys page or with `npm run create-key`); the app’s own pages use the session cookie. Errors before a stream starts are JSON, `{"error": code, "detail", "field"?}`; errors once it has started are events in the stream.',
     },
-    servers: [{ url: '/', description: 'This server' }],
     security: [{ apiKey: [] }, { session: [] }],
     tags: [
       { name: 'Streams', description: 'The guide’s stateless streams' },
       { name: 'Chat', description: 'Chat sessions, stored per user' },
       { name: 'Reports', description: 'Research reports, stored per user' },
-      { name: 'Models', description: 'What a request may name as `model`' },
+      { name: 'Model choice', description: 'What a request may name as `model`' },
       { name: 'Account', description: 'Sign-up, keys, usage' },
       { name: 'Service', description: 'Health, readiness, metrics' },
     ],

@@ -10,7 +10,7 @@ import { ERROR_STATUS, type ErrorCode } from '../errors';
 const Time = z.iso.datetime().meta({ description: 'An ISO 8601 time, UTC' });
 const Count = z.number().int().min(0);
 
-export const Usage = z
+const Usage = z
   .object({ input_tokens: Count.nullable(), output_tokens: Count.nullable(), total_tokens: Count.nullable() })
   .meta({ id: 'Usage', description: 'Tokens spent; null for a count the provider did not report' });
 
@@ -42,10 +42,11 @@ export const ERRORS = Object.fromEntries(STATUSES.map((status) => [status, error
 
 export const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
+const Check = z.enum(['ok', 'unreachable']);
 export const Readiness = z
   .object({
     status: z.enum(['ready', 'unavailable', 'draining', 'full']),
-    checks: z.record(z.enum(['database', 'redis']), z.enum(['ok', 'unreachable'])).optional(),
+    checks: z.object({ database: Check, redis: Check.optional().meta({ description: 'When REDIS_URL is set' }) }).optional(),
   })
   .meta({ id: 'Readiness' });
 
@@ -76,7 +77,7 @@ export const NewApiKeyAnswer = z
   .object({ ...ApiKeyFields, key: z.string().meta({ description: 'The full key: shown in this answer only' }) })
   .meta({ id: 'CreatedApiKey' });
 
-export const Model = z
+const Model = z
   .object({
     id: z.string().meta({ description: 'What a request names as `model`', example: 'openai:gpt-4o-mini' }),
     provider: z.string(),
@@ -212,7 +213,7 @@ const sseEvent = <T extends z.ZodType>(event: string, data: T, description: stri
   z.object({ event: z.literal(event), data }).meta({ description });
 
 /** The envelope's `event: error` data: how the run failed. */
-export const Failure = z
+const Failure = z
   .object({
     error: z.enum(['budget_exceeded', 'model_error', 'model_rate_limited', 'validation', 'internal']),
     detail: z.string(),

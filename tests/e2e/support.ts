@@ -59,3 +59,21 @@ export async function recordClipboard(page: Page) {
 }
 
 export const copied = (page: Page) => page.evaluate(() => (window as unknown as { __copied: string[] }).__copied.at(-1));
+
+/** CSP violations a page reports (its own events, and the console's), collected from the start of every page it loads. */
+export async function cspViolations(page: Page): Promise<string[]> {
+  const seen: string[] = [];
+  await page.exposeBinding('__reportViolation', (_source, line: string) => void seen.push(line));
+  await page.addInitScript(() => {
+    document.addEventListener(
+      'securitypolicyviolation',
+      (e) =>
+        void (window as unknown as { __reportViolation(line: string): void }).__reportViolation(`${e.effectiveDirective} ${e.blockedURI}`),
+      true,
+    );
+  });
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) seen.push(message.text());
+  });
+  return seen;
+}

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { startApp, type RunningApp } from '../support/app';
-import { signedIn } from './support';
+import { cspViolations, signedIn } from './support';
 
 // The usage page shows exactly what the user's runs spent, as GET /api/usage reports it: the
 // table beside the chart, today's tokens, and runs by outcome; the chart draws under the CSP;
@@ -18,26 +18,8 @@ interface Usage {
   runs: { complete: number; stopped: number; failed: number };
 }
 
-/** CSP violations the page reports, collected from the start of every page. */
-async function violations(page: Page): Promise<string[]> {
-  const seen: string[] = [];
-  await page.exposeBinding('__reportViolation', (_source, line: string) => void seen.push(line));
-  await page.addInitScript(() => {
-    document.addEventListener(
-      'securitypolicyviolation',
-      (e) =>
-        void (window as unknown as { __reportViolation(line: string): void }).__reportViolation(`${e.effectiveDirective} ${e.blockedURI}`),
-      true,
-    );
-  });
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) seen.push(message.text());
-  });
-  return seen;
-}
-
 test('the usage page shows the figures of the runs made, under the CSP, on desktop and phone', async ({ page, context }) => {
-  const seen = await violations(page);
+  const seen = await cspViolations(page);
   const user = await signedIn(app, context);
   const stream = (prompt: string, signal?: AbortSignal) =>
     fetch(`${app.url}/api/stream`, {

@@ -35,7 +35,7 @@ const rankOf = (folder: string) =>
 const ROUTES = routeFiles().map((folder) => ({ folder, pattern: patternOf(folder), rank: rankOf(folder) }));
 
 /** The route folder a path under /api reaches. */
-export function routeOf(pathname: string): string | undefined {
+function routeOf(pathname: string): string | undefined {
   return ROUTES.filter((route) => route.pattern.test(pathname)).sort((a, b) => a.rank - b.rank)[0]?.folder;
 }
 
@@ -58,6 +58,8 @@ export interface Answer {
 
 /** What is wrong with an answer, by the document: nothing (an empty list) when it matches. */
 export function answerProblems({ method, pathname, status, contentType, body }: Answer): string[] {
+  // A CORS preflight is the proxy's answer for every path (lib/http/cors.ts), not a route's.
+  if (method === 'OPTIONS') return [];
   const folder = routeOf(pathname);
   const where = `${method} ${pathname}`;
   if (folder === undefined) return [`${where}: no route under app/api takes this path`];
