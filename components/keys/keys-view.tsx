@@ -58,7 +58,13 @@ export function KeysView() {
       <div>
         <h1 className="text-2xl font-bold">API keys</h1>
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-          Programs call the API with a key: <code>Authorization: Bearer sk_…</code>. Each key works until it is revoked.
+          Programs call the API with a key: <code>Authorization: Bearer sk_…</code>. Each key works until it is revoked. Every route, its
+          fields and its stream events are in the{' '}
+          {/* A full page load: the reference's style patch stays on its own page (components/docs/csp-styles.ts). */}
+          <a href="/docs" className="underline underline-offset-2">
+            API reference
+          </a>
+          , where requests can be tried with a key.
         </p>
       </div>
       <form onSubmit={create} className="flex gap-2" aria-label="Create an API key">

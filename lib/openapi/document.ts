@@ -36,12 +36,16 @@ const jsonBody = (schema: z.ZodType) => ({ required: true, content: { 'applicati
 
 type Headers = Record<string, z.ZodType>;
 const header = (description: string) => z.string().meta({ description });
-const MODEL_HEADER = { 'x-streamwright-model': header('The model that answers') };
+const MODEL_HEADER: Headers = { 'x-streamwright-model': header('The model that answers') };
+const SESSION_HEADERS: Headers = { ...MODEL_HEADER, 'x-session-id': header('The chat session') };
 
-/** A stream of server-sent events; `schema` describes one event as `{event, data}`. */
-const sse = (schema: z.ZodType, description: string, headers: Headers = {}) => ({
+/**
+ * A stream of server-sent events; `schema` describes one event as `{event, data}`. A run's stream
+ * names its model (`x-streamwright-model`); a resumed reply's does not.
+ */
+const sse = (schema: z.ZodType, description: string, headers: Headers = MODEL_HEADER) => ({
   description: `${description}. Server-sent events: each frame is an optional \`event:\` line (its name; "message" when it has none) and one \`data:\` line of JSON; the schema describes one event as \`{event, data}\`. Comment lines keep the connection alive.`,
-  headers: z.object({ ...MODEL_HEADER, ...headers }),
+  headers: z.object(headers),
   content: { 'text/event-stream': { schema } },
 });
 
@@ -70,14 +74,28 @@ function guide(summary: string, description: string, input: z.ZodObject, events:
 const NEXT_AUTH = {
   summary: 'next-auth',
   description:
-    'next-auth’s own routes: `csrf`, `session`, `providers`, `signin`, `callback/credentials` (sign in with `email`, `password` and `csrfToken`, form-encoded) and `signout`.',
+    'next-auth’s own routes: `csrf`, `session`, `providers`, `signin`, `callback/credentials` (sign in with `email`, `password` and `csrfToken`, form-encoded) and `signout`. Its answers are its own: JSON, its HTML pages, redirects.',
   tags: ['Account'],
   open: true,
   requestParams: {
-    path: z.object({ nextauth: z.string().meta({ description: 'next-auth’s action, such as `session` or `callback/credentials`' }) }),
+    path: z.object({
+      nextauth: z.string().meta({ description: 'next-auth’s action, such as `session` or `callback/credentials` (slashes included)' }),
+    }),
   },
-  responses: { 200: json(answers.NextAuthAnswer, 'next-auth’s answer'), 302: empty('Where to go next (sign-in forms)') },
-  refusals: [400, 401, 404, 405, 413, 429],
+  responses: {
+    200: {
+      description: 'next-auth’s answer',
+      content: { 'application/json': { schema: answers.NextAuthAnswer }, 'text/html': { schema: z.string() } },
+    },
+    302: empty('Where to go next (sign-in forms)'),
+    400: {
+      description: 'Refused: the input, or an action next-auth does not know (plain text)',
+      content: { 'application/json': { schema: answers.ERRORS[400] }, 'text/plain': { schema: z.string() } },
+    },
+    401: json(answers.NextAuthAnswer, 'A sign-in refused: `{url}` (with `json=true`), or an error'),
+    403: json(answers.NextAuthAnswer, 'Refused: `{url}` from next-auth, or an error'),
+  },
+  refusals: [404, 405, 413, 429],
 } satisfies Operation;
 
 const notFound = (method: string) =>
@@ -114,7 +132,7 @@ const API: Record<RouteFolder, Partial<Record<Method, Operation>>> = {
       summary: 'Prometheus metrics',
       description: 'For a scraper holding METRICS_TOKEN (`Authorization: Bearer <METRICS_TOKEN>`); 404 when the setting is unset.',
       tags: ['Service'],
-      open: true,
+      security: [{ metricsToken: [] }],
       responses: { 200: { description: 'The metrics, in the Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
       refusals: [401, 404],
     },
@@ -171,7 +189,7 @@ const API: Record<RouteFolder, Partial<Record<Method, Operation>>> = {
         'Pattern 4: `{session_id, message}`; the history comes from the database, and the reply is stored even when the client leaves. A new `session_id` starts a session.',
       tags: ['Chat'],
       requestBody: jsonBody(ChatInput),
-      responses: { 200: sse(answers.TextEvents, 'The reply', { 'x-session-id': header('The chat session') }) },
+      responses: { 200: sse(answers.TextEvents, 'The reply', SESSION_HEADERS) },
       refusals: CHAT_REFUSALS,
     },
   },
@@ -181,7 +199,7 @@ const API: Record<RouteFolder, Partial<Record<Method, Operation>>> = {
       description: 'The AI SDK’s UI message stream protocol, on the same store as /api/chat.',
       tags: ['Chat'],
       requestBody: jsonBody(UiChatInput),
-      responses: { 200: sse(answers.UiMessageEvents, 'The reply', { 'x-session-id': header('The chat session') }) },
+      responses: { 200: sse(answers.UiMessageEvents, 'The reply', SESSION_HEADERS) },
       refusals: CHAT_REFUSALS,
     },
   },
@@ -191,7 +209,7 @@ const API: Record<RouteFolder, Partial<Record<Method, Operation>>> = {
       description: 'The UI message stream of the session’s reply in progress, from its start; 204 when none is streaming.',
       tags: ['Chat'],
       requestParams: { path: idParam('session') },
-      responses: { 200: sse(answers.UiMessageEvents, 'The reply so far, then as it goes on'), 204: empty('No reply is streaming') },
+      responses: { 200: sse(answers.UiMessageEvents, 'The reply so far, then as it goes on', {}), 204: empty('No reply is streaming') },
       refusals: [401, 404],
     },
   },
@@ -202,7 +220,7 @@ const API: Record<RouteFolder, Partial<Record<Method, Operation>>> = {
         'AG-UI’s `RunAgentInput` (for CopilotKit and other AG-UI clients), answered by the run’s events. The thread is a stored chat session. `forwardedProps.max_tokens` and `forwardedProps.model` are read.',
       tags: ['Chat'],
       requestBody: jsonBody(RunAgentInput),
-      responses: { 200: sse(answers.AgUiEvents, 'The run’s events', { 'x-session-id': header('The thread’s chat session') }) },
+      responses: { 200: sse(answers.AgUiEvents, 'The run’s events', SESSION_HEADERS) },
       refusals: CHAT_REFUSALS,
     },
   },
@@ -212,7 +230,9 @@ const API: Record<RouteFolder, Partial<Record<Method, Operation>>> = {
       description: 'The same events as /api/stream/structured; the report is kept for the user, with how it ended.',
       tags: ['Reports'],
       requestBody: jsonBody(ReportInput),
-      responses: { 200: sse(answers.ReportEvents, 'The report as it fills in', { 'x-report-id': header('The stored report') }) },
+      responses: {
+        200: sse(answers.ReportEvents, 'The report as it fills in', { ...MODEL_HEADER, 'x-report-id': header('The stored report') }),
+      },
       refusals: STREAM_REFUSALS,
     },
   },
@@ -449,7 +469,13 @@ function build() {
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key' },
-        session: { type: 'apiKey', in: 'cookie', name: 'next-auth.session-token', description: 'The app’s sign-in cookie (its pages)' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'next-auth.session-token',
+          description: 'The app’s sign-in cookie, for its own pages (named `__Secure-next-auth.session-token` over https)',
+        },
+        metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for a Prometheus scraper' },
       },
     },
   });

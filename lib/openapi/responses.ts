@@ -122,9 +122,13 @@ const Issues = z.array(z.object({ path: z.string(), message: z.string() }));
 const ReportSummary = z.object({ id: z.string(), topic: z.string(), status: ReportStatus, created_at: Time }).meta({ id: 'ReportSummary' });
 export const Reports = z.object({ reports: z.array(ReportSummary) }).meta({ id: 'Reports' });
 
-/** A report as far as it got: any of the fields, filled in or not. */
+/**
+ * A report as far as the model wrote it: the report's fields, any of them partly written. It is
+ * the model's JSON so far, not yet checked: a model that strays from the schema sends what it
+ * wrote, and the stream ends with `event: error` of kind `validation`.
+ */
 const PartialReport = z
-  .object({ title: z.string(), summary: z.string(), key_findings: z.array(z.string()), confidence_score: z.number() })
+  .looseObject({ title: z.string(), summary: z.string(), key_findings: z.array(z.string()), confidence_score: z.number() })
   .partial()
   .meta({ id: 'PartialResearchReport' });
 

@@ -1,11 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startApp, type RunningApp } from '../support/app';
 import { newUser } from '../support/users';
-import { cspViolations } from './support';
+import { cspViolations, signedIn } from './support';
 
 // The API reference at /docs: open to anyone, drawn by Scalar from /api/openapi.json under the
 // app's CSP (its stylesheets applied, nothing fetched from elsewhere), and its "try it" sends a
-// request to this server with the API key typed in. Pictured light and dark, desktop and phone.
+// request to this server with the API key typed in. It fits light and dark, desktop and phone
+// (pages.spec.ts pictures it and scans it for accessibility with every other page).
 
 let app: RunningApp;
 test.beforeAll(async () => {
@@ -43,6 +44,42 @@ test('the reference draws every tag of the document under the CSP, fetching noth
   expect(outside, 'requests to other origins').toEqual([]);
 });
 
+test('on the reference, styles made by script apply and styles in injected markup stay refused', async ({ page }) => {
+  const seen = await cspViolations(page);
+  await openReference(page);
+  const before = seen.length;
+  const applied = await page.evaluate(() => {
+    const byAttribute = document.createElement('div');
+    byAttribute.setAttribute('style', 'width: 7px');
+    document.body.appendChild(byAttribute);
+    const sheet = document.createElement('style');
+    sheet.textContent = '#made-by-script { width: 9px }';
+    document.head.appendChild(sheet);
+    const target = document.createElement('div');
+    target.id = 'made-by-script';
+    document.body.append(target);
+    return [getComputedStyle(byAttribute).width, getComputedStyle(target).width];
+  });
+  expect(applied).toEqual(['7px', '9px']);
+  expect(seen.slice(before), 'no refusal for what a script made').toEqual([]);
+
+  const injected = await page.evaluate(() => {
+    const host = document.createElement('div');
+    document.body.appendChild(host);
+    host.innerHTML =
+      '<p id="injected-attribute" style="width: 5px">x</p><style>#injected-sheet { width: 6px }</style><p id="injected-sheet">y</p>';
+    return [
+      getComputedStyle(document.getElementById('injected-attribute')!).width,
+      getComputedStyle(document.getElementById('injected-sheet')!).width,
+    ];
+  });
+  expect(injected).not.toContain('5px');
+  expect(injected).not.toContain('6px');
+  await expect
+    .poll(() => seen.slice(before).filter((line) => /^style-src-(attr|elem) inline$/.test(line)).length)
+    .toBeGreaterThanOrEqual(2);
+});
+
 test('"try it" sends a request with the API key typed in, and shows the answer', async ({ page }) => {
   const user = await newUser(app);
   await openReference(page);
@@ -65,6 +102,16 @@ test('"try it" sends a request with the API key typed in, and shows the answer',
   await expect(page.getByText(user.email).last()).toBeVisible();
 });
 
+test('the keys page leads to the reference, and the reference back to the app', async ({ page, context }) => {
+  await signedIn(app, context);
+  await page.goto(`${app.url}/keys`);
+  await page.getByRole('link', { name: 'API reference' }).click();
+  await expect(page).toHaveURL(/\/docs$/);
+  await expect(page.getByRole('heading', { name: 'Streamwright API' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'API' }).getByRole('link', { name: 'API keys' }).click();
+  await expect(page).toHaveURL(/\/keys$/);
+});
+
 for (const [name, viewport] of [
   ['desktop', { width: 1280, height: 900 }],
   ['phone', { width: 390, height: 844 }],
@@ -76,7 +123,6 @@ for (const [name, viewport] of [
       await openReference(page);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, 'no sideways scrolling').toBeLessThanOrEqual(0);
-      await page.screenshot({ path: `test-results/screens/docs-${name}-${colorScheme}.png` });
     });
   }
 }

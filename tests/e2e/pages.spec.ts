@@ -117,7 +117,7 @@ test('a key revoked while shown disappears from view, stays on record as revoked
   await expect(revoked).toContainText(/revoked .*\d{1,2}:\d{2}/);
 });
 
-const PAGES = ['/sign-in', '/sign-up', '/chat', '/report', '/inspector', '/usage', '/keys', '/account'];
+const PAGES = ['/sign-in', '/sign-up', '/chat', '/report', '/inspector', '/usage', '/keys', '/account', '/docs'];
 
 async function withContent(page: Page, path: string) {
   await page.goto(`${app.url}${path}`);
@@ -137,6 +137,8 @@ async function withContent(page: Page, path: string) {
     await expect(page.getByTestId('usage-chart').locator('.recharts-wrapper > svg.recharts-surface')).toBeVisible();
   } else if (path === '/keys') {
     await expect(page.getByTestId('key-list').locator('tr').first()).toBeVisible();
+  } else if (path === '/docs') {
+    await expect(page.getByRole('heading', { name: 'Streamwright API' })).toBeVisible();
   }
 }
 

@@ -53,32 +53,60 @@ export interface Answer {
   pathname: string;
   status: number;
   contentType: string | null;
-  body: string;
+  /** The answer's headers, checked for those the document marks required. */
+  headers?: Headers;
+  /** Unset: only the status, content type and headers are checked. */
+  body?: string;
+  /** The body is the part that arrived before the reader cancelled it: only its whole events are checked. */
+  partial?: boolean;
+}
+
+interface DocumentedResponse {
+  content?: Record<string, unknown>;
+  headers?: Record<string, { required?: boolean }>;
 }
 
 /** What is wrong with an answer, by the document: nothing (an empty list) when it matches. */
-export function answerProblems({ method, pathname, status, contentType, body }: Answer): string[] {
-  // A CORS preflight is the proxy's answer for every path (lib/http/cors.ts), not a route's.
+export function answerProblems({ method, pathname, status, contentType, headers, body, partial = false }: Answer): string[] {
+  // The framework answers OPTIONS for every route (and the CORS proxy a browser's preflight).
   if (method === 'OPTIONS') return [];
   const folder = routeOf(pathname);
   const where = `${method} ${pathname}`;
   if (folder === undefined) return [`${where}: no route under app/api takes this path`];
   const path = openApiPath(folder);
-  const operation = DOCUMENT.paths[path]?.[method.toLowerCase()] as { responses: Record<string, { content?: Json }> } | undefined;
+  // HEAD is the framework's GET without the body.
+  const documented = method === 'HEAD' ? 'get' : method.toLowerCase();
+  const operation = DOCUMENT.paths[path]?.[documented] as { responses: Record<string, DocumentedResponse> } | undefined;
   if (!operation) return [`${where}: ${method} ${path} is not in the document`];
   const response = operation.responses[String(status)];
   if (!response) return [`${where}: status ${status} is not documented for ${method} ${path}`];
+  const missing = Object.entries(response.headers ?? {})
+    .filter(([name, header]) => header.required && headers && !headers.has(name))
+    .map(([name]) => `${where} ${status}: the required header ${name} is missing`);
   const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (!response.content) return body === '' ? [] : [`${where}: ${status} is documented without a body, and one came (${type})`];
-  if (!(type in response.content))
-    return [`${where}: ${status} answered ${type || 'no content type'}; documented: ${Object.keys(response.content).join(', ')}`];
-  const validate = validatorAt(['paths', path, method.toLowerCase(), 'responses', String(status), 'content', type, 'schema']);
-  const values = type === 'text/event-stream' ? eventsOf(body) : [type.endsWith('json') ? parseJson(body) : body];
-  return values.flatMap((value) =>
-    validate(value)
-      ? []
-      : [`${where} ${status}: ${JSON.stringify(value).slice(0, 300)} does not match: ${ajv.errorsText(validate.errors)}`],
-  );
+  if (!response.content)
+    return type === '' || method === 'HEAD'
+      ? missing
+      : [...missing, `${where}: ${status} is documented without a body, and one came (${type})`];
+  if (!(type in response.content)) {
+    return [
+      ...missing,
+      `${where}: ${status} answered ${type || 'no content type'}; documented: ${Object.keys(response.content).join(', ')}`,
+    ];
+  }
+  if (body === undefined || method === 'HEAD') return missing;
+  const isStream = type === 'text/event-stream';
+  if (partial && !isStream) return missing;
+  const validate = validatorAt(['paths', path, documented, 'responses', String(status), 'content', type, 'schema']);
+  const values = isStream ? eventsOf(body, !partial) : [type.endsWith('json') ? parseJson(body) : body];
+  return [
+    ...missing,
+    ...values.flatMap((value) =>
+      validate(value)
+        ? []
+        : [`${where} ${status}: ${JSON.stringify(value).slice(0, 300)} does not match: ${ajv.errorsText(validate.errors)}`],
+    ),
+  ];
 }
 
 const parseJson = (text: string): unknown => {
@@ -89,11 +117,11 @@ const parseJson = (text: string): unknown => {
   }
 };
 
-/** A stream's events as the document describes them: `{event, data}`, data parsed when it is JSON. */
-function eventsOf(body: string): unknown[] {
+/** A stream's events as the document describes them: `{event, data}`, data parsed when it is JSON; with `ended`, a last event without its blank line too. */
+function eventsOf(body: string, ended: boolean): unknown[] {
   const events: unknown[] = [];
   const parser = new SseParser(({ event, data }) => events.push({ event: event ?? 'message', data: parseJson(data) }));
   parser.push(body);
-  parser.end();
+  if (ended) parser.end();
   return events;
 }
