@@ -6,6 +6,8 @@ import { startApp, type RunningApp } from '../support/app';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai';
 import { exportedMethods, routeFiles, type HttpMethod } from '../support/routes';
 import { createKey, newUser, type TestUser } from '../support/users';
+// Every answer the fuzz gets is also checked against the OpenAPI document, as the API suite's are.
+import '../support/openapi-check';
 
 // Property-based fuzzing of every route under app/api over real HTTP against the built app:
 // generated methods, paths, queries, headers and bodies (variations of each route's real
