@@ -4,6 +4,7 @@
 import './csp-styles';
 import { ApiReferenceReact } from '@scalar/api-reference-react';
 import '@scalar/api-reference-react/style.css';
+import './scalar-contrast.css';
 import type { Theme } from '@/lib/theme';
 
 /**
