@@ -425,7 +425,11 @@ function refusals(statuses: ErrorStatus[]): ZodOpenApiResponsesObject {
   return Object.fromEntries(
     [...new Set<ErrorStatus>([...statuses, 403, 500, 503])].map((status) => [
       status,
-      json(answers.ERRORS[status], `Refused: ${status}`, status === 429 || status === 503 ? RETRY_AFTER : undefined),
+      json(
+        answers.ERRORS[status],
+        `Refused: ${answers.codesOf(status).join(', ')}`,
+        status === 429 || status === 503 ? RETRY_AFTER : undefined,
+      ),
     ]),
   );
 }

@@ -20,7 +20,8 @@ const Usage = z
 const STATUSES = [...new Set(Object.values(ERROR_STATUS))].sort();
 type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
 
-const codesOf = (status: ErrorStatus) => (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((code) => ERROR_STATUS[code] === status);
+/** The error codes answered with a status. */
+export const codesOf = (status: ErrorStatus) => (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((code) => ERROR_STATUS[code] === status);
 
 const errorSchema = (status: ErrorStatus) =>
   z

@@ -18,7 +18,8 @@ export const prompt = z
   .string({ error: `required, 1 to ${MAX_PROMPT_CHARS} characters` })
   .min(1, `must be 1 to ${MAX_PROMPT_CHARS} characters`)
   .max(MAX_PROMPT_CHARS, `must be 1 to ${MAX_PROMPT_CHARS} characters`)
-  .refine((q) => q.trim().length > 0, 'must not be blank');
+  .refine((q) => q.trim().length > 0, 'must not be blank')
+  .meta({ description: 'The prompt' });
 
 /** `max_tokens`: the output tokens a run may spend, across every step. */
 export const maxTokens = integer(
@@ -27,18 +28,22 @@ export const maxTokens = integer(
     .int()
     .min(1, 'must be at least 1')
     .max(MAX_OUTPUT_TOKENS, `must be at most ${MAX_OUTPUT_TOKENS}`),
-).default(Math.min(DEFAULT_OUTPUT_TOKENS, MAX_OUTPUT_TOKENS));
+)
+  .default(Math.min(DEFAULT_OUTPUT_TOKENS, MAX_OUTPUT_TOKENS))
+  .meta({ description: 'The output tokens the run may spend, across every step' });
 
 export const SessionId = z
   .string({ error: 'required: a session id of letters, digits, _ and -' })
-  .regex(/^[\w-]{1,100}$/, 'must be 1 to 100 letters, digits, _ or -');
+  .regex(/^[\w-]{1,100}$/, 'must be 1 to 100 letters, digits, _ or -')
+  .meta({ description: 'A chat session’s id, chosen by the client: a new one starts a session' });
 
 /** A user's chat message. */
 export const message = z
   .string({ error: `required, 1 to ${MAX_MESSAGE_CHARS} characters` })
   .min(1, `must be 1 to ${MAX_MESSAGE_CHARS} characters`)
   .max(MAX_MESSAGE_CHARS, `must be 1 to ${MAX_MESSAGE_CHARS} characters`)
-  .refine((text) => text.trim().length > 0, 'must not be blank');
+  .refine((text) => text.trim().length > 0, 'must not be blank')
+  .meta({ description: 'The user’s message' });
 
 /**
  * `model`: one of the offered models (`GET /api/models`), able to take the endpoint's kind of run.
@@ -51,4 +56,5 @@ export const model = (kind: RunKind) =>
     .superRefine((id, ctx) => {
       const problem = id === undefined ? undefined : modelProblem(models(), id, kind);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    });
+    })
+    .meta({ description: 'One of the offered models (GET /api/models); unset, the default (or, in a chat, the session’s)' });
