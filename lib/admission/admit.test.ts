@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { LanguageModelUsage } from 'ai';
 import { after, afterEach, describe, test } from 'node:test';
 import type { Admission, StreamRequest } from './admit';
 import type { ErrorCode } from '../errors';
@@ -206,6 +207,25 @@ describe('admitStream', () => {
     });
     const error = await refused('daily_budget_exceeded', userId);
     assert.match(error.detail, /5000 input tokens/);
+  });
+
+  test('a run written to the database while it is read from memory counts once, in the budget and the usage report', async () => {
+    const { id: userId } = await db().user.create({ data: { email: 'written-meanwhile@example.com', passwordHash: 'unused' } });
+    const { forOwner } = await import('../db/owned');
+    const counts = { inputTokens: 7, outputTokens: 11, totalTokens: 18 } as LanguageModelUsage;
+    recordRun({ userId, endpoint: 'test', model: 'offline', outcome: 'complete' }, counts);
+    // The batch's insert has landed, and the row is still in memory: the moment a flush passes through.
+    const [row] = unwrittenUsage(userId);
+    await db().tokenUsage.create({ data: row! });
+    const midnight = new Date(new Date().setUTCHours(0, 0, 0, 0));
+    const owner = forOwner(userId).tokenUsage;
+    assert.deepEqual(await owner.spentSince(midnight), { inputTokens: 7, outputTokens: 11 });
+    assert.equal((await owner.runsSince(midnight)).length, 1);
+    assert.equal((await owner.totals()).runs, 1);
+    // As the flush would leave it: written once, nothing in memory.
+    await db().tokenUsage.delete({ where: { id: row!.id } });
+    await flushUsage();
+    assert.deepEqual(await owner.spentSince(midnight), { inputTokens: 7, outputTokens: 11 });
   });
 
   test('startRun starts a run whose end frees the place by itself', async () => {

@@ -363,10 +363,10 @@ export function forOwner(userId: string) {
     tokenUsage: {
       /** Input and output tokens spent since `since`, in one query. */
       async spentSince(since: Date): Promise<{ inputTokens: number; outputTokens: number }> {
-        // Rows still in memory are read first: one written meanwhile is counted twice rather than not at all.
+        // Rows still in memory are taken first, and left out of the database's answer: one written meanwhile counts once.
         const unwritten = unwrittenUsage(userId, since);
         const sum = await client.tokenUsage.aggregate({
-          where: { userId, createdAt: { gte: since } },
+          where: { userId, createdAt: { gte: since }, id: { notIn: unwritten.map((row) => row.id) } },
           _sum: { inputTokens: true, outputTokens: true },
         });
         return unwritten.reduce(
@@ -379,7 +379,10 @@ export function forOwner(userId: string) {
       async runsSince(since: Date) {
         const unwritten = unwrittenUsage(userId, since);
         const select = { model: true, outcome: true, inputTokens: true, outputTokens: true, totalTokens: true, createdAt: true } as const;
-        const written = await client.tokenUsage.findMany({ where: { userId, createdAt: { gte: since } }, select });
+        const written = await client.tokenUsage.findMany({
+          where: { userId, createdAt: { gte: since }, id: { notIn: unwritten.map((row) => row.id) } },
+          select,
+        });
         return [
           ...written,
           ...unwritten.map(({ model, outcome, inputTokens, outputTokens, totalTokens, createdAt }) => ({
@@ -396,7 +399,7 @@ export function forOwner(userId: string) {
       async totals() {
         const unwritten = unwrittenUsage(userId);
         const sum = await client.tokenUsage.aggregate({
-          where: { userId },
+          where: { userId, id: { notIn: unwritten.map((row) => row.id) } },
           _sum: { inputTokens: true, outputTokens: true, totalTokens: true },
           _count: true,
         });

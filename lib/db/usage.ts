@@ -1,4 +1,4 @@
-import type { LanguageModelUsage } from 'ai';
+import { createIdGenerator, type LanguageModelUsage } from 'ai';
 import { log } from '../log';
 import { unavailableStore } from '../errors';
 import { onShutdown } from '../ops/lifecycle';
@@ -7,7 +7,9 @@ import { db, isForeignKeyViolation } from './client';
 // What each run spent, written in batches: a run's usage joins a queue that reaches the database
 // in one insert every FLUSH_MS (sooner once BATCH_SIZE rows wait), rather than one insert per run
 // as it ends, which under load was a large share of a stream's cost. Reads add the rows still
-// waiting, so a user sees what they spent at once; a shutdown writes the rest before exit.
+// waiting, so a user sees what they spent at once; each row has its id from the start, so a
+// read leaves out of the database's answer the rows it already took from memory, and a row
+// written meanwhile counts once. A shutdown writes the rest before exit.
 
 export interface TokenCounts {
   inputTokens: number | null;
@@ -24,6 +26,7 @@ export function countsOf(usage: LanguageModelUsage | undefined): TokenCounts | n
 export type RunOutcome = 'complete' | 'stopped' | 'failed';
 
 interface UsageRow {
+  id: string;
   userId: string;
   endpoint: string;
   model: string;
@@ -33,6 +36,8 @@ interface UsageRow {
   outcome: RunOutcome;
   createdAt: Date;
 }
+
+const newUsageId = createIdGenerator({ prefix: 'use', size: 16 });
 
 const FLUSH_MS = 200;
 const BATCH_SIZE = 500;
@@ -56,6 +61,7 @@ export function recordRun(
 ): void {
   const counts = countsOf(usage);
   waiting.push({
+    id: newUsageId(),
     ...run,
     inputTokens: counts?.inputTokens ?? 0,
     outputTokens: counts?.outputTokens ?? 0,
