@@ -71,6 +71,20 @@ function guide(summary: string, description: string, input: z.ZodObject, events:
   } satisfies Partial<Record<Method, Operation>>;
 }
 
+/** A stored chat or report as a file to download: `?format=markdown` (the default) or `json`. */
+function exportOperation(o: { summary: string; description?: string; tag: string; what: string; answer: string; schema: z.ZodType }) {
+  return {
+    summary: o.summary,
+    ...(o.description ? { description: o.description } : {}),
+    tags: [o.tag],
+    requestParams: { path: idParam(o.what), query: ExportQuery },
+    responses: {
+      200: { description: o.answer, content: { 'text/markdown': { schema: z.string() }, 'application/json': { schema: o.schema } } },
+    },
+    refusals: [400, 401, 404],
+  } satisfies Operation;
+}
+
 const NEXT_AUTH = {
   summary: 'next-auth',
   description:
@@ -283,19 +297,14 @@ const API: Record<RouteFolder, Partial<Record<Method, Operation>>> = {
     },
   },
   'sessions/[id]/export': {
-    get: {
+    get: exportOperation({
       summary: 'Export a chat',
       description: 'A file to download: Markdown, or JSON with every message’s tool calls, usage and model.',
-      tags: ['Chat'],
-      requestParams: { path: idParam('session'), query: ExportQuery },
-      responses: {
-        200: {
-          description: 'The chat',
-          content: { 'text/markdown': { schema: z.string() }, 'application/json': { schema: answers.ChatExport } },
-        },
-      },
-      refusals: [400, 401, 404],
-    },
+      tag: 'Chat',
+      what: 'session',
+      answer: 'The chat',
+      schema: answers.ChatExport,
+    }),
   },
   reports: {
     get: {
@@ -317,18 +326,13 @@ const API: Record<RouteFolder, Partial<Record<Method, Operation>>> = {
     },
   },
   'reports/[id]/export': {
-    get: {
+    get: exportOperation({
       summary: 'Export a report',
-      tags: ['Reports'],
-      requestParams: { path: idParam('report'), query: ExportQuery },
-      responses: {
-        200: {
-          description: 'The report',
-          content: { 'text/markdown': { schema: z.string() }, 'application/json': { schema: answers.ReportExport } },
-        },
-      },
-      refusals: [400, 401, 404],
-    },
+      tag: 'Reports',
+      what: 'report',
+      answer: 'The report',
+      schema: answers.ReportExport,
+    }),
   },
   usage: {
     get: {
