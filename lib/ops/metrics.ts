@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { LanguageModelUsage } from 'ai';
 import { processSingleton } from '../singleton';
 import { API_ROUTE_FOLDERS } from './api-routes';
+import { routeMatcher } from './route-match';
 import { onRequestEnd } from './lifecycle';
 
 // Prometheus metrics, served at /api/metrics. One registry per process (lib/singleton.ts), so the
@@ -69,48 +70,26 @@ export function countTokens(usage: LanguageModelUsage | undefined): void {
 export const endpointOf = endpointLabeller(API_ROUTE_FOLDERS);
 
 /**
- * The labeller for a route tree, given by its route folders (`sessions/[id]/stop`). A dynamic
- * segment `[id]` is `:id`; next-auth's catch-all is one label, `/api/auth/:action`, for its paths
- * one or two levels deep (`csrf`, `callback/credentials`); another catch-all `[...rest]` is
- * `:rest`, for any depth; an optional catch-all (`[[...path]]`, unknown paths) labels nothing.
- * Where two routes match, Next.js's choice wins: a static segment over a dynamic one, a dynamic
- * one over a catch-all.
+ * The labeller for a route tree, given by its route folders (`sessions/[id]/stop`): the route a
+ * path reaches (./route-match.ts) with each dynamic segment `[id]` as `:id` and each catch-all
+ * `[...rest]` as `:rest`, but next-auth's, which keeps its older name `/api/auth/:action`. A path that
+ * only an optional catch-all (`[[...path]]`, unknown paths) takes is `other`.
  */
 export function endpointLabeller(folders: readonly string[]): (path: string) => string {
-  // Compiled once: this runs for every request.
-  const routes = folders
-    // A route group's `(name)` is no part of the path.
-    .map((folder) => folder.split('/').filter((segment) => segment !== '' && !/^\(.*\)$/.test(segment)))
-    .filter((segments) => !segments.some((segment) => segment.startsWith('[[...')))
-    .sort(byPrecedence)
-    .map((segments) => {
-      const parts = segments.map(labelPart);
-      const route = ['/api', ...parts.map(({ label }) => label)].join('/');
-      return { route, pattern: new RegExp(`^/api${parts.map(({ pattern }) => `/${pattern}`).join('')}$`) };
-    });
+  const routeOf = routeMatcher(folders.filter((folder) => !folder.includes('[[...')));
+  const labels = new Map(folders.map((folder) => [folder, labelOf(folder)]));
   return (path) => {
     if (path.startsWith('/_next/')) return 'asset';
     if (!path.startsWith('/api/')) return 'page';
-    return routes.find(({ pattern }) => pattern.test(path))?.route ?? 'other';
+    const folder = routeOf(path);
+    return folder === undefined ? 'other' : labels.get(folder)!;
   };
 }
 
-function labelPart(segment: string): { label: string; pattern: string } {
-  if (segment === '[...nextauth]') return { label: ':action', pattern: '[^/]+(?:/[^/]+)?' };
-  const catchAll = /^\[\.\.\.(.+)\]$/.exec(segment);
-  if (catchAll) return { label: `:${catchAll[1]}`, pattern: '[^/]+(?:/[^/]+)*' };
-  const dynamic = /^\[(.+)\]$/.exec(segment);
-  if (dynamic) return { label: `:${dynamic[1]}`, pattern: '[^/]+' };
-  return { label: segment, pattern: segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') };
-}
-
-/** Static segments before dynamic ones, dynamic before catch-alls, segment by segment. */
-function byPrecedence(a: string[], b: string[]): number {
-  const rank = (segment: string | undefined) =>
-    segment === undefined ? -1 : segment.startsWith('[...') ? 2 : segment.startsWith('[') ? 1 : 0;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const order = rank(a[i]) - rank(b[i]);
-    if (order !== 0) return order;
-  }
-  return a.join('/').localeCompare(b.join('/'));
+function labelOf(folder: string): string {
+  const segments = folder
+    .split('/')
+    .filter((segment) => segment !== '' && !/^\(.*\)$/.test(segment))
+    .map((segment) => (segment === '[...nextauth]' ? ':action' : segment.replace(/^\[(?:\.\.\.)?(.+)\]$/, ':$1')));
+  return ['/api', ...segments].join('/');
 }

@@ -1,5 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { openApiDocument, openApiPath } from '../../lib/openapi/document';
+import { routeMatcher } from '../../lib/ops/route-match';
 import { SseParser } from '../../lib/sse-parser';
 import { routeFiles } from './routes';
 
@@ -16,28 +17,8 @@ export const DOCUMENT = JSON.parse(JSON.stringify(openApiDocument())) as Json & 
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
 ajv.addSchema(DOCUMENT, 'openapi');
 
-/** A route folder as a pattern for URL paths: `[id]` takes one segment, `[...x]` one or more, `[[...x]]` any. */
-function patternOf(folder: string): RegExp {
-  let source = '^/api';
-  for (const segment of folder.split('/')) {
-    if (/^\[\[\.\.\.\w+\]\]$/.test(segment)) source += '(?:/.*)?';
-    else if (/^\[\.\.\.\w+\]$/.test(segment)) source += '/.+';
-    else if (/^\[\w+\]$/.test(segment)) source += '/[^/]+';
-    else source += `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
-  }
-  return new RegExp(`${source}/?$`);
-}
-
-/** Static routes first, then those with a dynamic segment, catch-alls last, as Next.js routes. */
-const rankOf = (folder: string) =>
-  (folder.includes('[[...') ? 2 : folder.includes('[...') ? 1 : 0) * 100 + (folder.match(/\[/g)?.length ?? 0);
-
-const ROUTES = routeFiles().map((folder) => ({ folder, pattern: patternOf(folder), rank: rankOf(folder) }));
-
-/** The route folder a path under /api reaches. */
-function routeOf(pathname: string): string | undefined {
-  return ROUTES.filter((route) => route.pattern.test(pathname)).sort((a, b) => a.rank - b.rank)[0]?.folder;
-}
+/** The route folder a path under /api reaches, as Next.js routes it. */
+const routeOf = routeMatcher(routeFiles());
 
 const validators = new Map<string, ValidateFunction>();
 
