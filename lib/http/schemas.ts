@@ -7,7 +7,8 @@ import { integer, SessionId } from '../protocols/fields';
 export const SessionsPage = z.object({
   limit: integer(
     z.number({ error: 'must be a whole number from 1 to 100' }).int().min(1, 'must be at least 1').max(100, 'must be at most 100'),
-  ).default(20),
+    { fallback: 20, description: 'How many sessions a page holds' },
+  ),
   cursor: SessionId.optional(),
   /** Only sessions whose title or messages hold this text, in any case. */
   q: z

@@ -10,9 +10,16 @@ const { MAX_PROMPT_CHARS, MAX_OUTPUT_TOKENS, DEFAULT_OUTPUT_TOKENS, MAX_MESSAGE_
 
 export { MAX_MESSAGE_CHARS };
 
-/** An integer field that arrives as a string in a query and as a number in a JSON body. */
-export const integer = (schema: z.ZodNumber) =>
-  z.preprocess((v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v), schema);
+/** An integer field with a default, that arrives as a string in a query and as a number in a JSON body. */
+export const integer = (schema: z.ZodNumber, { fallback, description }: { fallback: number; description: string }) =>
+  z
+    .preprocess((v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v), schema)
+    .default(fallback)
+    .meta({
+      description,
+      // The preprocess step hides the default from the request's schema; the document shows it.
+      override: ({ jsonSchema }) => void (jsonSchema.default = fallback),
+    });
 
 export const prompt = z
   .string({ error: `required, 1 to ${MAX_PROMPT_CHARS} characters` })
@@ -28,9 +35,8 @@ export const maxTokens = integer(
     .int()
     .min(1, 'must be at least 1')
     .max(MAX_OUTPUT_TOKENS, `must be at most ${MAX_OUTPUT_TOKENS}`),
-)
-  .default(Math.min(DEFAULT_OUTPUT_TOKENS, MAX_OUTPUT_TOKENS))
-  .meta({ description: 'The output tokens the run may spend, across every step' });
+  { fallback: Math.min(DEFAULT_OUTPUT_TOKENS, MAX_OUTPUT_TOKENS), description: 'The output tokens the run may spend, across every step' },
+);
 
 export const SessionId = z
   .string({ error: 'required: a session id of letters, digits, _ and -' })

@@ -8,9 +8,8 @@ export const StreamInput = z.object({ q: prompt, max_tokens: maxTokens, model: m
 
 const debounceMs = integer(
   z.number({ error: 'must be a whole number of milliseconds' }).int().min(0, 'must be at least 0').max(5000, 'must be at most 5000'),
-)
-  .default(100)
-  .meta({ description: 'Partial frames closer together than this are merged into the latest; the first is never held' });
+  { fallback: 100, description: 'Partial frames closer together than this are merged into the latest; the first is never held' },
+);
 
 /** Pattern 2: the research report on a prompt, its partials at most every `debounce_ms`. */
 export const StructuredInput = StreamInput.extend({ model: model('report'), debounce_ms: debounceMs });
