@@ -26,6 +26,8 @@ type Phase =
 /** A stored report as /api/reports/{id} answers it. */
 export interface StoredReport {
   id: string;
+  /** Null for reports from before models were kept. */
+  model: string | null;
   report: Report | null;
   status: string;
   issues: Array<{ path: string; message: string }> | null;
@@ -51,7 +53,7 @@ const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyl
 export function ReportView({ initial, models }: { initial?: StoredReport; models: string[] }) {
   /** The model the next report goes to (the default first), and the one that wrote the report on show. */
   const [model, setModel] = useState(models[0] ?? '');
-  const [writtenBy, setWrittenBy] = useState<string>();
+  const [writtenBy, setWrittenBy] = useState(initial?.model ?? undefined);
   const [report, setReport] = useState<Report>(initial?.report ?? {});
   const [phase, setPhase] = useState<Phase>(initial ? phaseOf(initial) : { kind: 'idle' });
   /** The stored report on show, marked in the list. */
@@ -66,7 +68,7 @@ export function ReportView({ initial, models }: { initial?: StoredReport; models
     if (!response.ok) return;
     const stored = (await response.json()) as StoredReport;
     setShownId(stored.id);
-    setWrittenBy(undefined);
+    setWrittenBy(stored.model ?? undefined);
     setReport(stored.report ?? {});
     setPhase(phaseOf(stored));
   }

@@ -330,8 +330,8 @@ export function forOwner(userId: string) {
     },
 
     reports: {
-      async start(topic: string) {
-        return client.report.create({ data: { userId, topic, status: 'streaming' }, select: { id: true } });
+      async start(topic: string, model: string) {
+        return client.report.create({ data: { userId, topic, model, status: 'streaming' }, select: { id: true } });
       },
 
       async finish(id: string, end: { status: string; report: unknown; issues?: unknown; failureCode?: string }) {

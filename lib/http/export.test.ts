@@ -172,6 +172,7 @@ test('a report: its fields as written, its status, and its issues', () => {
   const row = {
     id: 'r1',
     topic: 'Tides <b>now</b>',
+    model: 'openai-chat:tide-1',
     status: 'invalid',
     createdAt: at,
     report: { title: '# Tides', summary: 'Moon *and* sun\n- pull', key_findings: ['One | two', '```'], confidence_score: 1.5 },
@@ -182,6 +183,7 @@ test('a report: its fields as written, its status, and its issues', () => {
   const out = html(markdown);
   assert.match(out, /<h1># Tides<\/h1>/);
   assert.match(shown(markdown), /Topic: Tides <b>now<\/b>/);
+  assert.match(shown(markdown), /Written: .* by openai-chat:tide-1\n/);
   assert.match(shown(markdown), /Moon \*and\* sun\n- pull/);
   assert.match(out, /<li>One \| two<\/li>\n<li>```<\/li>/);
   assert.match(shown(markdown), /Status: invalid: it does not match the report schema/);
@@ -189,6 +191,8 @@ test('a report: its fields as written, its status, and its issues', () => {
   assert.match(shown(markdown), /1\.5 \(150%\)/);
   const empty = reportExport({ ...row, status: 'failed', report: null, issues: null, failureCode: 'model_error' }, at);
   assert.equal(empty.report.content, null);
+  assert.equal(empty.report.model, 'openai-chat:tide-1');
+  assert.doesNotMatch(shown(reportMarkdown(reportExport({ ...row, model: null }, at))), / by /);
   assert.match(
     shown(reportMarkdown(empty)),
     /^Tides <b>now<\/b>\n[\s\S]*failed before it was complete \(model_error\)[\s\S]*has no content/,

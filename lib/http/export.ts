@@ -91,6 +91,7 @@ export type ChatExport = ReturnType<typeof chatExport>;
 interface StoredReportRow {
   id: string;
   topic: string;
+  model: string | null;
   status: string;
   createdAt: Date;
   report: unknown;
@@ -115,6 +116,8 @@ export function reportExport(report: StoredReportRow, now: Date) {
       id: report.id,
       topic: report.topic,
       created_at: report.createdAt.toISOString(),
+      /** The model that wrote it; null for reports from before models were kept. */
+      model: report.model,
       /** streaming | complete | invalid | failed | stopped */
       status: report.status,
       error: report.failureCode,
@@ -283,7 +286,7 @@ export function reportMarkdown(exported: ReportExport): string {
     `# ${escapeLine(title) || 'Report'}`,
     '',
     `Topic: ${escapeLine(report.topic)}  `,
-    `Written: ${when(report.created_at)}  `,
+    `Written: ${when(report.created_at)}${report.model ? ` by ${codeSpan(report.model)}` : ''}  `,
     `Status: ${status}${report.error ? ` (${codeSpan(report.error)})` : ''}  `,
     `Exported from Streamwright ${when(exported.exported_at)}.`,
   ];

@@ -62,6 +62,7 @@ export function presentReport(report: {
   topic: string;
   status: string;
   createdAt: Date;
+  model?: string | null;
   report?: unknown;
   issues?: unknown;
   failureCode?: string | null;
@@ -71,7 +72,9 @@ export function presentReport(report: {
     topic: report.topic,
     status: report.status,
     created_at: report.createdAt.toISOString(),
-    ...('report' in report ? { report: report.report ?? null, issues: report.issues ?? null, error: report.failureCode ?? null } : {}),
+    ...('report' in report
+      ? { model: report.model ?? null, report: report.report ?? null, issues: report.issues ?? null, error: report.failureCode ?? null }
+      : {}),
   };
 }
 

@@ -134,6 +134,7 @@ const PartialReport = z
   .meta({ id: 'PartialResearchReport' });
 
 export const Report = ReportSummary.extend({
+  model: z.string().nullable().meta({ description: 'The model that wrote it; null for reports from before models were kept' }),
   report: PartialReport.nullable().meta({ description: 'The validated report, or the partial one' }),
   issues: Issues.nullable(),
   error: z.string().nullable(),
@@ -192,6 +193,7 @@ export const ReportExport = z
       id: z.string(),
       topic: z.string(),
       created_at: Time,
+      model: z.string().nullable(),
       status: ReportStatus,
       error: z.string().nullable(),
       issues: Issues.nullable(),

@@ -187,7 +187,7 @@ export function describeExport(database: Database) {
       assert.equal(plain.headers.get('content-type'), 'text/markdown; charset=utf-8', 'Markdown without a format');
     });
 
-    test('the report in both formats: what was streamed, with topic and status', async () => {
+    test('the report in both formats: what was streamed, with topic, model and status', async () => {
       const json = await exportOf(`/api/reports/${reportId}`, 'json', alice.bearer);
       assert.equal(json.status, 200);
       assert.equal(json.headers.get('content-type'), 'application/json');
@@ -200,6 +200,7 @@ export function describeExport(database: Database) {
           id: reportId,
           topic: 'Tidal energy *now*',
           created_at: undefined,
+          model: 'offline',
           status: 'complete',
           error: null,
           issues: null,
@@ -214,6 +215,7 @@ export function describeExport(database: Database) {
       assert.ok(text.startsWith(`# ${escapeText(String(reportResult.title))}\n`), text.slice(0, 100));
       assert.ok(text.includes('Topic: Tidal energy \\*now\\*'), 'the topic, as typed');
       assert.ok(text.includes('Status: complete, checked against the report schema'));
+      assert.match(text, /\nWritten: .+ by `offline` {2}\n/, 'the model that wrote it');
       assert.ok(text.includes(`## Summary\n\n${escapeText(String(reportResult.summary))}\n`), 'the summary');
       for (const finding of reportResult.key_findings as string[]) assert.ok(text.includes(`\n- ${escapeText(finding)}`), finding);
       assert.ok(text.includes(`## Confidence\n\n${reportResult.confidence_score as number} (`), 'the confidence');

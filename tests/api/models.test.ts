@@ -95,16 +95,24 @@ for (const database of ['sqlite', 'postgresql'] as Database[]) {
       assert.equal(joinedText(viaFake.frames), 'Echo: hi there', 'the fake model’s own words');
     });
 
-    test('the report page’s stream: the named model writes the report', async () => {
+    test('the report page’s stream: the named model writes the report, and the stored report names it', async () => {
+      const storedModel = async (response: Response) => {
+        const id = response.headers.get('x-report-id') ?? assert.fail('no x-report-id');
+        const stored = await fetch(`${app.url}/api/reports/${id}`, { headers: alice.bearer });
+        assert.equal(stored.status, 200);
+        return ((await stored.json()) as { model: string | null }).model;
+      };
       const topic = unique('Tidal energy');
       const response = await post('/api/ui/report', { topic, model: FAKE });
       assert.equal(response.status, 200, await response.clone().text());
       assert.equal(response.headers.get('x-streamwright-model'), FAKE);
       await response.text();
       assert.ok(reachedFake(topic), 'the fake server wrote the report');
+      assert.equal(await storedModel(response), FAKE);
       const plain = await post('/api/ui/report', { topic: unique('Tidal energy') });
       assert.equal(plain.headers.get('x-streamwright-model'), 'offline');
       await plain.text();
+      assert.equal(await storedModel(plain), 'offline', 'a report that names no model stores the default');
     });
 
     test('an unknown model is refused on every endpoint: 400 invalid_parameter, field model, naming the offered ones', async () => {

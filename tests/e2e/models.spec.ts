@@ -70,6 +70,14 @@ test('the report page writes with the chosen model and names it', async ({ page,
     fake.requests.some((r) => JSON.stringify(r.body).includes('Tidal energy')),
     'the fake model wrote it',
   ).toBe(true);
+  // Reopened after a reload, the stored report still names the model that wrote it.
+  await page.reload();
+  await page
+    .getByTestId('past-reports')
+    .getByRole('button', { name: /Tidal energy/ })
+    .first()
+    .click();
+  await expect(page.getByTestId('report-model').getByTestId('model-badge')).toHaveText(FAKE);
 });
 
 test('screenshots of the chat and report pages with two models, light and dark, desktop and phone; no serious axe findings', async ({

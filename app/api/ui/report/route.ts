@@ -1,3 +1,4 @@
+import { models } from '@/lib/ai/model';
 import { ResearchReport } from '@/lib/ai/report';
 import { forOwner } from '@/lib/db/owned';
 import { log } from '@/lib/log';
@@ -12,7 +13,9 @@ import { streamingRoute } from '@/lib/http/streaming-route';
  */
 export const POST = streamingRoute({ endpoint: 'ui/report', input: ReportInput }, async ({ user, input, startRun, stop }) => {
   const reports = forOwner(user.id).reports;
-  const { id } = await reports.start(input.topic);
+  // The model is chosen here, not by the run, so the report remembers it from its first frame.
+  const model = input.model ?? models().defaultId;
+  const { id } = await reports.start(input.topic, model);
   const view = structuredView({
     schema: ResearchReport,
     debounceMs: input.debounce_ms,
@@ -26,6 +29,6 @@ export const POST = streamingRoute({ endpoint: 'ui/report', input: ReportInput }
         })
         .catch((error) => log.error('report_not_stored', { id, error })),
   });
-  const run = startRun({ kind: 'report', model: input.model, prompt: input.topic, maxOutputTokens: input.max_tokens });
+  const run = startRun({ kind: 'report', model, prompt: input.topic, maxOutputTokens: input.max_tokens });
   return toResponse(run, { view, stop, headers: { 'x-report-id': id } });
 });
